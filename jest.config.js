@@ -1,5 +1,6 @@
 /** Unit tests: *.spec.ts beside the code, no services needed. */
 module.exports = {
+  displayName: 'unit',
   rootDir: '.',
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/scripts'],

@@ -1,0 +1,57 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ApiKeyService } from './platform/auth/api-key.service';
+import { AppConfig } from './platform/config/app-config.service';
+import { Environment, Role, validateEnvironment } from './platform/config/environment';
+import { prepareDatabase } from './platform/database/prepare-database';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Validates the environment or exits with a message naming each bad variable. */
+export function loadEnvironmentOrExit(): Environment {
+  try {
+    return validateEnvironment(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+}
+
+/** Settings every HTTP app gets, in production and in tests alike. */
+export async function configureHttpApp(app: NestFastifyApplication): Promise<void> {
+  app.enableShutdownHooks();
+  await app.get(ApiKeyService).ensureDevelopmentKey(app.get(AppConfig).isProduction);
+}
+
+export async function startHttp(role: Role, env: Environment): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(role), createFastifyAdapter(), {
+    rawBody: true,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  await configureHttpApp(app);
+  await app.listen(env.PORT, env.HOST);
+  app.get(Logger).log(`serving on http://${env.HOST}:${env.PORT} (role ${role})`);
+  return app;
+}
+
+export async function startWorker(): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRole('worker'), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.get(Logger).log('worker started');
+  return app;
+}
+
+export async function migrate(env: Environment): Promise<void> {
+  const { created, migrations } = await prepareDatabase(env.DATABASE_URL);
+  if (created) process.stderr.write(`created database ${new URL(env.DATABASE_URL).pathname.slice(1)}\n`);
+  for (const m of migrations) process.stderr.write(`applied migration ${m}\n`);
+}

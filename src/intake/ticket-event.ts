@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { Requester, TicketSource, TicketStatus } from '../tickets/ticket.entity';
+
+/** A ticket event from any source, mapped to one shape before it enters the inbox. */
+export interface TicketEvent {
+  source: TicketSource;
+  externalId: string;
+  subject: string;
+  description: string;
+  requester?: Requester | null;
+  tags?: string[];
+  status?: TicketStatus | null;
+  createdAt?: Date | null;
+  updatedAt?: Date | null;
+  /** Set by sources whose payloads carry their own identity (e.g. a content hash). */
+  dedupeKey?: string;
+}
+
+export function contentHash(...parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\u0000');
+  return h.digest('hex').slice(0, 32);
+}
+
+/** (source, externalId, updatedAt) when updatedAt is given, else (source, externalId, hash of the content). */
+export function dedupeKeyOf(event: TicketEvent): string {
+  if (event.dedupeKey) return event.dedupeKey;
+  const base = `${event.source}:${event.externalId}`;
+  if (event.updatedAt) return `${base}:u:${event.updatedAt.toISOString()}`;
+  return `${base}:h:${contentHash(event.subject, event.description)}`;
+}

@@ -1,0 +1,17 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { mapError } from './error-mapping';
+
+/** The one place that turns any thrown error into `{error: {code, message, details?}}`. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = mapError(exception);
+    if (status >= 500) this.logger.error({ err: exception }, `request failed: ${body.error.code}`);
+    if (status === 429 || status === 503) reply.header('Retry-After', status === 429 ? '60' : '5');
+    void reply.status(status).send(body);
+  }
+}

@@ -1,0 +1,43 @@
+/** Namespaced error codes; the exception filter maps each to its HTTP status. */
+export const ERROR_STATUS = {
+  'REQUEST.INVALID': 400,
+  'REQUEST.MALFORMED_JSON': 400,
+  'REQUEST.TOO_LARGE': 413,
+  'REQUEST.UNSUPPORTED_MEDIA_TYPE': 415,
+  'AUTH.MISSING_KEY': 401,
+  'AUTH.INVALID_KEY': 401,
+  'AUTH.FORBIDDEN': 403,
+  'TICKET.NOT_FOUND': 404,
+  'MACRO.NOT_FOUND': 404,
+  'ROUTE.NOT_FOUND': 404,
+  'CONFLICT': 409,
+  'UNPROCESSABLE': 422,
+  'RATE_LIMITED': 429,
+  'SERVICE.UNAVAILABLE': 503,
+  'INTERNAL': 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,94 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, ErrorBody, ErrorCode } from './domain-error';
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'REQUEST.INVALID',
+  401: 'AUTH.INVALID_KEY',
+  403: 'AUTH.FORBIDDEN',
+  404: 'ROUTE.NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'REQUEST.TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE.UNAVAILABLE',
+};
+
+/** Fastify's own error codes for bodies it cannot read. */
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST.TOO_LARGE', message: 'Request body is larger than 1 MiB' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    message: 'Content-Type must be application/json',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'Request body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' },
+};
+
+/** Postgres error classes that mean the database cannot be reached right now. */
+const UNAVAILABLE_PG = /^(08|57P0|53)/;
+
+export function mapError(err: unknown): MappedError {
+  if (err instanceof DomainError) {
+    return { status: err.status, body: { error: withDetails(err.code, err.message, err.details) } };
+  }
+  const fastifyCode = (err as { code?: unknown })?.code;
+  if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
+    const m = FASTIFY_CODES[fastifyCode];
+    return { status: m.status, body: { error: { code: m.code, message: m.message } } };
+  }
+  if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
+    return { status: 400, body: { error: { code: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' } } };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const response = err.getResponse();
+    const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST.INVALID');
+    if (typeof response === 'object' && response !== null && 'error' in response && isErrorShape(response.error)) {
+      return { status, body: response as ErrorBody };
+    }
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? err.message);
+    if (Array.isArray(message)) {
+      return { status, body: { error: { code, message: 'Request validation failed', details: message } } };
+    }
+    return { status, body: { error: { code, message: String(message) } } };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { error: { code: 'SERVICE.UNAVAILABLE', message: 'The database is not reachable; try again shortly' } },
+    };
+  }
+  const statusCode = (err as { statusCode?: unknown })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const code = STATUS_CODES[statusCode] ?? 'REQUEST.INVALID';
+    return { status: statusCode, body: { error: { code, message: String((err as Error).message) } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error' } } };
+}
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof QueryFailedError) {
+    const code = (err.driverError as { code?: string } | undefined)?.code;
+    return typeof code === 'string' && UNAVAILABLE_PG.test(code);
+  }
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(e.code)) return true;
+  if (typeof e?.code === 'string' && UNAVAILABLE_PG.test(e.code)) return true;
+  return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(e.message);
+}
+
+function withDetails(code: string, message: string, details: unknown): ErrorBody['error'] {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+function isErrorShape(v: unknown): v is ErrorBody['error'] {
+  return typeof v === 'object' && v !== null && 'code' in v && 'message' in v;
+}

@@ -1,0 +1,39 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnModuleInit } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { AppConfig } from '../platform/config/app-config.service';
+import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
+import { TriageService } from './triage.service';
+
+const settings = QUEUE_SETTINGS[QueueName.Triage];
+
+@Processor(QueueName.Triage, { concurrency: settings.concurrency, lockDuration: settings.lockDurationMs })
+export class TriageProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger(TriageProcessor.name);
+
+  constructor(
+    private readonly triage: TriageService,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.get('TRIAGE_CONCURRENCY');
+  }
+
+  async process(job: Job<JobPayloads['triage']>): Promise<string> {
+    return this.triage.processInboxEvent(job.data.inboxId);
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<JobPayloads['triage']> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    try {
+      await this.triage.recordFailure(job.data.inboxId, error.message || String(error), final);
+    } catch (err) {
+      this.logger.error({ err, inboxId: job.data.inboxId }, 'could not record a triage failure');
+    }
+  }
+}

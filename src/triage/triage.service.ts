@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UnrecoverableError } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { InboxPayload } from '../intake/inbox-event.entity';
+import { EngineService } from './engine.service';
+
+interface InboxRow {
+  id: string;
+  ticket_id: string;
+  state: string;
+  payload: InboxPayload;
+  event_at: Date;
+}
+
+export type ProcessOutcome = 'triaged' | 'already-processed';
+
+@Injectable()
+export class TriageService {
+  private readonly logger = new Logger(TriageService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly engine: EngineService,
+  ) {}
+
+  /** Triages one inbox event. Running it twice stores one result: the inbox id is the result's unique key. */
+  async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
+    const [row]: InboxRow[] = await this.db.query(
+      'SELECT id, ticket_id, state, payload, event_at FROM inbox_events WHERE id = $1',
+      [inboxId],
+    );
+    if (!row) throw new UnrecoverableError(`inbox event ${inboxId} does not exist`);
+    if (row.state === 'processed') return 'already-processed';
+
+    const { payload } = row;
+    const output = this.engine.triage({
+      subject: payload.subject,
+      description: payload.description,
+      requester: payload.requester ?? undefined,
+    });
+
+    await this.db.transaction(async (tx) => {
+      const inserted: { id: string }[] = await tx.query(
+        `INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
+                                     symptom_ids, result, event_at, triaged_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (inbox_id) DO NOTHING RETURNING id`,
+        [
+          randomUUID(),
+          row.ticket_id,
+          row.id,
+          output.packVersion,
+          output.cause.id,
+          output.cause.confidence,
+          output.macro.id,
+          [...new Set(output.symptoms.map((s) => s.id))],
+          output,
+          row.event_at,
+          output.triagedAt,
+        ],
+      );
+      if (inserted.length > 0) {
+        await tx.query(
+          `UPDATE tickets SET latest_triage_id = $2, latest_event_at = $3
+           WHERE id = $1 AND (latest_event_at IS NULL OR latest_event_at <= $3)`,
+          [row.ticket_id, inserted[0].id, row.event_at],
+        );
+      }
+      await tx.query(
+        `UPDATE inbox_events SET state = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL
+         WHERE id = $1`,
+        [row.id],
+      );
+      await this.refreshTicketState(tx, row.ticket_id);
+    });
+    return 'triaged';
+  }
+
+  /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */
+  async recordFailure(inboxId: string, error: string, final: boolean): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows: { ticket_id: string }[] = await tx.query(
+        `UPDATE inbox_events SET attempts = attempts + 1, last_error = $2,
+                state = CASE WHEN $3 THEN 'failed' ELSE state END
+         WHERE id = $1 AND state = 'pending' RETURNING ticket_id`,
+        [inboxId, error.slice(0, 4000), final],
+      );
+      if (final && rows[0]) {
+        await tx.query(`UPDATE tickets SET triage_state = 'failed', triage_error = $2 WHERE id = $1`, [
+          rows[0].ticket_id,
+          error.slice(0, 4000),
+        ]);
+      }
+    });
+    if (final) this.logger.error({ inboxId, error }, 'triage failed for good');
+  }
+
+  private async refreshTicketState(tx: { query: DataSource['query'] }, ticketId: string): Promise<void> {
+    await tx.query(
+      `UPDATE tickets SET
+         triage_state = CASE WHEN EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND state = 'pending')
+                             THEN 'queued' ELSE 'done' END,
+         triage_error = NULL
+       WHERE id = $1`,
+      [ticketId],
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { EngineService, TriageOutput } from '../src/triage/engine.service';
+import type { FixStatsSnapshot, TriageInput } from '../src/engine';
+import { makeTicket } from './support/factories';
+import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+
+const POISON = 'POISON-TICKET-MARKER';
+
+/** The real engine, except that it throws on one marked ticket. */
+class PoisonableEngineService extends EngineService {
+  override triage(input: TriageInput, stats?: FixStatsSnapshot, now?: Date): TriageOutput {
+    if (input.description.includes(POISON)) throw new Error('engine exploded on this ticket');
+    return super.triage(input, stats, now);
+  }
+}
+
+describe('no accepted ticket is lost', () => {
+  let t: TestApp;
+  let redis: Redis;
+  const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      override: (b) => b.overrideProvider(EngineService).useClass(PoisonableEngineService),
+    });
+    redis = new Redis(process.env.REDIS_URL!);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await t.close();
+  });
+
+  const getTicket = (id: string) =>
+    t
+      .http()
+      .get(`/v1/tickets/${id}`)
+      .set(auth)
+      .then((r) => r.body);
+
+  async function deleteQueueKeys(): Promise<number> {
+    const keys = await redis.keys(`${process.env.QUEUE_PREFIX}*`);
+    if (keys.length) await redis.del(...keys);
+    return keys.length;
+  }
+
+  it('triages a ticket whose queued job vanished from Redis, through the inbox sweeper', async () => {
+    const db = t.app.get(DataSource);
+    // Stop the worker from taking the job, lose the queue, then let the sweeper find the inbox row.
+    const ticket = makeTicket();
+    const { TriageProcessor } = await import('../src/triage/triage.processor');
+    const worker = t.app.get(TriageProcessor).worker;
+    await worker.pause(true);
+    try {
+      const res = await t.http().post('/v1/tickets').set(auth).send(ticket).expect(202);
+      expect(await deleteQueueKeys()).toBeGreaterThan(0);
+      const [inbox] = await db.query(`SELECT state FROM inbox_events i JOIN tickets t ON t.id = i.ticket_id WHERE t.id = $1`, [
+        res.body.id,
+      ]);
+      expect(inbox.state).toBe('pending');
+      worker.resume();
+      const body = await waitFor(
+        () => getTicket(res.body.id),
+        (b) => b.triage.state === 'done',
+        { timeoutMs: 15_000 },
+      );
+      expect(body.triage.cause.id).toBe('storage_full');
+      const [{ n }] = await db.query('SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = $1', [res.body.id]);
+      expect(n).toBe(1);
+    } finally {
+      if (worker.isPaused()) worker.resume();
+    }
+  });
+
+  it('ends a poison ticket failed with its error after its attempts, and keeps triaging the next one', async () => {
+    const poison = await t
+      .http()
+      .post('/v1/tickets')
+      .set(auth)
+      .send(makeTicket({ description: `backup broken ${POISON}` }))
+      .expect(202);
+    const healthy = await t.http().post('/v1/tickets').set(auth).send(makeTicket()).expect(202);
+
+    const healthyBody = await waitFor(
+      () => getTicket(healthy.body.id),
+      (b) => b.triage.state === 'done',
+    );
+    expect(healthyBody.triage.cause.id).toBe('storage_full');
+
+    const failed = await waitFor(
+      () => getTicket(poison.body.id),
+      (b) => b.triage.state === 'failed',
+      { timeoutMs: 20_000 },
+    );
+    expect(failed.triage.error).toContain('engine exploded');
+    const [row] = await t.app
+      .get(DataSource)
+      .query('SELECT state, attempts, last_error FROM inbox_events WHERE ticket_id = $1', [poison.body.id]);
+    expect(row).toMatchObject({ state: 'failed', attempts: 4, last_error: 'engine exploded on this ticket' });
+  });
+});

@@ -1,0 +1,28 @@
+// Drops the run's database and deletes its queue keys.
+const { Client } = require('pg');
+const Redis = require('ioredis');
+const { baseDatabaseUrl, read } = require('./run-settings');
+
+module.exports = async () => {
+  const settings = read();
+  if (!settings.databaseName.includes('test')) throw new Error(`refusing to drop ${settings.databaseName}`);
+  const client = new Client({ connectionString: baseDatabaseUrl() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${settings.databaseName}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${settings.queuePrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+};
