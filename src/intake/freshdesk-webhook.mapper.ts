@@ -1,0 +1,142 @@
+/** Maps the body of a Freshdesk automation rule's "Trigger webhook" action to a helpdesk event. */
+import { createHash } from 'node:crypto';
+import type { TicketStatus } from '../tickets/ticket.entity';
+import type { TicketEvent } from './ticket-event';
+import { HelpdeskEvent, PayloadReader, WebhookPayloadError } from './zendesk-webhook.mapper';
+
+/**
+ * The JSON body an admin sets on the rule's "Trigger webhook" action (content: JSON, advanced).
+ * Freshdesk fills the placeholders when the rule runs; {{ticket.status}} renders the status name.
+ */
+export const FRESHDESK_WEBHOOK_BODY_TEMPLATE = `{
+  "freshdesk_webhook": {
+    "ticket_id": "{{ticket.id}}",
+    "ticket_subject": "{{ticket.subject}}",
+    "ticket_description": "{{ticket.description}}",
+    "ticket_status": "{{ticket.status}}",
+    "ticket_tags": "{{ticket.tags}}",
+    "ticket_contact_email": "{{ticket.contact.email}}",
+    "ticket_contact_name": "{{ticket.contact.name}}",
+    "triggered_event": "{{triggered_event}}"
+  }
+}`;
+
+export interface FreshdeskMapperOptions {
+  /** Start of the marker in the service's notes: a payload carrying one is the service's own write-back. */
+  readonly noteMarkerPrefix?: string;
+  /** Event time (Freshdesk bodies carry none); defaults to the current time. */
+  readonly now?: () => Date;
+}
+
+/** Freshdesk's numeric statuses (2-5) and default status names; custom "Waiting on ..." statuses count as pending. */
+const FRESHDESK_STATUSES: Record<string, TicketStatus> = {
+  '2': 'open',
+  '3': 'pending',
+  '4': 'solved',
+  '5': 'closed',
+  open: 'open',
+  pending: 'pending',
+  resolved: 'solved',
+  closed: 'closed',
+  waiting_on_customer: 'pending',
+  waiting_on_third_party: 'pending',
+};
+
+export function freshdeskStatus(value: string | number | null | undefined): TicketStatus | null {
+  const key = String(value ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return FRESHDESK_STATUSES[key] ?? null;
+}
+
+/**
+ * Resolved or closed -> 'status'; anything else -> 'ticket'. Freshdesk sends no event id, so the
+ * dedupe key hashes the payload's canonical content: for a ticket event only what triage reads
+ * (tag or status changes, the service's own write-back included, are then the same event).
+ */
+export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions = {}): HelpdeskEvent {
+  const root = new PayloadReader(body, 'body');
+  if (!root.isObject()) throw new WebhookPayloadError(['body: expected a JSON object']);
+  const fields = root.raw('freshdesk_webhook') === undefined ? root : root.object('freshdesk_webhook');
+  root.throwIfInvalid();
+
+  const externalId = fields.id('ticket_id', { required: true });
+  const subject = fields.string('ticket_subject');
+  const description = htmlToText(fields.string('ticket_description', { required: true }));
+  const rawStatus = readStatus(fields);
+  const tags = readTags(fields);
+  const email = fields.string('ticket_contact_email');
+  const name = fields.string('ticket_contact_name');
+  fields.throwIfInvalid();
+
+  if (opts.noteMarkerPrefix && description.includes(opts.noteMarkerPrefix)) {
+    return { kind: 'ignored', reason: 'the service’s own note' };
+  }
+  const at = opts.now ? opts.now() : new Date();
+  const status = freshdeskStatus(rawStatus);
+  if (status === 'solved' || status === 'closed') {
+    const hash = canonicalHash({ kind: 'status', status, tags: [...tags].sort(), subject, description });
+    return { kind: 'status', source: 'freshdesk', externalId, status, tags, at, dedupeKey: `freshdesk:${externalId}:${hash}` };
+  }
+  const requester = email || name ? { email: email || undefined, name: name || undefined } : null;
+  const hash = canonicalHash({ kind: 'ticket', subject, description, requester });
+  const event: TicketEvent = {
+    source: 'freshdesk',
+    externalId,
+    subject,
+    description,
+    requester,
+    tags,
+    status,
+    dedupeKey: `freshdesk:${externalId}:${hash}`,
+  };
+  return { kind: 'ticket', event };
+}
+
+function readStatus(fields: PayloadReader): string {
+  const v = fields.raw('ticket_status');
+  return typeof v === 'number' ? String(v) : fields.string('ticket_status');
+}
+
+/** {{ticket.tags}} renders the tags separated by commas; a tag itself may hold spaces. */
+function readTags(fields: PayloadReader): string[] {
+  const v = fields.raw('ticket_tags');
+  if (typeof v === 'string') return [...new Set(v.split(',').map((t) => t.trim()).filter(Boolean))];
+  return fields.stringList('ticket_tags');
+}
+
+/** SHA-256 of JSON with sorted keys, so the same content always hashes the same. */
+function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** {{ticket.description}} is HTML; triage reads text. Plain text passes through unchanged. */
+export function htmlToText(html: string): string {
+  if (!/<[a-z!/][^>]*>/i.test(html)) return html;
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6]|blockquote|tr)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
+      if (code[0] === '#') {
+        const n = code[1].toLowerCase() === 'x' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+        return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : whole;
+      }
+      return ENTITIES[code.toLowerCase()] ?? whole;
+    })
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
