@@ -143,9 +143,11 @@ export class HelpdeskHttp {
       });
       text = await res.text();
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      // By name, not instanceof: fetch's errors may come from another realm (test runners, workers).
+      const name = errorName(err);
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       // fetch rejects with a TypeError when the network fails; anything else (e.g. from an injected fetch) is not ours to classify.
-      if (!timedOut && !(err instanceof TypeError)) throw err;
+      if (!timedOut && name !== 'TypeError') throw err;
       throw new HelpdeskHttpError({
         helpdesk: this.helpdesk,
         method: req.method,
@@ -179,10 +181,14 @@ function parseJson(text: string): unknown {
   }
 }
 
+function errorName(err: unknown): unknown {
+  return (err as { name?: unknown } | null)?.name;
+}
+
 function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return `${err.message}${cause}`;
+  const { message, cause } = asRecord(err);
+  const causeMessage = asRecord(cause).message;
+  return `${String(message ?? err)}${typeof causeMessage === 'string' ? `: ${causeMessage}` : ''}`;
 }
 
 /** A JSON value as a plain object, or an empty one: helpdesk answers are read defensively. */
