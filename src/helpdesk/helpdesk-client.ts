@@ -83,6 +83,8 @@ export function parseRetryAfter(value: string | null | undefined, now: Date = ne
   const text = value?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text);
+  // An HTTP date names its weekday and month; this keeps Date.parse from reading "-5" as a year.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
