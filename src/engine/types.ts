@@ -17,6 +17,8 @@ export interface Span {
 
 export interface SymptomHit extends Span {
   readonly id: string;
+  /** 'present', or 'negated' (ruled out by the customer) / 'tried' (a fix already done). */
+  readonly polarity?: 'present' | 'negated' | 'tried';
 }
 
 export interface Evidence extends Span {
@@ -63,6 +65,8 @@ export interface TriageResult {
   readonly entities: Record<string, unknown>;
   readonly macro: RenderedMacro;
   readonly alternatives: Alternative[];
+  /** Macro ids the customer says they already tried; ranked out of the suggestions. */
+  readonly tried?: string[];
   readonly packVersion: string;
 }
 

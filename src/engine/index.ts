@@ -1,0 +1,23 @@
+export * from './types';
+export { TriageEngine } from './triage-engine';
+export type { ScopedHit } from './triage-engine';
+export {
+  compilePack,
+  expandPhrase,
+  DEVICE_CLASSES,
+  DERIVED_RULES,
+  type CompiledPack,
+  type PackDefinition,
+  type CauseDef,
+  type SymptomDef,
+  type MacroDef,
+  type MacroVariantDef,
+  type RegexDef,
+  type ScopeDef,
+  type DeviceClass,
+  type DerivedRule,
+} from './pack';
+export { normalizeText, foldForMatching, toOriginalRange, type NormalizedText } from './normalize';
+export { extractEntities, storageSummary, type TicketEntities, type DeviceEntity } from './entities';
+export { renderMacro, renderTemplate, customerFirstName, KNOWN_PLACEHOLDERS } from './macro-render';
+export { betaInterval95, betaMean } from './beta';

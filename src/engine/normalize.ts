@@ -1,0 +1,315 @@
+/**
+ * Normalization: the customer's own words, folded for matching, with a map
+ * from every normalized character back to the original text.
+ *
+ * 1. HTML: tags dropped (block tags become line breaks, <blockquote> and
+ *    <script>/<style> are removed with their content), entities decoded.
+ * 2. Lines that are not the customer's: quoted replies ("> ", "On ... wrote:"
+ *    and all after it), forwarded headers, signatures and legal disclaimers.
+ * 3. Folding: lower case, diacritics removed, Unicode quotes/dashes to ASCII,
+ *    whitespace runs to one space (a blank line becomes "\n").
+ */
+
+export interface NormalizedText {
+  /** The folded text that matchers run on. */
+  readonly text: string;
+  /** For each character of text: offset of the original character it came from. */
+  readonly starts: Int32Array;
+  /** For each character of text: end offset (exclusive) of that original character. */
+  readonly ends: Int32Array;
+}
+
+/** Maps [start, end) of the normalized text to offsets in the original text. */
+export function toOriginalRange(norm: NormalizedText, start: number, end: number): { start: number; end: number } {
+  if (end <= start) return { start: norm.starts[start] ?? 0, end: norm.starts[start] ?? 0 };
+  return { start: norm.starts[start], end: norm.ends[end - 1] };
+}
+
+// ---------- character folding ----------
+
+const SPECIAL_FOLDS: Record<string, string> = {
+  'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ø': 'o', 'ł': 'l', 'đ': 'd', 'ı': 'i',
+  '‘': "'", '’': "'", '‚': "'", '‛': "'", '′': "'", '`': "'", '´': "'",
+  '“': '"', '”': '"', '„': '"', '«': '"', '»': '"', '″': '"', '‹': "'", '›': "'",
+  '‐': '-', '‑': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '−': '-',
+  '…': '...', '\u00a0': ' ', '\u2009': ' ', '\u202f': ' ', '\u200b': '', '\u200c': '', '\u200d': '', '\ufeff': '',
+  '¿': ' ', '¡': ' ',
+};
+const foldCache = new Map<number, string>();
+
+function foldNonAscii(code: number): string {
+  const cached = foldCache.get(code);
+  if (cached !== undefined) return cached;
+  const ch = String.fromCharCode(code);
+  let folded = SPECIAL_FOLDS[ch];
+  if (folded === undefined) {
+    const lower = ch.toLowerCase();
+    folded = SPECIAL_FOLDS[lower] ?? lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    if (/\s/.test(folded)) folded = ' ';
+  }
+  foldCache.set(code, folded);
+  return folded;
+}
+
+/** Folds a pattern or cue the same way ticket text is folded (no line cutting). */
+export function foldForMatching(text: string): string {
+  return foldRanges(text, null, null, [[0, text.length]]).text.trim();
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11;
+}
+
+/** Folds the kept ranges of `source` (whose offsets map back through starts/ends when given). */
+function foldRanges(
+  source: string,
+  srcStarts: Int32Array | null,
+  srcEnds: Int32Array | null,
+  ranges: readonly (readonly [number, number])[],
+): NormalizedText {
+  const capacity = source.length * 2 + 8;
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  const parts: string[] = [];
+  let length = 0;
+  let pendingSpace = 0; // 0 none, 1 space, 2 paragraph break
+  let spaceStart = 0;
+  let spaceEnd = 0;
+
+  const push = (piece: string, start: number, end: number) => {
+    if (length + piece.length >= starts.length) {
+      const grownStarts = new Int32Array(starts.length * 2);
+      grownStarts.set(starts);
+      starts = grownStarts;
+      const grownEnds = new Int32Array(ends.length * 2);
+      grownEnds.set(ends);
+      ends = grownEnds;
+    }
+    for (let k = 0; k < piece.length; k++) {
+      starts[length] = start;
+      ends[length] = end;
+      length++;
+    }
+    parts.push(piece);
+  };
+
+  for (const [from, to] of ranges) {
+    let newlines = 0;
+    for (let i = from; i < to; i++) {
+      const code = source.charCodeAt(i);
+      const origStart = srcStarts ? srcStarts[i] : i;
+      const origEnd = srcEnds ? srcEnds[i] : i + 1;
+      let piece: string;
+      if (code < 128) {
+        if (isSpace(code)) {
+          if (code === 10) newlines++;
+          if (pendingSpace === 0) spaceStart = origStart;
+          pendingSpace = Math.max(pendingSpace, newlines >= 2 ? 2 : 1);
+          spaceEnd = origEnd;
+          continue;
+        }
+        piece = code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : source[i];
+      } else {
+        piece = foldNonAscii(code);
+        if (piece === '') continue;
+        if (piece === ' ') {
+          if (pendingSpace === 0) spaceStart = origStart;
+          pendingSpace = Math.max(pendingSpace, 1);
+          spaceEnd = origEnd;
+          continue;
+        }
+      }
+      if (pendingSpace) {
+        if (length > 0) push(pendingSpace === 2 ? '\n' : ' ', spaceStart, spaceEnd);
+        pendingSpace = 0;
+      }
+      newlines = 0;
+      push(piece, origStart, origEnd);
+    }
+    // A cut between ranges separates words like a paragraph break does.
+    if (length > 0) {
+      if (pendingSpace === 0) {
+        const last = length - 1;
+        spaceStart = ends[last];
+        spaceEnd = ends[last];
+      }
+      pendingSpace = 2;
+    }
+  }
+  return { text: parts.join(''), starts: starts.subarray(0, length), ends: ends.subarray(0, length) };
+}
+
+// ---------- HTML ----------
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“',
+  ndash: '–', mdash: '—', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', aacute: 'á', uuml: 'ü', ouml: 'ö',
+  auml: 'ä', szlig: 'ß', ntilde: 'ñ', ccedil: 'ç', iacute: 'í', oacute: 'ó', uacute: 'ú', atilde: 'ã', otilde: 'õ',
+  ecirc: 'ê', ocirc: 'ô', euro: '€', copy: '©', reg: '®', trade: '™',
+};
+const BLOCK_TAGS = new Set(['br', 'p', 'div', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'hr']);
+const DROP_CONTENT_TAGS = new Set(['blockquote', 'script', 'style', 'head']);
+
+interface Mapped {
+  readonly text: string;
+  readonly starts: Int32Array | null;
+  readonly ends: Int32Array | null;
+}
+
+function decodeEntity(body: string): string | undefined {
+  if (body.startsWith('#x') || body.startsWith('#X')) {
+    const code = parseInt(body.slice(2), 16);
+    return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : undefined;
+  }
+  if (body.startsWith('#')) {
+    const code = parseInt(body.slice(1), 10);
+    return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : undefined;
+  }
+  return NAMED_ENTITIES[body.toLowerCase()];
+}
+
+const TAG_RE = /^<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|^<!--[\s\S]*?-->/;
+
+function stripHtml(source: string): Mapped {
+  if (!/[<&]/.test(source)) return { text: source, starts: null, ends: null };
+  const out: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const emit = (piece: string, start: number, end: number) => {
+    for (let k = 0; k < piece.length; k++) {
+      out.push(piece[k]);
+      starts.push(start);
+      ends.push(end);
+    }
+  };
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === '<') {
+      const m = TAG_RE.exec(source.slice(i, i + 2000));
+      if (m) {
+        const name = (m[1] ?? '').toLowerCase();
+        const closing = m[0][1] === '/';
+        if (!closing && DROP_CONTENT_TAGS.has(name)) {
+          const closeAt = source.toLowerCase().indexOf(`</${name}`, i + m[0].length);
+          const closeEnd = closeAt < 0 ? source.length : source.indexOf('>', closeAt) + 1 || source.length;
+          emit('\n\n', i, closeEnd);
+          i = closeEnd;
+          continue;
+        }
+        if (BLOCK_TAGS.has(name)) emit(name === 'br' ? '\n' : '\n\n', i, i + m[0].length);
+        i += m[0].length;
+        continue;
+      }
+    } else if (ch === '&') {
+      const semi = source.indexOf(';', i + 1);
+      if (semi > i && semi - i <= 10) {
+        const decoded = decodeEntity(source.slice(i + 1, semi));
+        if (decoded !== undefined) {
+          emit(decoded, i, semi + 1);
+          i = semi + 1;
+          continue;
+        }
+      }
+    }
+    emit(ch, i, i + 1);
+    i++;
+  }
+  return { text: out.join(''), starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+}
+
+// ---------- lines that are not the customer's ----------
+
+const REPLY_HEADER = /^\s*(on\b.{0,200}\bwrote:|le\b.{0,200}\ba [ée]crit\s?:|am\b.{0,200}\bschrieb.{0,60}:|el\b.{0,200}\bescribi[óo]:|em\b.{0,200}\bescreveu:)\s*$/i;
+const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|mensaje original|urspr[üu]ngliche nachricht|message d'origine|mensagem original)\s*-*\s*$/i;
+const FORWARD_MARKER = /^\s*(-{2,}\s*(forwarded message|weitergeleitete nachricht|mensaje reenviado|message transf[ée]r[ée]|mensagem encaminhada)\s*-*|begin forwarded message:)\s*$/i;
+const HEADER_LINE = /^\s*(from|sent|to|cc|date|subject|von|gesendet|an|betreff|datum|de|para|enviado|asunto|fecha|envoy[ée]|[àa]|objet)\s*:/i;
+const SIGNATURE_DELIMITER = /^--\s?$/;
+const SENT_FROM = /^\s*(sent from my|get outlook for|von meinem .{0,30} gesendet|enviado desde mi|envoy[ée] de mon|enviado do meu)\b/i;
+const CLOSING = /^\s*((kind|best|warm|many|with kind)\s+)?(regards|thanks|thank you( very much| so much)?|thanks in advance|thx|cheers|best|sincerely|yours|best wishes|mfg|mit freundlichen gr[üu](ß|ss)en|freundliche gr[üu](ß|ss)e|viele gr[üu](ß|ss)e|liebe gr[üu](ß|ss)e|sch[öo]ne gr[üu](ß|ss)e|gru(ß|ss)|danke( sch[öo]n)?|vielen dank|cordialement|bien [àa] vous|merci( beaucoup)?|saludos( cordiales)?|un saludo|gracias( por (la|tu|su) ayuda)?|muchas gracias|atentamente|obrigad[oa]|abra[çc]os|atenciosamente)\s*[,.!]*\s*$/i;
+const DISCLAIMER = /\b(confidential|privileged|intended (solely )?for the|if you (have )?received this (e-?mail|message) in error|vertraulich|confidencial|strictement confidentiel)\b/i;
+const AGENT_LINE = /^\s*(agent|support|rep|representative|advisor)\s*:/i;
+const SEPARATOR = /^\s*(-{3,}|_{3,}|={3,})\s*$/;
+
+interface Line {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 10) {
+      lines.push({ start, end: i, text: text.slice(start, i) });
+      start = i + 1;
+    }
+  }
+  return lines;
+}
+
+const isBlank = (line: Line) => line.text.trim() === '';
+
+/** Marks the lines to keep; returns kept ranges of the text. */
+function customerRanges(text: string): [number, number][] {
+  const lines = splitLines(text);
+  const keep = lines.map(() => true);
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i].text;
+    if (REPLY_HEADER.test(line) || ORIGINAL_MESSAGE.test(line) || SIGNATURE_DELIMITER.test(line)) {
+      for (let k = i; k < lines.length; k++) keep[k] = false;
+      break;
+    }
+    if (FORWARD_MARKER.test(line)) {
+      keep[i] = false;
+      let k = i + 1;
+      while (k < lines.length && (HEADER_LINE.test(lines[k].text) || isBlank(lines[k]))) keep[k++] = false;
+      i = k;
+      continue;
+    }
+    if (/^\s*>/.test(line) || SENT_FROM.test(line) || AGENT_LINE.test(line)) {
+      keep[i] = false;
+    } else if (CLOSING.test(line)) {
+      keep[i] = false;
+      // Name, title and company lines under a closing; stops at a separator or a real sentence.
+      let k = i + 1;
+      while (k < lines.length && k <= i + 4) {
+        const next = lines[k].text.trim();
+        if (next === '' || SEPARATOR.test(next) || next.length > 60 || next.split(/\s+/).length > 8) break;
+        keep[k++] = false;
+      }
+      i = k;
+      continue;
+    }
+    i++;
+  }
+  // Legal disclaimers: whole paragraphs.
+  let paraStart = 0;
+  for (let k = 0; k <= lines.length; k++) {
+    if (k === lines.length || isBlank(lines[k])) {
+      if (k > paraStart) {
+        const paragraph = lines.slice(paraStart, k).map((l) => l.text).join(' ');
+        if (paragraph.length > 60 && DISCLAIMER.test(paragraph)) for (let j = paraStart; j < k; j++) keep[j] = false;
+      }
+      paraStart = k + 1;
+    }
+  }
+  const ranges: [number, number][] = [];
+  for (let k = 0; k < lines.length; k++) {
+    if (!keep[k]) continue;
+    const end = k + 1 < lines.length ? lines[k].end + 1 : lines[k].end;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === lines[k].start) last[1] = end;
+    else ranges.push([lines[k].start, end]);
+  }
+  return ranges;
+}
+
+/** Normalizes one input field (subject or description). */
+export function normalizeText(original: string): NormalizedText {
+  const html = stripHtml(original);
+  const ranges = html.text.includes('\n') ? customerRanges(html.text) : [[0, html.text.length] as [number, number]];
+  return foldRanges(html.text, html.starts, html.ends, ranges);
+}

@@ -1,0 +1,262 @@
+/**
+ * The triage pipeline: normalize -> extract (symptoms, scope, entities) ->
+ * diagnose (weighted evidence, priors, softmax) -> recommend (macros) ->
+ * render. Pure and synchronous; the same input always gives the same result.
+ */
+import type { DerivedRule, CompiledPack } from './pack';
+import { extractEntities, storageSummary, type FieldText, type TicketEntities } from './entities';
+import { normalizeText } from './normalize';
+import { spanOf } from './entities';
+import { renderMacro } from './macro-render';
+import { recommend } from './recommend';
+import {
+  EMPTY_FIX_STATS,
+  type CauseScore,
+  type Evidence,
+  type Span,
+  type SymptomHit,
+  type TriageInput,
+  type TriageOptions,
+  type TriageResult,
+} from './types';
+
+interface RawHit {
+  readonly symptom: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface Cue {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ScopedHit {
+  readonly symptom: number;
+  readonly span: Span;
+  readonly negated: boolean;
+}
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Sentence ends and contrast words stop a cue from reaching a symptom. */
+function crossesBoundary(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 33 || c === 63 || c === 59 || c === 10) return true; // ! ? ; \n
+    if (c === 46 && (i + 1 >= text.length || text.charCodeAt(i + 1) === 32)) return true; // ". "
+  }
+  const gap = text.slice(from, to);
+  return / (but|however|though|although|aber|pero|mais|mas) /.test(` ${gap} `);
+}
+
+/** Longest match wins: a hit inside a longer hit (of any symptom) is dropped. */
+function dropContained(hits: RawHit[]): RawHit[] {
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: RawHit[] = [];
+  let maxEnd = -1;
+  for (const hit of hits) {
+    if (hit.end <= maxEnd) continue;
+    kept.push(hit);
+    maxEnd = hit.end;
+  }
+  return kept;
+}
+
+export class TriageEngine {
+  readonly packVersion: string;
+
+  constructor(private readonly pack: CompiledPack) {
+    this.packVersion = pack.version;
+  }
+
+  /** Symptom hits of one field with their scope (negated or not). */
+  scanField(field: FieldText): ScopedHit[] {
+    const { pack } = this;
+    const text = field.norm.text;
+    const literals = pack.matcher.scan(text);
+    const raw: RawHit[] = [];
+    const negBefore: Cue[] = [];
+    const negAfter: Cue[] = [];
+    let regexesToRun: Set<number> | undefined;
+    for (const lit of literals) {
+      const target = lit.target;
+      if (target.kind === 'phrase') raw.push({ symptom: target.symptom, start: lit.start, end: lit.end });
+      else if (target.kind === 'anchor') (regexesToRun ??= new Set()).add(target.regex);
+      else if (target.kind === 'negBefore') negBefore.push(lit);
+      else negAfter.push(lit);
+    }
+    if (regexesToRun) {
+      for (const index of regexesToRun) {
+        const { regex, symptom } = pack.regexes[index];
+        regex.lastIndex = 0;
+        for (const m of text.matchAll(regex)) {
+          if (m[0].length > 0) raw.push({ symptom, start: m.index, end: m.index + m[0].length });
+        }
+      }
+    }
+    if (raw.length === 0) return [];
+    const hits = dropContained(raw);
+    const insideHit = (cue: Cue) => hits.some((h) => cue.start >= h.start && cue.end <= h.end);
+    const before = negBefore.filter((c) => !insideHit(c));
+    const after = negAfter.filter((c) => !insideHit(c));
+    const { windowBefore, windowAfter } = pack.definition.scope;
+    const problemBetween = (from: number, to: number) =>
+      hits.some((h) => !pack.isMention[h.symptom] && h.start >= from && h.end <= to);
+
+    return hits.map((hit) => {
+      let negated = false;
+      if (pack.definition.symptoms[hit.symptom].negatable) {
+        negated = before.some(
+          (c) => c.end <= hit.start && hit.start - c.end <= windowBefore && !crossesBoundary(text, c.end, hit.start),
+        );
+        if (!negated && pack.isMention[hit.symptom]) {
+          negated = after.some(
+            (c) =>
+              c.start >= hit.end &&
+              c.start - hit.end <= windowAfter &&
+              !crossesBoundary(text, hit.end, c.start) &&
+              !problemBetween(hit.end, c.start),
+          );
+        }
+      }
+      return { symptom: hit.symptom, span: spanOf(field, hit.start, hit.end), negated };
+    });
+  }
+
+  private derivedHits(entities: TicketEntities): ScopedHit[] {
+    const out: ScopedHit[] = [];
+    for (const { symptom, rule } of this.pack.derivedSymptoms) {
+      const span = evaluateDerived(rule, entities, this.pack.definition.latestIosMajor);
+      if (span) out.push({ symptom, span, negated: false });
+    }
+    return out;
+  }
+
+  triage(input: TriageInput, options: TriageOptions = {}): TriageResult {
+    const { pack } = this;
+    const def = pack.definition;
+    const fields: FieldText[] = [];
+    if (input.subject) fields.push({ field: 'subject', original: input.subject, norm: normalizeText(input.subject) });
+    fields.push({ field: 'description', original: input.description ?? '', norm: normalizeText(input.description ?? '') });
+
+    const entities = extractEntities(fields);
+    const scoped: ScopedHit[] = [];
+    for (const field of fields) scoped.push(...this.scanField(field));
+    scoped.push(...this.derivedHits(entities));
+
+    // One vote per symptom: a present hit outweighs a negated one.
+    const bySymptom = new Map<number, ScopedHit>();
+    for (const hit of scoped) {
+      const seen = bySymptom.get(hit.symptom);
+      if (!seen || (seen.negated && !hit.negated)) bySymptom.set(hit.symptom, hit);
+    }
+
+    const raw = def.causes.map((c) => c.prior);
+    const evidence: Evidence[][] = def.causes.map(() => []);
+    const symptoms: SymptomHit[] = [];
+    const tried = new Set<string>();
+    const presentSymptoms: string[] = [];
+    for (const [index, hit] of bySymptom) {
+      const symptomDef = def.symptoms[index];
+      const pairs = hit.negated ? pack.negatedWeights[index] : pack.symptomWeights[index];
+      if (pairs.length === 0) continue;
+      const isTried = !hit.negated && symptomDef.tried.length > 0;
+      if (isTried) for (const macroId of symptomDef.tried) tried.add(pack.macroAliases.get(macroId) ?? macroId);
+      if (!hit.negated) presentSymptoms.push(symptomDef.id);
+      const scope = hit.negated ? 'negated' : isTried ? 'tried' : 'present';
+      symptoms.push({ id: symptomDef.id, ...hit.span, polarity: scope });
+      for (const [cause, weight] of pairs) {
+        raw[cause] += weight;
+        // A present symptom that rules a cause out ("wifi is fine") counts against it as negated evidence.
+        const polarity = scope === 'present' && weight < 0 ? 'negated' : scope;
+        evidence[cause].push({ symptom: symptomDef.id, ...hit.span, weight, polarity });
+      }
+    }
+
+    const probabilities = softmax(raw, def.temperature);
+    const order = raw.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+    const causes: CauseScore[] = order
+      .map((i) => ({ id: pack.causeIds[i], score: round4(probabilities[i]), evidence: evidence[i] }))
+      .filter((c) => c.score > 0);
+    const top = order[0];
+
+    const recommendation = recommend({
+      pack,
+      stats: options.stats ?? EMPTY_FIX_STATS,
+      causes: order.map((i) => ({ id: pack.causeIds[i], probability: probabilities[i] })),
+      symptoms: presentSymptoms,
+      tried,
+    });
+    symptoms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'subject' ? -1 : 1));
+
+    return {
+      cause: { id: pack.causeIds[top], confidence: round4(probabilities[top]) },
+      causes,
+      symptoms,
+      entities: entitiesView(entities),
+      macro: renderMacro(recommendation.primary, input, entities.device),
+      alternatives: recommendation.alternatives,
+      tried: [...tried],
+      packVersion: pack.version,
+    };
+  }
+}
+
+function softmax(raw: readonly number[], temperature: number): number[] {
+  const max = Math.max(...raw);
+  const exps = raw.map((r) => Math.exp((r - max) / temperature));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+function evaluateDerived(rule: DerivedRule, entities: TicketEntities, latestIosMajor: number): Span | undefined {
+  switch (rule) {
+    case 'storage_nearly_full': {
+      const s = storageSummary(entities.storage);
+      const tight =
+        (s.neededGb !== undefined && s.availableGb !== undefined && s.neededGb > s.availableGb) ||
+        (s.usedGb !== undefined && s.totalGb !== undefined && s.totalGb > 0 && s.usedGb / s.totalGb >= 0.95) ||
+        (s.neededGb !== undefined && s.totalGb !== undefined && s.neededGb > s.totalGb);
+      return tight ? entities.storage[0]?.span : undefined;
+    }
+    case 'storage_plenty': {
+      const s = storageSummary(entities.storage);
+      const tight = s.neededGb !== undefined && s.availableGb !== undefined && s.neededGb > s.availableGb;
+      const plenty = s.availableGb !== undefined && s.availableGb >= 5;
+      return plenty && !tight ? entities.storage.find((e) => e.availableGb !== undefined || e.totalGb !== undefined)?.span : undefined;
+    }
+    case 'ios_old':
+      return entities.iosVersion && entities.iosVersion.major <= latestIosMajor - 2 ? entities.iosVersion.span : undefined;
+    case 'ios_current':
+      return entities.iosVersion && entities.iosVersion.major >= latestIosMajor && entities.iosVersion.minor >= 1
+        ? entities.iosVersion.span
+        : undefined;
+    case 'long_running':
+      return entities.durations.find((d) => d.unit === 'hour' && (d.hours ?? 0) >= 2)?.span;
+  }
+}
+
+function entitiesView(e: TicketEntities): Record<string, unknown> {
+  const span = (s: Span) => ({ field: s.field, text: s.text, start: s.start, end: s.end });
+  const view: Record<string, unknown> = {};
+  if (e.device) {
+    view.device = { model: e.device.model, family: e.device.family, homeButton: e.device.homeButton, ...span(e.device.span) };
+  }
+  if (e.devices.length > 1) view.devices = e.devices.map((d) => ({ model: d.model, ...span(d.span) }));
+  if (e.iosVersion) view.iosVersion = { version: e.iosVersion.version, major: e.iosVersion.major, ...span(e.iosVersion.span) };
+  if (e.storage.length) {
+    const summary = storageSummary(e.storage);
+    const gb = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 100) / 100);
+    view.storage = {
+      usedGb: gb(summary.usedGb),
+      totalGb: gb(summary.totalGb),
+      neededGb: gb(summary.neededGb),
+      availableGb: gb(summary.availableGb),
+      mentions: e.storage.map((s) => ({ ...span(s.span), usedGb: s.usedGb, totalGb: s.totalGb, neededGb: s.neededGb, availableGb: s.availableGb })),
+    };
+  }
+  if (e.durations.length) view.durations = e.durations.map((d) => ({ amount: d.amount, unit: d.unit, hours: d.hours, ...span(d.span) }));
+  if (e.messages.length) view.messages = e.messages.map((m) => span(m.span));
+  return view;
+}
