@@ -2,22 +2,36 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { KnowledgeController } from './catalog/knowledge.controller';
+import { FreshdeskWebhookController } from './intake/freshdesk-webhook.controller';
+import { HelpdeskIntakeService } from './intake/helpdesk-intake.service';
 import { IntakeService } from './intake/intake.service';
+import { ZendeskWebhookController } from './intake/zendesk-webhook.controller';
 import { TicketsIntakeController } from './intake/tickets-intake.controller';
 import { ApiKeyGuard } from './platform/auth/api-key.guard';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { HealthController } from './platform/health/health.controller';
 import { TicketsController } from './tickets/tickets.controller';
+import { OverridesService } from './tickets/overrides.service';
 import { TicketsService } from './tickets/tickets.service';
 import { TriagePreviewController } from './triage/triage-preview.controller';
 
 /** The HTTP API: controllers, the global validation pipe, API-key guard and error filter. */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [HealthController, TicketsIntakeController, TicketsController, TriagePreviewController, KnowledgeController],
+  controllers: [
+    HealthController,
+    TicketsIntakeController,
+    ZendeskWebhookController,
+    FreshdeskWebhookController,
+    TicketsController,
+    TriagePreviewController,
+    KnowledgeController,
+  ],
   providers: [
     IntakeService,
+    HelpdeskIntakeService,
     TicketsService,
+    OverridesService,
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({

@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module';
 export class AppModule {
   /** `api` serves HTTP, `worker` processes queues, `all` does both in one process. */
   static forRole(role: Role): DynamicModule {
-    const imports: DynamicModule['imports'] = [PlatformModule];
+    const imports: DynamicModule['imports'] = [PlatformModule.forRoot()];
     if (role === 'api' || role === 'all') imports.push(ApiModule);
     if (role === 'worker' || role === 'all') imports.push(WorkerModule);
     return { module: AppModule, imports };

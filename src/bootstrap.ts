@@ -7,6 +7,7 @@ import { ApiKeyService } from './platform/auth/api-key.service';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
 import { prepareDatabase } from './platform/database/prepare-database';
+import type { ErrorBody } from './platform/errors/domain-error';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -24,9 +25,23 @@ export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
 }
 
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
 /** Settings every HTTP app gets, in production and in tests alike. */
 export async function configureHttpApp(app: NestFastifyApplication): Promise<void> {
   app.enableShutdownHooks();
+  // Every endpoint takes JSON: any other body is refused before it is parsed.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (req, reply) => {
+      const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+      if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return;
+      const body: ErrorBody = {
+        error: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' },
+      };
+      return reply.status(415).send(body);
+    });
   await app.get(ApiKeyService).ensureDevelopmentKey(app.get(AppConfig).isProduction);
 }
 

@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
+import { FreshdeskWritebackProcessor, ZendeskWritebackProcessor } from './helpdesk/writeback.processor';
+import { WritebackService } from './helpdesk/writeback.service';
 import { InboxSweeperService } from './triage/inbox-sweeper.service';
 import { TriageProcessor } from './triage/triage.processor';
 import { TriageService } from './triage/triage.service';
 
 /** Queue processors and the inbox sweeper: only the worker role loads these. */
 @Module({
-  providers: [TriageService, TriageProcessor, InboxSweeperService],
+  providers: [
+    TriageService,
+    TriageProcessor,
+    WritebackService,
+    ZendeskWritebackProcessor,
+    FreshdeskWritebackProcessor,
+    InboxSweeperService,
+  ],
 })
 export class WorkerModule {}

@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { EngineService, TriageOutput } from '../src/triage/engine.service';
-import type { FixStatsSnapshot, TriageInput } from '../src/engine';
+import { EngineService, LearnedState, TriageOutput } from '../src/triage/engine.service';
+import { TriageProcessor } from '../src/triage/triage.processor';
+import type { TriageInput } from '../src/engine';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
 
@@ -9,9 +10,9 @@ const POISON = 'POISON-TICKET-MARKER';
 
 /** The real engine, except that it throws on one marked ticket. */
 class PoisonableEngineService extends EngineService {
-  override triage(input: TriageInput, stats?: FixStatsSnapshot, now?: Date): TriageOutput {
+  override triage(input: TriageInput, learned?: Partial<LearnedState>, now?: Date): TriageOutput {
     if (input.description.includes(POISON)) throw new Error('engine exploded on this ticket');
-    return super.triage(input, stats, now);
+    return super.triage(input, learned, now);
   }
 }
 
@@ -48,7 +49,6 @@ describe('no accepted ticket is lost', () => {
     const db = t.app.get(DataSource);
     // Stop the worker from taking the job, lose the queue, then let the sweeper find the inbox row.
     const ticket = makeTicket();
-    const { TriageProcessor } = await import('../src/triage/triage.processor');
     const worker = t.app.get(TriageProcessor).worker;
     await worker.pause(true);
     try {

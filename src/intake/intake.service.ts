@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
+import { DomainError } from '../platform/errors/domain-error';
 import type { InboxPayload } from './inbox-event.entity';
 import { dedupeKeyOf, TicketEvent } from './ticket-event';
 
@@ -60,6 +61,28 @@ export class IntakeService {
     }
     await this.pipeline.eventAccepted(outcome.inboxId!);
     return outcome;
+  }
+
+  /** A new inbox event with the ticket's current conversation, so it is triaged again. */
+  async retriage(ticketId: string): Promise<string> {
+    const inboxId = randomUUID();
+    const rows: { id: string }[] = await this.db.query(
+      `WITH t AS (
+         UPDATE tickets SET triage_state = 'queued', updated_at = now() WHERE id = $2
+         RETURNING id, source, subject, description, requester, tags, status, conversation)
+       INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
+       SELECT $1, t.id, t.source, 'retriage:' || $1, 'retriage',
+              jsonb_build_object('subject', t.subject,
+                'description', concat_ws(E'\n\n', t.description,
+                   (SELECT string_agg(c->>'body', E'\n\n' ORDER BY c->>'at') FROM jsonb_array_elements(t.conversation) c)),
+                'requester', t.requester, 'tags', to_jsonb(t.tags), 'status', t.status),
+              now()
+       FROM t RETURNING id`,
+      [inboxId, ticketId],
+    );
+    if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ticketId}`);
+    await this.pipeline.eventAccepted(inboxId);
+    return inboxId;
   }
 
   private async findDuplicate(manager: EntityManager, dedupeKey: string): Promise<string | null> {

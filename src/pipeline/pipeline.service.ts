@@ -1,21 +1,27 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { defaultJobOptions, QueueName, validatePayload } from '../platform/queue/queues';
+import type { ProcessOutcome } from '../triage/triage.service';
+import { defaultJobOptions, Helpdesk, QueueName, validatePayload, WRITEBACK_QUEUE } from '../platform/queue/queues';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 
 /**
  * The whole flow in one place:
  *   intake (inbox row committed) -> "triage" job (jobId = inbox id)
- *   triage (result stored)       -> nothing further yet
- * The inbox row is the durable record; a lost job is re-enqueued by the sweeper.
+ *   triage (result stored, write-back row in the same transaction)
+ *                                -> "writeback" job on the helpdesk's own queue (jobId = write-back id)
+ * Inbox and write-back rows are the durable record; the sweeper re-enqueues jobs Redis lost.
  */
 @Injectable()
 export class PipelineService {
   private readonly logger = new Logger(PipelineService.name);
 
-  constructor(@InjectQueue(QueueName.Triage) private readonly triageQueue: Queue) {}
+  constructor(
+    @InjectQueue(QueueName.Triage) private readonly triageQueue: Queue,
+    @InjectQueue(QueueName.WritebackZendesk) private readonly zendeskQueue: Queue,
+    @InjectQueue(QueueName.WritebackFreshdesk) private readonly freshdeskQueue: Queue,
+  ) {}
 
   /** After an inbox row is committed. A Redis failure here loses nothing: the sweeper enqueues it later. */
   async eventAccepted(inboxId: string): Promise<boolean> {
@@ -31,6 +37,17 @@ export class PipelineService {
   async enqueueTriage(inboxId: string): Promise<void> {
     const payload = validatePayload('triage', { inboxId });
     await this.triageQueue.add('triage', payload, { ...defaultJobOptions(QueueName.Triage), jobId: inboxId });
+  }
+
+  /** After a triage is stored. A failure to enqueue fails the triage job, whose retry enqueues again. */
+  async triaged(outcome: ProcessOutcome): Promise<void> {
+    if (outcome.writeback) await this.enqueueWriteback(outcome.writeback.writebackId, outcome.writeback.helpdesk);
+  }
+
+  async enqueueWriteback(writebackId: string, helpdesk: Helpdesk): Promise<void> {
+    const payload = validatePayload('writeback', { writebackId, helpdesk });
+    const queue = WRITEBACK_QUEUE[helpdesk] === QueueName.WritebackZendesk ? this.zendeskQueue : this.freshdeskQueue;
+    await queue.add('writeback', payload, { ...defaultJobOptions(WRITEBACK_QUEUE[helpdesk]), jobId: writebackId });
   }
 }
 

@@ -1,9 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { PipelineService } from '../pipeline/pipeline.service';
+import { FixStatsService } from '../outcomes/fix-stats.service';
+import { OutcomesService } from '../outcomes/outcomes.service';
+import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
 import { EngineService } from '../triage/engine.service';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { ApiKeyService } from './auth/api-key.service';
@@ -14,36 +17,47 @@ import { loggerParams } from './logging/logging';
 import { QueueName } from './queue/queues';
 import { redisConnection } from './queue/redis-options';
 
-const config = ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment });
+/** Logging, Postgres and Redis queues; their factories read the validated configuration. */
+const SHARED_IMPORTS = [
+  LoggerModule.forRootAsync({
+    inject: [AppConfig],
+    useFactory: (cfg: AppConfig) => loggerParams({ LOG_LEVEL: cfg.get('LOG_LEVEL'), NODE_ENV: cfg.get('NODE_ENV') }),
+    providers: [AppConfig],
+  }),
+  TypeOrmModule.forRootAsync({
+    inject: [AppConfig],
+    extraProviders: [AppConfig],
+    useFactory: (cfg: AppConfig) =>
+      dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
+  }),
+  TypeOrmModule.forFeature([ApiKeyEntity]),
+  BullModule.forRootAsync({
+    inject: [AppConfig],
+    extraProviders: [AppConfig],
+    useFactory: (cfg: AppConfig) => ({
+      connection: redisConnection(cfg.get('REDIS_URL')),
+      prefix: cfg.get('QUEUE_PREFIX'),
+    }),
+  }),
+  BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
+];
+
+const SHARED_SERVICES = [AppConfig, ApiKeyService, PipelineService, EngineService, HelpdeskRegistry, FixStatsService, OutcomesService];
 
 /** Configuration, logging, Postgres, Redis queues and the engine: shared by the API and the worker. */
 @Global()
-@Module({
-  imports: [
-    config,
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (cfg: AppConfig) => loggerParams({ LOG_LEVEL: cfg.get('LOG_LEVEL'), NODE_ENV: cfg.get('NODE_ENV') }),
-      providers: [AppConfig],
-    }),
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      extraProviders: [AppConfig],
-      useFactory: (cfg: AppConfig) =>
-        dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
-    }),
-    TypeOrmModule.forFeature([ApiKeyEntity]),
-    BullModule.forRootAsync({
-      inject: [AppConfig],
-      extraProviders: [AppConfig],
-      useFactory: (cfg: AppConfig) => ({
-        connection: redisConnection(cfg.get('REDIS_URL')),
-        prefix: cfg.get('QUEUE_PREFIX'),
-      }),
-    }),
-    BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
-  ],
-  providers: [AppConfig, ApiKeyService, PipelineService, EngineService],
-  exports: [AppConfig, ApiKeyService, PipelineService, EngineService, BullModule, TypeOrmModule],
-})
-export class PlatformModule {}
+@Module({})
+export class PlatformModule {
+  /** The environment is read when the module is built, not when this file is imported. */
+  static forRoot(): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+        ...SHARED_IMPORTS,
+      ],
+      providers: [...SHARED_SERVICES],
+      exports: [...SHARED_SERVICES, BullModule, TypeOrmModule],
+    };
+  }
+}

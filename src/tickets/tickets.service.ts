@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../platform/errors/domain-error';
-import type { TriageOutput } from '../triage/engine.service';
+import { EngineService, TriageOutput } from '../triage/engine.service';
 import { TICKET_SOURCES, TicketSource } from './ticket.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,6 +16,7 @@ interface TicketRow {
   status: string | null;
   requester: Record<string, string> | null;
   tags: string[];
+  conversation: { id: string; body: string; at: string }[];
   source_created_at: Date | null;
   source_updated_at: Date | null;
   created_at: Date;
@@ -23,24 +24,155 @@ interface TicketRow {
   triage_state: 'queued' | 'done' | 'failed';
   triage_error: string | null;
   result: TriageOutput | null;
+  override: OverrideRow | null;
 }
 
-export type TicketView = ReturnType<typeof toView>;
+interface OverrideRow {
+  cause_id: string | null;
+  macro_id: string | null;
+  reason: string;
+  actor: string;
+  created_at: string;
+  original: { causeId: string; macroId: string };
+}
+
+export interface ListFilters {
+  cause?: string;
+  symptom?: string;
+  status?: string;
+  source?: string;
+  from?: string;
+  to?: string;
+  overridden?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+const TICKET_SELECT = `
+  SELECT t.*, r.result,
+         CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
+           'cause_id', o.cause_id, 'macro_id', o.macro_id, 'reason', o.reason, 'actor', o.actor,
+           'created_at', o.created_at, 'original', o.original) END AS override
+  FROM tickets t
+  LEFT JOIN triage_results r ON r.id = t.latest_triage_id
+  LEFT JOIN triage_overrides o ON o.id = t.override_id`;
 
 @Injectable()
 export class TicketsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly engine: EngineService,
+  ) {}
 
   /** `ref` is the service's UUID or `source:externalId`. */
-  async get(ref: string): Promise<TicketView> {
+  async get(ref: string) {
+    const row = await this.findRow(ref);
+    return this.toView(row);
+  }
+
+  async resolveId(ref: string): Promise<string> {
     const where = parseRef(ref);
-    const rows: TicketRow[] = await this.db.query(
-      `SELECT t.*, r.result FROM tickets t LEFT JOIN triage_results r ON r.id = t.latest_triage_id
-       WHERE ${where.sql}`,
-      where.params,
-    );
+    const rows: { id: string }[] = await this.db.query(`SELECT t.id FROM tickets t WHERE ${where.sql}`, where.params);
     if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ref}`);
-    return toView(rows[0]);
+    return rows[0].id;
+  }
+
+  /** The ticket with its triage history, overrides, outcomes and write-backs. */
+  async detail(ref: string) {
+    const row = await this.findRow(ref);
+    const [history, overrides, outcomes, writebacks] = await Promise.all([
+      this.db.query(
+        `SELECT id, cause_id AS "causeId", confidence, macro_id AS "macroId", symptom_ids AS "symptomIds",
+                pack_version AS "packVersion", triaged_at AS "triagedAt"
+         FROM triage_results WHERE ticket_id = $1 ORDER BY triaged_at DESC`,
+        [row.id],
+      ),
+      this.db.query(
+        `SELECT cause_id AS "causeId", macro_id AS "macroId", reason, actor AS by, created_at AS at, original
+         FROM triage_overrides WHERE ticket_id = $1 ORDER BY created_at DESC`,
+        [row.id],
+      ),
+      this.db.query(
+        `SELECT macro_id AS "macroId", resolved, signal, attribution, weight, note, actor, event_at AS "eventAt",
+                time_to_resolution_seconds AS "timeToResolutionSeconds"
+         FROM outcomes WHERE ticket_id = $1 ORDER BY event_at`,
+        [row.id],
+      ),
+      this.db.query(
+        `SELECT helpdesk, state, attempts, last_error AS error, tags_done_at AS "tagsAt", note_done_at AS "noteAt",
+                triage_result_id AS "triageId", created_at AS "createdAt"
+         FROM writebacks WHERE ticket_id = $1 ORDER BY created_at DESC`,
+        [row.id],
+      ),
+    ]);
+    return { ...this.toView(row), conversation: row.conversation ?? [], history, overrides, outcomes, writebacks };
+  }
+
+  /** Newest first, filtered, with an opaque cursor (created_at and id of the last item). */
+  async list(f: ListFilters) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.cause) where.push(`t.cause_id = ${p(f.cause)}`);
+    if (f.symptom) where.push(`t.symptom_ids @> ARRAY[${p(f.symptom)}]::text[]`);
+    if (f.status) where.push(`t.status = ${p(f.status)}`);
+    if (f.source) where.push(`t.source = ${p(f.source)}`);
+    if (f.from) where.push(`t.created_at >= ${p(new Date(f.from))}`);
+    if (f.to) where.push(`t.created_at < ${p(new Date(f.to))}`);
+    if (f.overridden !== undefined) where.push(f.overridden ? 't.override_id IS NOT NULL' : 't.override_id IS NULL');
+    if (f.cursor) {
+      const c = decodeCursor(f.cursor);
+      where.push(`(t.created_at, t.id) < (${p(c.at)}::timestamptz, ${p(c.id)}::uuid)`);
+    }
+    // The cursor carries created_at as Postgres prints it: microseconds survive the round trip.
+    const sql = `${TICKET_SELECT.replace('SELECT t.*,', 'SELECT t.*, t.created_at::text AS created_at_text,')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY t.created_at DESC, t.id DESC LIMIT ${p(f.limit + 1)}`;
+    const rows: (TicketRow & { created_at_text: string })[] = await this.db.query(sql, params);
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.toView(r)),
+      nextCursor: rows.length > f.limit && last ? encodeCursor(last.created_at_text, last.id) : null,
+    };
+  }
+
+  private async findRow(ref: string): Promise<TicketRow> {
+    const where = parseRef(ref);
+    const rows: TicketRow[] = await this.db.query(`${TICKET_SELECT} WHERE ${where.sql}`, where.params);
+    if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ref}`);
+    return rows[0];
+  }
+
+  /** The ticket with its effective triage: an agent's override replaces cause or macro, and says what the engine said. */
+  private toView(row: TicketRow) {
+    const triage: Record<string, unknown> = { state: row.triage_state };
+    if (row.triage_state === 'failed' && row.triage_error) triage.error = row.triage_error;
+    if (row.result) Object.assign(triage, row.result);
+    if (row.result && row.override) {
+      const o = row.override;
+      if (o.cause_id) triage.cause = { id: o.cause_id, confidence: 1 };
+      if (o.macro_id) {
+        const input = { subject: row.subject, description: row.description, requester: row.requester ?? undefined };
+        triage.macro = this.engine.renderMacro(o.macro_id, input, row.result.entities) ?? row.result.macro;
+      }
+      triage.override = { by: o.actor, at: new Date(o.created_at).toISOString(), reason: o.reason, original: o.original };
+    }
+    return {
+      id: row.id,
+      source: row.source,
+      externalId: row.external_id,
+      subject: row.subject,
+      description: row.description,
+      status: row.status,
+      requester: row.requester,
+      tags: row.tags,
+      createdAt: (row.source_created_at ?? row.created_at).toISOString(),
+      updatedAt: (row.source_updated_at ?? row.updated_at).toISOString(),
+      triage,
+    };
   }
 }
 
@@ -54,21 +186,18 @@ function parseRef(ref: string): { sql: string; params: unknown[] } {
   throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ref}: use the ticket id or source:externalId`);
 }
 
-function toView(row: TicketRow) {
-  const triage: Record<string, unknown> = { state: row.triage_state };
-  if (row.triage_state === 'failed' && row.triage_error) triage.error = row.triage_error;
-  if (row.result) Object.assign(triage, row.result);
-  return {
-    id: row.id,
-    source: row.source,
-    externalId: row.external_id,
-    subject: row.subject,
-    description: row.description,
-    status: row.status,
-    requester: row.requester,
-    tags: row.tags,
-    createdAt: (row.source_created_at ?? row.created_at).toISOString(),
-    updatedAt: (row.source_updated_at ?? row.updated_at).toISOString(),
-    triage,
-  };
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\d [\d:.]+[+-]\d\d(:\d\d)?$/.test(at) || !UUID.test(id)) {
+      throw new Error('bad cursor');
+    }
+    return { at, id };
+  } catch {
+    throw new DomainError('REQUEST.INVALID', 'The cursor is not one this API returned', ['cursor is invalid']);
+  }
 }

@@ -3,6 +3,7 @@ import { Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../platform/config/app-config.service';
 import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
+import { PipelineService } from '../pipeline/pipeline.service';
 import { TriageService } from './triage.service';
 
 const settings = QUEUE_SETTINGS[QueueName.Triage];
@@ -14,6 +15,7 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly triage: TriageService,
     private readonly config: AppConfig,
+    private readonly pipeline: PipelineService,
   ) {
     super();
   }
@@ -23,7 +25,9 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: Job<JobPayloads['triage']>): Promise<string> {
-    return this.triage.processInboxEvent(job.data.inboxId);
+    const outcome = await this.triage.processInboxEvent(job.data.inboxId);
+    await this.pipeline.triaged(outcome);
+    return outcome.status;
   }
 
   @OnWorkerEvent('failed')

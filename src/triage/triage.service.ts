@@ -4,17 +4,25 @@ import { UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { InboxPayload } from '../intake/inbox-event.entity';
+import { FixStatsService } from '../outcomes/fix-stats.service';
+import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
+import type { Helpdesk } from '../platform/queue/queues';
 import { EngineService } from './engine.service';
 
 interface InboxRow {
   id: string;
   ticket_id: string;
+  source: string;
   state: string;
   payload: InboxPayload;
   event_at: Date;
 }
 
-export type ProcessOutcome = 'triaged' | 'already-processed';
+export interface ProcessOutcome {
+  status: 'triaged' | 'already-processed';
+  /** The write-back to run next, when the ticket came from a helpdesk with write-back on. */
+  writeback?: { writebackId: string; helpdesk: Helpdesk };
+}
 
 @Injectable()
 export class TriageService {
@@ -23,25 +31,29 @@ export class TriageService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly engine: EngineService,
+    private readonly helpdesks: HelpdeskRegistry,
+    private readonly fixStats: FixStatsService,
   ) {}
 
   /** Triages one inbox event. Running it twice stores one result: the inbox id is the result's unique key. */
   async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
     const [row]: InboxRow[] = await this.db.query(
-      'SELECT id, ticket_id, state, payload, event_at FROM inbox_events WHERE id = $1',
+      'SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = $1',
       [inboxId],
     );
     if (!row) throw new UnrecoverableError(`inbox event ${inboxId} does not exist`);
-    if (row.state === 'processed') return 'already-processed';
+    if (row.state === 'processed') return { status: 'already-processed' };
 
     const { payload } = row;
-    const output = this.engine.triage({
-      subject: payload.subject,
-      description: payload.description,
-      requester: payload.requester ?? undefined,
-    });
+    const learned = await this.fixStats.snapshot();
+    const output = this.engine.triage(
+      { subject: payload.subject, description: payload.description, requester: payload.requester ?? undefined },
+      learned,
+    );
+    const symptomIds = [...new Set(output.symptoms.map((s) => s.id))];
 
-    await this.db.transaction(async (tx) => {
+    const helpdesk = isHelpdesk(row.source) && this.helpdesks.isEnabled(row.source) ? row.source : null;
+    const writeback = await this.db.transaction(async (tx) => {
       const inserted: { id: string }[] = await tx.query(
         `INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
                                      symptom_ids, result, event_at, triaged_at)
@@ -55,17 +67,20 @@ export class TriageService {
           output.cause.id,
           output.cause.confidence,
           output.macro.id,
-          [...new Set(output.symptoms.map((s) => s.id))],
+          symptomIds,
           output,
           row.event_at,
           output.triagedAt,
         ],
       );
       if (inserted.length > 0) {
+        // The effective cause and macro keep an agent's override; symptoms always follow the latest text.
         await tx.query(
-          `UPDATE tickets SET latest_triage_id = $2, latest_event_at = $3
-           WHERE id = $1 AND (latest_event_at IS NULL OR latest_event_at <= $3)`,
-          [row.ticket_id, inserted[0].id, row.event_at],
+          `UPDATE tickets t SET latest_triage_id = $2, latest_event_at = $3, symptom_ids = $6,
+             cause_id = COALESCE(o.cause_id, $4), macro_id = COALESCE(o.macro_id, $5)
+           FROM tickets t0 LEFT JOIN triage_overrides o ON o.id = t0.override_id
+           WHERE t.id = $1 AND t0.id = t.id AND (t.latest_event_at IS NULL OR t.latest_event_at <= $3)`,
+          [row.ticket_id, inserted[0].id, row.event_at, output.cause.id, output.macro.id, symptomIds],
         );
       }
       await tx.query(
@@ -74,14 +89,23 @@ export class TriageService {
         [row.id],
       );
       await this.refreshTicketState(tx, row.ticket_id);
+      if (!helpdesk || inserted.length === 0) return undefined;
+      const writebackId = randomUUID();
+      await tx.query(
+        `INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (triage_result_id) DO NOTHING`,
+        [writebackId, inserted[0].id, row.ticket_id, helpdesk],
+      );
+      return { writebackId, helpdesk };
     });
-    return 'triaged';
+    return { status: 'triaged', writeback };
   }
 
   /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */
   async recordFailure(inboxId: string, error: string, final: boolean): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const rows: { ticket_id: string }[] = await tx.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [rows]: [{ ticket_id: string }[], number] = await tx.query(
         `UPDATE inbox_events SET attempts = attempts + 1, last_error = $2,
                 state = CASE WHEN $3 THEN 'failed' ELSE state END
          WHERE id = $1 AND state = 'pending' RETURNING ticket_id`,
@@ -107,4 +131,8 @@ export class TriageService {
       [ticketId],
     );
   }
+}
+
+function isHelpdesk(source: string): source is Helpdesk {
+  return source === 'zendesk' || source === 'freshdesk';
 }

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -56,6 +56,88 @@ export class Environment {
   @Min(1)
   @Max(256)
   TRIAGE_CONCURRENCY = 8;
+
+  /** Zendesk: webhook signing secret, API access for write-back, and its rate limit. */
+  @IsOptional()
+  @IsString()
+  ZENDESK_WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'ZENDESK_URL must be an http(s) URL, e.g. https://acme.zendesk.com' })
+  ZENDESK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  ZENDESK_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  ZENDESK_API_TOKEN?: string;
+
+  /** Id of the Zendesk user the service writes as: its own events are ignored. */
+  @IsOptional()
+  @IsString()
+  ZENDESK_USER_ID?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ZENDESK_RATE_LIMIT_PER_MINUTE = 100;
+
+  /** Freshdesk: webhook authentication (basic auth or token), API access and rate limit. */
+  @IsOptional()
+  @IsString()
+  FRESHDESK_WEBHOOK_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  FRESHDESK_WEBHOOK_PASSWORD?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'FRESHDESK_WEBHOOK_TOKEN must be at least 16 characters' })
+  FRESHDESK_WEBHOOK_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'FRESHDESK_URL must be an http(s) URL, e.g. https://acme.freshdesk.com' })
+  FRESHDESK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  FRESHDESK_API_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  FRESHDESK_RATE_LIMIT_PER_MINUTE = 80;
+
+  /** Prefix of the tags written back (cause and symptom tags, and the applied-macro tags read). */
+  @Matches(/^[a-z0-9_]{0,30}$/, { message: 'HELPDESK_TAG_PREFIX may hold a-z, 0-9 and _ (up to 30)' })
+  HELPDESK_TAG_PREFIX = 'triage_';
+
+  /** Log each write-back request instead of sending it. */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  WRITEBACK_DRY_RUN = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  HELPDESK_TIMEOUT_MS = 10_000;
+
+  /** A reopen within this many days of a solve marks the fix as not resolved; later it is a new problem. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  OUTCOME_REOPEN_WINDOW_DAYS = 7;
+
+  /** Macro ranking: `off` ranks by expected resolution rate; `thompson` samples, so rarely tried fixes get a chance. */
+  @IsIn(['off', 'thompson'])
+  EXPLORATION: 'off' | 'thompson' = 'off';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

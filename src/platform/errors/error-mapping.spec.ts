@@ -50,3 +50,11 @@ describe('mapError', () => {
     });
   });
 });
+
+describe('mapError with errors wrapped by the Fastify adapter', () => {
+  it('reads the cause of a wrapped body-parsing error', () => {
+    const syntax = Object.assign(new SyntaxError('Unexpected end of JSON input'), { statusCode: 400 });
+    const wrapped = new BadRequestException('Body is not valid JSON', { cause: syntax });
+    expect(mapError(wrapped).body.error.code).toBe('REQUEST.MALFORMED_JSON');
+  });
+});

@@ -39,12 +39,15 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof DomainError) {
     return { status: err.status, body: { error: withDetails(err.code, err.message, err.details) } };
   }
-  const fastifyCode = (err as { code?: unknown })?.code;
+  // The Fastify adapter wraps body-parsing errors in an HttpException whose cause is the original.
+  const parseError = err instanceof HttpException && err.cause ? err.cause : err;
+  const fastifyCode = (parseError as { code?: unknown })?.code;
   if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
     const m = FASTIFY_CODES[fastifyCode];
     return { status: m.status, body: { error: { code: m.code, message: m.message } } };
   }
-  if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
+  // By name: the parser's SyntaxError may come from another realm than this module's.
+  if ((parseError as Error)?.name === 'SyntaxError' && (parseError as { statusCode?: number }).statusCode === 400) {
     return { status: 400, body: { error: { code: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' } } };
   }
   if (err instanceof HttpException) {

@@ -3,7 +3,17 @@ import type { JobsOptions } from 'bullmq';
 /** Every queue of the service. Adding one without its settings below does not compile. */
 export enum QueueName {
   Triage = 'triage',
+  /** One write-back queue per helpdesk, each with its own rate limit. */
+  WritebackZendesk = 'writeback-zendesk',
+  WritebackFreshdesk = 'writeback-freshdesk',
 }
+
+export type Helpdesk = 'zendesk' | 'freshdesk';
+
+export const WRITEBACK_QUEUE: Record<Helpdesk, QueueName> = {
+  zendesk: QueueName.WritebackZendesk,
+  freshdesk: QueueName.WritebackFreshdesk,
+};
 
 export interface QueueSettings {
   concurrency: number;
@@ -12,6 +22,17 @@ export interface QueueSettings {
   lockDurationMs: number;
   removeOnComplete: { age: number; count: number };
   removeOnFail: { age: number; count: number };
+}
+
+function writebackSettings(): Required<QueueSettings> {
+  return {
+    concurrency: 4,
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2000 },
+    lockDurationMs: 60_000,
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  };
 }
 
 export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
@@ -23,18 +44,17 @@ export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   },
+  [QueueName.WritebackZendesk]: writebackSettings(),
+  [QueueName.WritebackFreshdesk]: writebackSettings(),
 };
 
 /** Job payloads keyed by job name: a payload cannot be enqueued under the wrong name. */
 export interface JobPayloads {
   triage: { inboxId: string };
+  writeback: { writebackId: string; helpdesk: Helpdesk };
 }
 
 export type JobName = keyof JobPayloads;
-
-export const JOB_QUEUE: Record<JobName, QueueName> = {
-  triage: QueueName.Triage,
-};
 
 export function defaultJobOptions(queue: QueueName): JobsOptions {
   const s = QUEUE_SETTINGS[queue];
@@ -51,9 +71,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Checks a payload when it is created, not only when it is processed. */
 export function validatePayload<N extends JobName>(name: N, payload: JobPayloads[N]): JobPayloads[N] {
   switch (name) {
-    case 'triage':
-      if (!UUID.test(payload.inboxId)) throw new Error(`triage job needs a UUID inboxId, got ${payload.inboxId}`);
+    case 'triage': {
+      const p = payload as JobPayloads['triage'];
+      if (!UUID.test(p.inboxId)) throw new Error(`triage job needs a UUID inboxId, got ${p.inboxId}`);
       return payload;
+    }
+    case 'writeback': {
+      const p = payload as JobPayloads['writeback'];
+      if (!UUID.test(p.writebackId)) throw new Error(`writeback job needs a UUID writebackId, got ${p.writebackId}`);
+      if (!(p.helpdesk in WRITEBACK_QUEUE)) throw new Error(`writeback job for unknown helpdesk ${p.helpdesk}`);
+      return payload;
+    }
     default:
       throw new Error(`unknown job name ${String(name)}`);
   }

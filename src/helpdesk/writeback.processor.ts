@@ -1,0 +1,57 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
+import { WaitBeforeRetry, WritebackService } from './writeback.service';
+
+type WritebackJob = Job<JobPayloads['writeback']>;
+
+/** Shared by the per-helpdesk processors: each helpdesk has its own queue, so one's 429 never stalls the other. */
+abstract class WritebackProcessor extends WorkerHost {
+  protected readonly logger = new Logger(this.constructor.name);
+
+  constructor(private readonly writebacks: WritebackService) {
+    super();
+  }
+
+  async process(job: WritebackJob): Promise<string> {
+    try {
+      return await this.writebacks.run(job.data.writebackId);
+    } catch (err) {
+      if (err instanceof WaitBeforeRetry) {
+        // Pause this helpdesk's queue for the wait and put the job back, without spending an attempt.
+        await this.worker.rateLimit(err.waitMs);
+        throw Worker.RateLimitError();
+      }
+      throw err;
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: WritebackJob | undefined, error: Error): Promise<void> {
+    if (!job || error.name === 'RateLimitError') return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    try {
+      await this.writebacks.recordFailure(job.data.writebackId, error.message, final);
+    } catch (err) {
+      this.logger.error({ err }, 'could not record a write-back failure');
+    }
+  }
+}
+
+const zendesk = QUEUE_SETTINGS[QueueName.WritebackZendesk];
+const freshdesk = QUEUE_SETTINGS[QueueName.WritebackFreshdesk];
+
+@Processor(QueueName.WritebackZendesk, { concurrency: zendesk.concurrency, lockDuration: zendesk.lockDurationMs })
+export class ZendeskWritebackProcessor extends WritebackProcessor {
+  constructor(writebacks: WritebackService) {
+    super(writebacks);
+  }
+}
+
+@Processor(QueueName.WritebackFreshdesk, { concurrency: freshdesk.concurrency, lockDuration: freshdesk.lockDurationMs })
+export class FreshdeskWritebackProcessor extends WritebackProcessor {
+  constructor(writebacks: WritebackService) {
+    super(writebacks);
+  }
+}

@@ -1,0 +1,118 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import type { TriageResult } from '../engine';
+import { NOTE_MARKER_PREFIX } from '../intake/zendesk-webhook.controller';
+import { AppConfig } from '../platform/config/app-config.service';
+import type { Helpdesk } from '../platform/queue/queues';
+import { HelpdeskHttpError } from './helpdesk-client';
+import { HelpdeskRegistry, RateBudgetSpent } from './helpdesk-registry.service';
+import { renderNote, triageTags } from './note-renderer';
+
+interface WritebackRow {
+  id: string;
+  helpdesk: Helpdesk;
+  state: 'pending' | 'done' | 'failed';
+  tags_done_at: Date | null;
+  note_done_at: Date | null;
+  triage_result_id: string;
+  ticket_id: string;
+  external_id: string;
+  result: TriageResult;
+  cause_id: string;
+  macro_id: string;
+}
+
+/** A retry the helpdesk asked for (429) or the shared budget imposes: wait, without counting an attempt. */
+export class WaitBeforeRetry extends Error {
+  constructor(readonly waitMs: number) {
+    super(`helpdesk asks to wait ${waitMs} ms`);
+  }
+}
+
+/**
+ * Writes a triage back to its helpdesk: tags, then one private note. Each step is recorded when done, and the
+ * note carries a marker that is looked for before writing, so retries and crashes never write it twice.
+ */
+@Injectable()
+export class WritebackService {
+  private readonly logger = new Logger(WritebackService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: HelpdeskRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(writebackId: string): Promise<'done' | 'already-done'> {
+    const [row]: WritebackRow[] = await this.db.query(
+      `SELECT w.id, w.helpdesk, w.state, w.tags_done_at, w.note_done_at, w.triage_result_id, w.ticket_id,
+              t.external_id, r.result, r.cause_id, r.macro_id
+       FROM writebacks w JOIN tickets t ON t.id = w.ticket_id JOIN triage_results r ON r.id = w.triage_result_id
+       WHERE w.id = $1`,
+      [writebackId],
+    );
+    if (!row) throw new UnrecoverableError(`write-back ${writebackId} does not exist`);
+    if (row.state === 'done') return 'already-done';
+    const client = this.registry.client(row.helpdesk);
+    if (!client) throw new UnrecoverableError(`write-back to ${row.helpdesk} is off (no credentials)`);
+
+    try {
+      if (!row.tags_done_at) {
+        await client.addTags(row.external_id, triageTags(row.result, this.config.get('HELPDESK_TAG_PREFIX')));
+        await this.db.query('UPDATE writebacks SET tags_done_at = now(), updated_at = now() WHERE id = $1', [row.id]);
+      }
+      if (!row.note_done_at) {
+        if (await this.sameAsLastNote(row)) {
+          this.logger.debug({ writebackId }, 'diagnosis unchanged since the last note; no new note');
+        } else {
+          const marker = `${NOTE_MARKER_PREFIX}${row.triage_result_id}`;
+          if (!(await client.hasNoteWithMarker(row.external_id, marker))) {
+            const format = row.helpdesk === 'zendesk' ? 'text' : 'html';
+            await client.addPrivateNote(row.external_id, renderNote(row.result, { marker, format }));
+          }
+        }
+        await this.db.query('UPDATE writebacks SET note_done_at = now(), updated_at = now() WHERE id = $1', [row.id]);
+      }
+    } catch (err) {
+      throw this.classify(err);
+    }
+    await this.db.query(
+      `UPDATE writebacks SET state = 'done', attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE id = $1`,
+      [row.id],
+    );
+    return 'done';
+  }
+
+  async recordFailure(writebackId: string, error: string, final: boolean): Promise<void> {
+    await this.db.query(
+      `UPDATE writebacks SET attempts = attempts + 1, last_error = $2,
+              state = CASE WHEN $3 THEN 'failed' ELSE state END, updated_at = now()
+       WHERE id = $1 AND state = 'pending'`,
+      [writebackId, error.slice(0, 4000), final],
+    );
+  }
+
+  /** A re-triage that reached the same cause and macro as the last note written adds tags only. */
+  private async sameAsLastNote(row: WritebackRow): Promise<boolean> {
+    const [previous]: { cause_id: string; macro_id: string }[] = await this.db.query(
+      `SELECT r.cause_id, r.macro_id FROM writebacks w JOIN triage_results r ON r.id = w.triage_result_id
+       WHERE w.ticket_id = $1 AND w.id <> $2 AND w.note_done_at IS NOT NULL
+       ORDER BY w.note_done_at DESC LIMIT 1`,
+      [row.ticket_id, row.id],
+    );
+    return Boolean(previous && previous.cause_id === row.cause_id && previous.macro_id === row.macro_id);
+  }
+
+  /** 429 and a spent budget wait; 5xx, 409 and timeouts retry with backoff; other 4xx give up. */
+  private classify(err: unknown): Error {
+    const budget = err instanceof RateBudgetSpent ? err : (err as { cause?: unknown })?.cause;
+    if (budget instanceof RateBudgetSpent) return new WaitBeforeRetry(budget.waitMs);
+    if (err instanceof HelpdeskHttpError) {
+      if (err.status === 429) return new WaitBeforeRetry(Math.max(1, err.retryAfterSeconds ?? 60) * 1000);
+      if (!err.retryable) return new UnrecoverableError(err.message);
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}

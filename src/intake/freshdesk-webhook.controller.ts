@@ -1,0 +1,62 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { Public } from '../platform/auth/scopes.decorator';
+import { AppConfig } from '../platform/config/app-config.service';
+import { DomainError } from '../platform/errors/domain-error';
+import { mapFreshdeskWebhook } from './freshdesk-webhook.mapper';
+import { HelpdeskIntakeService } from './helpdesk-intake.service';
+import { sendWebhookAnswer } from './webhook-answer';
+import { NOTE_MARKER_PREFIX } from './zendesk-webhook.controller';
+import { WebhookPayloadError } from './zendesk-webhook.mapper';
+
+@Controller('webhooks/freshdesk')
+@Public()
+export class FreshdeskWebhookController {
+  constructor(
+    private readonly intake: HelpdeskIntakeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Freshdesk automation-rule webhooks carry no signature: basic auth or a token header authenticates them. */
+  @Post()
+  @HttpCode(202)
+  async receive(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('authorization') authorization?: string,
+    @Headers('x-webhook-token') token?: string,
+  ) {
+    this.authenticate(authorization, token);
+    let event;
+    try {
+      event = mapFreshdeskWebhook(body, { noteMarkerPrefix: NOTE_MARKER_PREFIX });
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) throw new DomainError('WEBHOOK.INVALID_PAYLOAD', err.message, err.details);
+      throw err;
+    }
+    return sendWebhookAnswer(reply, await this.intake.accept(event));
+  }
+
+  private authenticate(authorization?: string, token?: string): void {
+    const user = this.config.get('FRESHDESK_WEBHOOK_USER');
+    const password = this.config.get('FRESHDESK_WEBHOOK_PASSWORD');
+    const expectedToken = this.config.get('FRESHDESK_WEBHOOK_TOKEN');
+    if (!expectedToken && !(user && password)) {
+      throw new DomainError(
+        'WEBHOOK.NOT_CONFIGURED',
+        'Freshdesk webhooks are off: set FRESHDESK_WEBHOOK_TOKEN or FRESHDESK_WEBHOOK_USER and FRESHDESK_WEBHOOK_PASSWORD',
+      );
+    }
+    if (expectedToken && token && safeEqual(token, expectedToken)) return;
+    const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+    if (user && password && basic && safeEqual(Buffer.from(basic[1], 'base64').toString('utf8'), `${user}:${password}`)) return;
+    throw new DomainError('WEBHOOK.UNAUTHORIZED', 'Freshdesk webhook refused: wrong or missing credentials');
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,50 @@
+import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../platform/auth/scopes.decorator';
+import { AppConfig } from '../platform/config/app-config.service';
+import { DomainError } from '../platform/errors/domain-error';
+import { HelpdeskIntakeService } from './helpdesk-intake.service';
+import { sendWebhookAnswer } from './webhook-answer';
+import { verifyZendeskSignature } from './zendesk-signature';
+import { mapZendeskWebhook, WebhookPayloadError } from './zendesk-webhook.mapper';
+
+export const NOTE_MARKER_PREFIX = 'triage-note:';
+
+@Controller('webhooks/zendesk')
+@Public()
+export class ZendeskWebhookController {
+  constructor(
+    private readonly intake: HelpdeskIntakeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Both kinds of Zendesk webhook: trigger-connected (admin-written body) and event subscriptions. */
+  @Post()
+  @HttpCode(202)
+  async receive(
+    @Req() req: RawBodyRequest<FastifyRequest>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-zendesk-webhook-signature') signature?: string,
+    @Headers('x-zendesk-webhook-signature-timestamp') timestamp?: string,
+  ) {
+    const secret = this.config.get('ZENDESK_WEBHOOK_SECRET');
+    if (!secret) throw new DomainError('WEBHOOK.NOT_CONFIGURED', 'Zendesk webhooks are off: set ZENDESK_WEBHOOK_SECRET');
+    const check = verifyZendeskSignature({ signature, timestamp, rawBody: req.rawBody ?? Buffer.alloc(0), secret });
+    if (!check.ok) {
+      const why = { missing: 'missing signature headers', bad_signature: 'signature does not match', stale_timestamp: 'timestamp is more than 5 minutes from now' };
+      throw new DomainError('WEBHOOK.BAD_SIGNATURE', `Zendesk webhook refused: ${why[check.reason]}`);
+    }
+    let event;
+    try {
+      event = mapZendeskWebhook(req.body, {
+        ownUserId: this.config.get('ZENDESK_USER_ID'),
+        ownEmail: this.config.get('ZENDESK_EMAIL'),
+        noteMarkerPrefix: NOTE_MARKER_PREFIX,
+      });
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) throw new DomainError('WEBHOOK.INVALID_PAYLOAD', err.message, err.details);
+      throw err;
+    }
+    return sendWebhookAnswer(reply, await this.intake.accept(event));
+  }
+}

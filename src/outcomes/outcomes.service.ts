@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../platform/config/app-config.service';
+import { ATTRIBUTION_WEIGHT, Attribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
+
+export interface SignalInput {
+  ticketId: string;
+  resolved: boolean;
+  signal: OutcomeSignal;
+  eventAt: Date;
+  /** Named by the agent; otherwise the applied tag's macro, the agent's last recorded fix, or the suggestion. */
+  macroId?: string | null;
+  appliedMacroId?: string | null;
+  note?: string | null;
+  actor?: string | null;
+}
+
+export interface OutcomeView {
+  id: string;
+  macroId: string;
+  resolved: boolean;
+  signal: OutcomeSignal;
+  attribution: Attribution;
+  weight: number;
+  causeId: string | null;
+  symptomIds: string[];
+  note: string | null;
+  actor: string | null;
+  eventAt: string;
+  timeToResolutionSeconds: number | null;
+}
+
+interface OutcomeRow {
+  id: string;
+  macro_id: string;
+  resolved: boolean;
+  signal: OutcomeSignal;
+  attribution: Attribution;
+  weight: number;
+  cause_id: string | null;
+  symptom_ids: string[];
+  note: string | null;
+  actor: string | null;
+  event_at: Date;
+  time_to_resolution_seconds: number | null;
+}
+
+/**
+ * Outcomes: one per fix tried on a ticket, updated by later signals (resolved, then reopened, is not
+ * resolved). Every change moves the fix statistics by exactly its difference, in the same transaction.
+ */
+@Injectable()
+export class OutcomesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async record(input: SignalInput): Promise<OutcomeView | null> {
+    return this.db.transaction((tx) => this.recordIn(tx, input));
+  }
+
+  /** Records a signal inside the caller's transaction; null when it names no fix or is older than what is stored. */
+  async recordIn(tx: EntityManager, input: SignalInput): Promise<OutcomeView | null> {
+    const [ticket]: {
+      macro_id: string | null;
+      cause_id: string | null;
+      symptom_ids: string[];
+      opened_at: Date;
+    }[] = await tx.query(
+      `SELECT macro_id, cause_id, symptom_ids, COALESCE(source_created_at, created_at) AS opened_at
+       FROM tickets WHERE id = $1 FOR UPDATE`,
+      [input.ticketId],
+    );
+    if (!ticket) return null;
+    const target = await this.attribute(tx, input, ticket.macro_id);
+    if (!target) return null;
+
+    const [existing]: OutcomeRow[] = await tx.query(
+      'SELECT * FROM outcomes WHERE ticket_id = $1 AND macro_id = $2 FOR UPDATE',
+      [input.ticketId, target.macroId],
+    );
+    if (existing && !this.supersedes(existing, input)) return toView(existing);
+
+    const next: OutcomeFacts = {
+      macroId: target.macroId,
+      resolved: input.resolved,
+      weight: ATTRIBUTION_WEIGHT[target.attribution],
+      causeId: ticket.cause_id,
+      symptomIds: ticket.symptom_ids ?? [],
+    };
+    const previous: OutcomeFacts | null = existing
+      ? {
+          macroId: existing.macro_id,
+          resolved: existing.resolved,
+          weight: existing.weight,
+          causeId: existing.cause_id,
+          symptomIds: existing.symptom_ids,
+        }
+      : null;
+    const ttr = input.resolved ? Math.max(0, (input.eventAt.getTime() - new Date(ticket.opened_at).getTime()) / 1000) : null;
+    const [row]: OutcomeRow[] = await tx.query(
+      `INSERT INTO outcomes (id, ticket_id, macro_id, resolved, signal, attribution, weight, cause_id, symptom_ids,
+                             note, actor, event_at, time_to_resolution_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (ticket_id, macro_id) DO UPDATE SET
+         resolved = EXCLUDED.resolved, signal = EXCLUDED.signal, attribution = EXCLUDED.attribution,
+         weight = EXCLUDED.weight, cause_id = EXCLUDED.cause_id, symptom_ids = EXCLUDED.symptom_ids,
+         note = COALESCE(EXCLUDED.note, outcomes.note), actor = COALESCE(EXCLUDED.actor, outcomes.actor),
+         event_at = EXCLUDED.event_at, time_to_resolution_seconds = EXCLUDED.time_to_resolution_seconds,
+         updated_at = now()
+       RETURNING *`,
+      [
+        randomUUID(),
+        input.ticketId,
+        next.macroId,
+        next.resolved,
+        input.signal,
+        target.attribution,
+        next.weight,
+        next.causeId,
+        next.symptomIds,
+        input.note ?? null,
+        input.actor ?? null,
+        input.eventAt,
+        ttr,
+      ],
+    );
+    await applyStatsDelta(tx, replacementDelta(previous, next));
+    await applyFeedbackDelta(tx, previous, next);
+    return toView(row);
+  }
+
+  async forTicket(ticketId: string): Promise<OutcomeView[]> {
+    const rows: OutcomeRow[] = await this.db.query('SELECT * FROM outcomes WHERE ticket_id = $1 ORDER BY event_at', [ticketId]);
+    return rows.map(toView);
+  }
+
+  /**
+   * A later signal supersedes an earlier one. A reopen long after the fix worked (beyond the window) is a
+   * new problem and leaves the outcome resolved; an agent's own word always counts.
+   */
+  private supersedes(existing: OutcomeRow, input: SignalInput): boolean {
+    if (new Date(existing.event_at).getTime() > input.eventAt.getTime()) return false;
+    if (existing.signal === 'agent' && input.signal !== 'agent' && existing.resolved === input.resolved) return false;
+    const windowMs = this.config.get('OUTCOME_REOPEN_WINDOW_DAYS') * 86_400_000;
+    if (existing.resolved && !input.resolved && input.signal === 'status') {
+      return input.eventAt.getTime() - new Date(existing.event_at).getTime() <= windowMs;
+    }
+    return true;
+  }
+
+  private async attribute(
+    tx: EntityManager,
+    input: SignalInput,
+    suggested: string | null,
+  ): Promise<{ macroId: string; attribution: Attribution } | null> {
+    if (input.macroId) return { macroId: input.macroId, attribution: 'agent' };
+    if (input.appliedMacroId) return { macroId: input.appliedMacroId, attribution: 'applied' };
+    const [recorded]: { macro_id: string; attribution: Attribution }[] = await tx.query(
+      `SELECT macro_id, attribution FROM outcomes WHERE ticket_id = $1 AND attribution <> 'suggested'
+       ORDER BY event_at DESC LIMIT 1`,
+      [input.ticketId],
+    );
+    if (recorded) return { macroId: recorded.macro_id, attribution: recorded.attribution };
+    return suggested ? { macroId: suggested, attribution: 'suggested' } : null;
+  }
+}
+
+export async function applyStatsDelta(tx: EntityManager, deltas: readonly StatsDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.query(
+    `INSERT INTO fix_stats (dimension, key, macro_id, successes, failures)
+     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::float8[], $5::float8[])
+     ON CONFLICT (dimension, key, macro_id) DO UPDATE SET
+       successes = fix_stats.successes + EXCLUDED.successes,
+       failures = fix_stats.failures + EXCLUDED.failures,
+       updated_at = now()`,
+    [
+      deltas.map((d) => d.dimension),
+      deltas.map((d) => d.key),
+      deltas.map((d) => d.macroId),
+      deltas.map((d) => d.successes),
+      deltas.map((d) => d.failures),
+    ],
+  );
+}
+
+/** A resolved outcome confirms the ticket's cause for each of its symptoms. */
+async function applyFeedbackDelta(tx: EntityManager, previous: OutcomeFacts | null, next: OutcomeFacts): Promise<void> {
+  const cells = new Map<string, { symptom: string; cause: string; confirmations: number }>();
+  const add = (o: OutcomeFacts | null, sign: number) => {
+    if (!o || !o.resolved || !o.causeId || o.causeId === 'other') return;
+    for (const symptom of new Set(o.symptomIds)) {
+      const k = `${symptom}\u0000${o.causeId}`;
+      const c = cells.get(k) ?? { symptom, cause: o.causeId, confirmations: 0 };
+      c.confirmations += sign * o.weight;
+      cells.set(k, c);
+    }
+  };
+  add(previous, -1);
+  add(next, 1);
+  await applyFeedback(tx, [...cells.values()].filter((c) => Math.abs(c.confirmations) > 1e-12).map((c) => ({ ...c, rejections: 0 })));
+}
+
+export async function applyFeedback(
+  tx: EntityManager,
+  cells: readonly { symptom: string; cause: string; confirmations: number; rejections: number }[],
+): Promise<void> {
+  if (cells.length === 0) return;
+  await tx.query(
+    `INSERT INTO cause_feedback (symptom_id, cause_id, confirmations, rejections)
+     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::float8[], $4::float8[])
+     ON CONFLICT (symptom_id, cause_id) DO UPDATE SET
+       confirmations = cause_feedback.confirmations + EXCLUDED.confirmations,
+       rejections = cause_feedback.rejections + EXCLUDED.rejections,
+       updated_at = now()`,
+    [cells.map((c) => c.symptom), cells.map((c) => c.cause), cells.map((c) => c.confirmations), cells.map((c) => c.rejections)],
+  );
+}
+
+function toView(r: OutcomeRow): OutcomeView {
+  return {
+    id: r.id,
+    macroId: r.macro_id,
+    resolved: r.resolved,
+    signal: r.signal,
+    attribution: r.attribution,
+    weight: r.weight,
+    causeId: r.cause_id,
+    symptomIds: r.symptom_ids,
+    note: r.note,
+    actor: r.actor,
+    eventAt: new Date(r.event_at).toISOString(),
+    timeToResolutionSeconds: r.time_to_resolution_seconds,
+  };
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { FixStatsService } from '../outcomes/fix-stats.service';
+import { applyFeedback } from '../outcomes/outcomes.service';
+import { DomainError } from '../platform/errors/domain-error';
+import { EngineService } from '../triage/engine.service';
+
+export interface OverrideInput {
+  ticketId: string;
+  causeId?: string;
+  macroId?: string;
+  reason: string;
+  actor: string;
+}
+
+interface Original {
+  causeId: string;
+  macroId: string;
+  symptomIds: string[];
+  triageResultId: string;
+}
+
+/**
+ * An agent's override of cause and/or macro becomes the ticket's effective triage, and counts as feedback:
+ * the chosen cause is confirmed for the ticket's symptoms and the engine's cause rejected. Only a ticket's
+ * latest override counts, so overriding twice does not count twice.
+ */
+@Injectable()
+export class OverridesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly engine: EngineService,
+    private readonly stats: FixStatsService,
+  ) {}
+
+  async override(input: OverrideInput): Promise<void> {
+    if (!input.causeId && !input.macroId) {
+      throw new DomainError('REQUEST.INVALID', 'Name a cause, a macroId, or both', ['cause or macroId is required']);
+    }
+    if (input.causeId && !this.engine.hasCause(input.causeId)) {
+      throw new DomainError('UNPROCESSABLE', `Unknown cause ${input.causeId}`, { cause: input.causeId });
+    }
+    const macro = input.macroId ? this.engine.describe().macros.find((m) => m.id === input.macroId || m.aliases.includes(input.macroId!)) : undefined;
+    if (input.macroId && !macro) throw new DomainError('UNPROCESSABLE', `Unknown macro ${input.macroId}`, { macroId: input.macroId });
+
+    await this.db.transaction(async (tx) => {
+      const [ticket]: { id: string; latest_triage_id: string | null; override_id: string | null }[] = await tx.query(
+        'SELECT id, latest_triage_id, override_id FROM tickets WHERE id = $1 FOR UPDATE',
+        [input.ticketId],
+      );
+      if (!ticket) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${input.ticketId}`);
+      if (!ticket.latest_triage_id) throw new DomainError('CONFLICT', 'The ticket has no triage yet to override');
+      const [result]: { cause_id: string; macro_id: string; symptom_ids: string[] }[] = await tx.query(
+        'SELECT cause_id, macro_id, symptom_ids FROM triage_results WHERE id = $1',
+        [ticket.latest_triage_id],
+      );
+      const original: Original = {
+        causeId: result.cause_id,
+        macroId: result.macro_id,
+        symptomIds: result.symptom_ids,
+        triageResultId: ticket.latest_triage_id,
+      };
+      const causeId = input.causeId ?? null;
+      // A new cause without a macro brings that cause's own fix.
+      const macroId = macro?.id ?? (causeId && causeId !== original.causeId ? this.engine.macroForCause(causeId) : null);
+      const id = randomUUID();
+      await tx.query(
+        `INSERT INTO triage_overrides (id, ticket_id, triage_result_id, cause_id, macro_id, reason, actor, original)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, ticket.id, ticket.latest_triage_id, causeId, macroId, input.reason, input.actor, original],
+      );
+      if (ticket.override_id) await this.feedback(tx, ticket.override_id, -1);
+      await tx.query(
+        `UPDATE tickets SET override_id = $2, cause_id = COALESCE($3, cause_id), macro_id = COALESCE($4, macro_id), updated_at = now()
+         WHERE id = $1`,
+        [ticket.id, id, causeId, macroId],
+      );
+      await this.feedback(tx, id, 1);
+    });
+    this.stats.invalidate();
+  }
+
+  private async feedback(tx: EntityManager, overrideId: string, sign: 1 | -1): Promise<void> {
+    const [o]: { cause_id: string | null; original: Original }[] = await tx.query(
+      'SELECT cause_id, original FROM triage_overrides WHERE id = $1',
+      [overrideId],
+    );
+    if (!o?.cause_id || o.cause_id === o.original.causeId) return;
+    const cells = [...new Set(o.original.symptomIds)].flatMap((symptom) => [
+      { symptom, cause: o.cause_id!, confirmations: sign, rejections: 0 },
+      { symptom, cause: o.original.causeId, confirmations: 0, rejections: sign },
+    ]);
+    await applyFeedback(tx, cells);
+  }
+}
