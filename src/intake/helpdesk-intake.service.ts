@@ -176,7 +176,7 @@ export class HelpdeskIntakeService {
   ): Promise<string | null> {
     const rows: { id: string }[] = await tx.query(
       `INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at, state, processed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8 = 'processed' THEN now() END)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::varchar, CASE WHEN $8::varchar = 'processed' THEN now() END)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [randomUUID(), ticketId, source, dedupeKey, kind, payload, at, state],
     );
