@@ -231,7 +231,8 @@ const NUMBER_WORDS: Record<string, number> = {
   several: 3, few: 3, 'a few': 3, 'couple of': 2, 'a couple of': 2,
 };
 const UNIT_HOURS: Record<string, number> = { minute: 1 / 60, hour: 1, day: 24, night: 10, week: 168, month: 720, year: 8760 };
-const DURATION_RE = /\b(\d{1,3}(?:[.,]\d)?|a couple of|couple of|a few|several|few|an?|one|two|three|four|five|six|seven|eight|nine|ten) ?(minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)\b/g;
+const UNIT_RE = /(?:minute|min|hour|hr|day|night|week|month|year)s?\b/g;
+const AMOUNT_BEFORE_RE = /\b(\d{1,3}(?:[.,]\d)?|a couple of|couple of|a few|several|few|an?|one|two|three|four|five|six|seven|eight|nine|ten) ?$/;
 const SINCE_RE = /\bsince (yesterday|this morning|last (?:night|week|month|friday|monday|tuesday|wednesday|thursday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|the (?:last )?update|then)\b/g;
 
 function unitOf(word: string): DurationEntity['unit'] {
@@ -246,14 +247,25 @@ function unitOf(word: string): DurationEntity['unit'] {
 
 function extractDurations(field: FieldText, out: DurationEntity[]): void {
   const text = field.norm.text;
-  for (const m of text.matchAll(DURATION_RE)) {
-    const amount = NUMBER_WORDS[m[1]] ?? parseFloat(m[1].replace(',', '.'));
-    const unit = unitOf(m[2]);
-    out.push({ span: spanOf(field, m.index, m.index + m[0].length), amount, unit, hours: amount * UNIT_HOURS[unit] });
+  // Units first (a cheap scan), then the amount just before each.
+  for (const m of text.matchAll(UNIT_RE)) {
+    if (m.index > 0 && isWordCharAt(text, m.index - 1)) continue;
+    const amount = AMOUNT_BEFORE_RE.exec(text.slice(Math.max(0, m.index - 14), m.index));
+    if (!amount) continue;
+    const start = m.index - amount[0].length;
+    const value = NUMBER_WORDS[amount[1]] ?? parseFloat(amount[1].replace(',', '.'));
+    const unit = unitOf(m[0]);
+    out.push({ span: spanOf(field, start, m.index + m[0].length), amount: value, unit, hours: value * UNIT_HOURS[unit] });
   }
+  if (!text.includes('since ')) return;
   for (const m of text.matchAll(SINCE_RE)) {
     out.push({ span: spanOf(field, m.index, m.index + m[0].length), amount: 0, unit: 'since' });
   }
+}
+
+function isWordCharAt(text: string, index: number): boolean {
+  const c = text.charCodeAt(index);
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 // ---------- quoted messages ----------

@@ -15,14 +15,17 @@ export interface NormalizedText {
   readonly text: string;
   /** For each character of text: offset of the original character it came from. */
   readonly starts: Int32Array;
-  /** For each character of text: end offset (exclusive) of that original character. */
-  readonly ends: Int32Array;
+  /**
+   * For each character of text: end offset (exclusive) of that original character.
+   * Absent when every character maps to exactly one original character (ends = starts + 1).
+   */
+  readonly ends: Int32Array | null;
 }
 
 /** Maps [start, end) of the normalized text to offsets in the original text. */
 export function toOriginalRange(norm: NormalizedText, start: number, end: number): { start: number; end: number } {
   if (end <= start) return { start: norm.starts[start] ?? 0, end: norm.starts[start] ?? 0 };
-  return { start: norm.starts[start], end: norm.ends[end - 1] };
+  return { start: norm.starts[start], end: norm.ends === null ? norm.starts[end - 1] + 1 : norm.ends[end - 1] };
 }
 
 // ---------- character folding ----------
@@ -60,6 +63,24 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11;
 }
 
+
+const UTF16 = new TextDecoder('utf-16le');
+const SPACE = 32;
+const NEWLINE = 10;
+
+/** Scratch output shared by all calls (the engine is synchronous); results are copied out. */
+let scratchCodes = new Uint16Array(4096);
+let scratchStarts = new Int32Array(4096);
+let scratchEnds = new Int32Array(4096);
+
+function ensureScratch(size: number): void {
+  if (scratchCodes.length >= size) return;
+  const capacity = Math.max(size, scratchCodes.length * 2);
+  scratchCodes = new Uint16Array(capacity);
+  scratchStarts = new Int32Array(capacity);
+  scratchEnds = new Int32Array(capacity);
+}
+
 /** Folds the kept ranges of `source` (whose offsets map back through starts/ends when given). */
 function foldRanges(
   source: string,
@@ -67,76 +88,82 @@ function foldRanges(
   srcEnds: Int32Array | null,
   ranges: readonly (readonly [number, number])[],
 ): NormalizedText {
-  const capacity = source.length * 2 + 8;
-  let starts = new Int32Array(capacity);
-  let ends = new Int32Array(capacity);
-  const parts: string[] = [];
+  // Folding can expand a character (ß -> ss, … -> ...) to three at most; breaks add one per range.
+  ensureScratch(source.length * 3 + ranges.length + 16);
+  const codes = scratchCodes;
+  const starts = scratchStarts;
+  const ends = scratchEnds;
   let length = 0;
   let pendingSpace = 0; // 0 none, 1 space, 2 paragraph break
   let spaceStart = 0;
   let spaceEnd = 0;
-
-  const push = (piece: string, start: number, end: number) => {
-    if (length + piece.length >= starts.length) {
-      const grownStarts = new Int32Array(starts.length * 2);
-      grownStarts.set(starts);
-      starts = grownStarts;
-      const grownEnds = new Int32Array(ends.length * 2);
-      grownEnds.set(ends);
-      ends = grownEnds;
-    }
-    for (let k = 0; k < piece.length; k++) {
-      starts[length] = start;
-      ends[length] = end;
-      length++;
-    }
-    parts.push(piece);
-  };
-
   for (const [from, to] of ranges) {
     let newlines = 0;
     for (let i = from; i < to; i++) {
       const code = source.charCodeAt(i);
-      const origStart = srcStarts ? srcStarts[i] : i;
-      const origEnd = srcEnds ? srcEnds[i] : i + 1;
-      let piece: string;
-      if (code < 128) {
-        if (isSpace(code)) {
-          if (code === 10) newlines++;
-          if (pendingSpace === 0) spaceStart = origStart;
-          pendingSpace = Math.max(pendingSpace, newlines >= 2 ? 2 : 1);
-          spaceEnd = origEnd;
-          continue;
+      const isAsciiWord = code < 128 && code > 32;
+      if (isAsciiWord) {
+        if (pendingSpace !== 0) {
+          if (length > 0) {
+            codes[length] = pendingSpace === 2 ? NEWLINE : SPACE;
+            starts[length] = spaceStart;
+            ends[length] = spaceEnd;
+            length++;
+          }
+          pendingSpace = 0;
         }
-        piece = code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : source[i];
-      } else {
-        piece = foldNonAscii(code);
-        if (piece === '') continue;
-        if (piece === ' ') {
-          if (pendingSpace === 0) spaceStart = origStart;
-          pendingSpace = Math.max(pendingSpace, 1);
-          spaceEnd = origEnd;
-          continue;
+        newlines = 0;
+        codes[length] = code >= 65 && code <= 90 ? code + 32 : code;
+        if (srcStarts === null) starts[length] = i;
+        else {
+          starts[length] = srcStarts[i];
+          ends[length] = (srcEnds as Int32Array)[i];
         }
+        length++;
+        continue;
+      }
+      const origStart = srcStarts === null ? i : srcStarts[i];
+      const origEnd = srcEnds === null ? i + 1 : srcEnds[i];
+      const piece = code < 128 ? (isSpace(code) ? ' ' : '') : foldNonAscii(code);
+      if (piece === '') continue;
+      if (piece === ' ') {
+        if (code === NEWLINE) newlines++;
+        if (pendingSpace === 0) spaceStart = origStart;
+        pendingSpace = Math.max(pendingSpace, newlines >= 2 ? 2 : 1);
+        spaceEnd = origEnd;
+        continue;
       }
       if (pendingSpace) {
-        if (length > 0) push(pendingSpace === 2 ? '\n' : ' ', spaceStart, spaceEnd);
+        if (length > 0) {
+          codes[length] = pendingSpace === 2 ? NEWLINE : SPACE;
+          starts[length] = spaceStart;
+          ends[length] = spaceEnd;
+          length++;
+        }
         pendingSpace = 0;
       }
       newlines = 0;
-      push(piece, origStart, origEnd);
+      for (let k = 0; k < piece.length; k++) {
+        codes[length] = piece.charCodeAt(k);
+        starts[length] = origStart;
+        ends[length] = origEnd;
+        length++;
+      }
     }
     // A cut between ranges separates words like a paragraph break does.
     if (length > 0) {
       if (pendingSpace === 0) {
-        const last = length - 1;
-        spaceStart = ends[last];
-        spaceEnd = ends[last];
+        spaceStart = ends[length - 1];
+        spaceEnd = spaceStart;
       }
       pendingSpace = 2;
     }
   }
-  return { text: parts.join(''), starts: starts.subarray(0, length), ends: ends.subarray(0, length) };
+  return {
+    text: UTF16.decode(codes.subarray(0, length)),
+    starts: starts.slice(0, length),
+    ends: srcEnds === null ? null : ends.slice(0, length),
+  };
 }
 
 // ---------- HTML ----------
@@ -227,7 +254,7 @@ const HEADER_LINE = /^\s*(from|sent|to|cc|date|subject|von|gesendet|an|betreff|d
 const SIGNATURE_DELIMITER = /^--\s?$/;
 const SENT_FROM = /^\s*(sent from my|get outlook for|von meinem .{0,30} gesendet|enviado desde mi|envoy[ée] de mon|enviado do meu)\b/i;
 const CLOSING = /^\s*((kind|best|warm|many|with kind)\s+)?(regards|thanks|thank you( very much| so much)?|thanks in advance|thx|cheers|best|sincerely|yours|best wishes|mfg|mit freundlichen gr[üu](ß|ss)en|freundliche gr[üu](ß|ss)e|viele gr[üu](ß|ss)e|liebe gr[üu](ß|ss)e|sch[öo]ne gr[üu](ß|ss)e|gru(ß|ss)|danke( sch[öo]n)?|vielen dank|cordialement|bien [àa] vous|merci( beaucoup)?|saludos( cordiales)?|un saludo|gracias( por (la|tu|su) ayuda)?|muchas gracias|atentamente|obrigad[oa]|abra[çc]os|atenciosamente)\s*[,.!]*\s*$/i;
-const DISCLAIMER = /\b(confidential|privileged|intended (solely )?for the|if you (have )?received this (e-?mail|message) in error|vertraulich|confidencial|strictement confidentiel)\b/i;
+const DISCLAIMER_WORDS = ['confidential', 'privileged', 'intended solely', 'intended only', 'intended for the', 'received this', 'vertraulich', 'confidencial', 'confidentiel'];
 const AGENT_LINE = /^\s*(agent|support|rep|representative|advisor)\s*:/i;
 const SEPARATOR = /^\s*(-{3,}|_{3,}|={3,})\s*$/;
 
@@ -240,13 +267,15 @@ interface Line {
 function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text.charCodeAt(i) === 10) {
-      lines.push({ start, end: i, text: text.slice(start, i) });
-      start = i + 1;
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) {
+      lines.push({ start, end: text.length, text: text.slice(start) });
+      return lines;
     }
+    lines.push({ start, end, text: text.slice(start, end) });
+    start = end + 1;
   }
-  return lines;
 }
 
 const isBlank = (line: Line) => line.text.trim() === '';
@@ -258,6 +287,11 @@ function customerRanges(text: string): [number, number][] {
   let i = 0;
   while (i < lines.length) {
     const line = lines[i].text;
+    // Headers, closings and signatures are short lines; long lines are the customer's text.
+    if (line.length > 300) {
+      i++;
+      continue;
+    }
     if (REPLY_HEADER.test(line) || ORIGINAL_MESSAGE.test(line) || SIGNATURE_DELIMITER.test(line)) {
       for (let k = i; k < lines.length; k++) keep[k] = false;
       break;
@@ -285,13 +319,15 @@ function customerRanges(text: string): [number, number][] {
     }
     i++;
   }
-  // Legal disclaimers: whole paragraphs.
-  let paraStart = 0;
-  for (let k = 0; k <= lines.length; k++) {
+  // Legal disclaimers: whole paragraphs. A ticket never opens with one, so the first paragraph is skipped.
+  let paraStart = lines.findIndex(isBlank) + 1;
+  for (let k = paraStart; paraStart > 0 && k <= lines.length; k++) {
     if (k === lines.length || isBlank(lines[k])) {
       if (k > paraStart) {
         const paragraph = lines.slice(paraStart, k).map((l) => l.text).join(' ');
-        if (paragraph.length > 60 && DISCLAIMER.test(paragraph)) for (let j = paraStart; j < k; j++) keep[j] = false;
+        if (paragraph.length > 60 && DISCLAIMER_WORDS.some((w) => paragraph.toLowerCase().includes(w))) {
+          for (let j = paraStart; j < k; j++) keep[j] = false;
+        }
       }
       paraStart = k + 1;
     }

@@ -131,6 +131,8 @@ export interface CompiledPack {
    * when negated ("wifi is fine"), and only they take cues that follow them.
    */
   readonly isMention: readonly boolean[];
+  /** Whether scope cues can change a symptom's weights (negatable and weighted when negated). */
+  readonly scoped: readonly boolean[];
   readonly derivedSymptoms: readonly { readonly symptom: number; readonly rule: DerivedRule }[];
   readonly macros: ReadonlyMap<string, MacroDef>;
   /** Old ids (aliases) to current macro or symptom ids. */
@@ -242,6 +244,7 @@ export function compilePack(def: PackDefinition): CompiledPack {
     ),
   );
   const isMention = symptomWeights.map((pairs) => pairs.length === 0);
+  const scoped = def.symptoms.map((s, i) => s.negatable && negatedWeights[i].length > 0);
 
   return {
     definition: def,
@@ -254,6 +257,7 @@ export function compilePack(def: PackDefinition): CompiledPack {
     symptomWeights,
     negatedWeights,
     isMention,
+    scoped,
     derivedSymptoms,
     symptomAliases,
     ...indexMacros(def),

@@ -63,6 +63,48 @@ function dropContained(hits: RawHit[]): RawHit[] {
   return kept;
 }
 
+/** Cues inside a symptom's own words ("not" in "not enough storage") are part of it, not scope. */
+function withoutCuesInsideHits(cues: readonly Cue[], hits: readonly RawHit[]): Cue[] {
+  if (cues.length === 0) return [];
+  return cues.filter((cue) => {
+    // hits are sorted by start with growing ends: find the last hit starting at or before the cue.
+    let lo = 0;
+    let hi = hits.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (hits[mid].start <= cue.start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 || hits[found].end < cue.end;
+  });
+}
+
+/** Cue hits arrive sorted by end offset: test only those ending within [from, to]. */
+function cueInWindow(cues: readonly Cue[], from: number, to: number, accept: (cue: Cue) => boolean): boolean {
+  let lo = 0;
+  let hi = cues.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cues[mid].end < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < cues.length && cues[k].end <= to; k++) if (accept(cues[k])) return true;
+  return false;
+}
+
+const MAX_CUE_LENGTH = 40;
+
+/** Whether a symptom that is not a bare mention lies between hit `index` and a cue starting at `cueStart`. */
+function problemBetween(hits: readonly RawHit[], index: number, cueStart: number, isMention: readonly boolean[]): boolean {
+  for (let j = index + 1; j < hits.length && hits[j].start < cueStart; j++) {
+    if (!isMention[hits[j].symptom]) return true;
+  }
+  return false;
+}
+
 export class TriageEngine {
   readonly packVersion: string;
 
@@ -97,31 +139,33 @@ export class TriageEngine {
     }
     if (raw.length === 0) return [];
     const hits = dropContained(raw);
-    const insideHit = (cue: Cue) => hits.some((h) => cue.start >= h.start && cue.end <= h.end);
-    const before = negBefore.filter((c) => !insideHit(c));
-    const after = negAfter.filter((c) => !insideHit(c));
+    const before = withoutCuesInsideHits(negBefore, hits);
+    const after = withoutCuesInsideHits(negAfter, hits);
     const { windowBefore, windowAfter } = pack.definition.scope;
-    const problemBetween = (from: number, to: number) =>
-      hits.some((h) => !pack.isMention[h.symptom] && h.start >= from && h.end <= to);
 
-    return hits.map((hit) => {
+    const scoped: ScopedHit[] = [];
+    hits.forEach((hit, index) => {
       let negated = false;
-      if (pack.definition.symptoms[hit.symptom].negatable) {
-        negated = before.some(
-          (c) => c.end <= hit.start && hit.start - c.end <= windowBefore && !crossesBoundary(text, c.end, hit.start),
-        );
-        if (!negated && pack.isMention[hit.symptom]) {
-          negated = after.some(
+      if (pack.scoped[hit.symptom]) {
+        negated = cueInWindow(before, hit.start - windowBefore, hit.start, (c) => c.end <= hit.start && !crossesBoundary(text, c.end, hit.start));
+        if (!negated && pack.isMention[hit.symptom] && after.length > 0) {
+          negated = cueInWindow(
+            after,
+            hit.end,
+            hit.end + windowAfter + MAX_CUE_LENGTH,
             (c) =>
               c.start >= hit.end &&
               c.start - hit.end <= windowAfter &&
               !crossesBoundary(text, hit.end, c.start) &&
-              !problemBetween(hit.end, c.start),
+              !problemBetween(hits, index, c.start, pack.isMention),
           );
         }
       }
-      return { symptom: hit.symptom, span: spanOf(field, hit.start, hit.end), negated };
+      // A mention that nothing negates carries no weight: skip it before building its span.
+      if (!negated && pack.isMention[hit.symptom]) return;
+      scoped.push({ symptom: hit.symptom, span: spanOf(field, hit.start, hit.end), negated });
     });
+    return scoped;
   }
 
   private derivedHits(entities: TicketEntities): ScopedHit[] {
@@ -253,10 +297,21 @@ function entitiesView(e: TicketEntities): Record<string, unknown> {
       totalGb: gb(summary.totalGb),
       neededGb: gb(summary.neededGb),
       availableGb: gb(summary.availableGb),
-      mentions: e.storage.map((s) => ({ ...span(s.span), usedGb: s.usedGb, totalGb: s.totalGb, neededGb: s.neededGb, availableGb: s.availableGb })),
+      mentions: e.storage.map((s) => ({
+        field: s.span.field,
+        text: s.span.text,
+        start: s.span.start,
+        end: s.span.end,
+        usedGb: s.usedGb,
+        totalGb: s.totalGb,
+        neededGb: s.neededGb,
+        availableGb: s.availableGb,
+      })),
     };
   }
-  if (e.durations.length) view.durations = e.durations.map((d) => ({ amount: d.amount, unit: d.unit, hours: d.hours, ...span(d.span) }));
+  if (e.durations.length) {
+    view.durations = e.durations.map((d) => ({ amount: d.amount, unit: d.unit, hours: d.hours, field: d.span.field, text: d.span.text, start: d.span.start, end: d.span.end }));
+  }
   if (e.messages.length) view.messages = e.messages.map((m) => span(m.span));
   return view;
 }
