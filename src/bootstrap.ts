@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { ApiKeyService } from './platform/auth/api-key.service';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
+import { requestId } from './platform/logging/logging';
 import { prepareDatabase } from './platform/database/prepare-database';
 import type { ErrorBody } from './platform/errors/domain-error';
 
@@ -22,7 +23,7 @@ export function loadEnvironmentOrExit(): Environment {
 }
 
 export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, genReqId: requestId });
 }
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -35,6 +36,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', async (req, reply) => {
+      void reply.header('x-request-id', req.id);
       const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
       if (!hasBody || JSON_TYPE.test(req.headers['content-type'] ?? '')) return;
       const body: ErrorBody = {

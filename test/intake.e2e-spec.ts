@@ -181,6 +181,13 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
     });
   });
 
+  it('answers with a request id: the caller\'s X-Request-Id, or a new one', async () => {
+    const echoed = await t.http().get('/health/live').set('X-Request-Id', 'lb-7f3a').expect(200);
+    expect(echoed.headers['x-request-id']).toBe('lb-7f3a');
+    const fresh = await t.http().get('/health/live').expect(200);
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('404 with the error shape for an unknown ticket', async () => {
     const res = await getTicket(`api:${uniqueId('missing')}`).expect(404);
     expect(res.body.error.code).toBe('TICKET.NOT_FOUND');

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 import type { Environment } from '../config/environment';
@@ -15,20 +16,23 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-/** JSON logs with a request id on every line; the id is taken from X-Request-Id when a proxy sets one. */
+/** A proxy's X-Request-Id when it looks sane, else a new UUID; Fastify gives it to every log line of the request. */
+export function requestId(req: IncomingMessage): string {
+  const fromHeader = req.headers['x-request-id'];
+  return typeof fromHeader === 'string' && /^[\w.:-]{1,100}$/.test(fromHeader) ? fromHeader : randomUUID();
+}
+
+/** JSON logs with the request id on every line of a request. */
 export function loggerParams(env: Pick<Environment, 'LOG_LEVEL' | 'NODE_ENV'>): Params {
   return {
+    // nestjs-pino's default route pattern does not reach the Fastify adapter's middleware here; name every path.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    // Probes every few seconds would drown the log.
+    exclude: [{ path: 'health/{*splat}', method: RequestMethod.GET }],
     pinoHttp: {
       level: env.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       quietReqLogger: true,
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const fromHeader = req.headers['x-request-id'];
-        const id = typeof fromHeader === 'string' && /^[\w.:-]{1,100}$/.test(fromHeader) ? fromHeader : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
