@@ -1,13 +1,18 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AdminController } from './catalog/admin.controller';
 import { KnowledgeController } from './catalog/knowledge.controller';
+import { InboxReplayService } from './triage/inbox-replay.service';
 import { FreshdeskWebhookController } from './intake/freshdesk-webhook.controller';
 import { HelpdeskIntakeService } from './intake/helpdesk-intake.service';
 import { IntakeService } from './intake/intake.service';
 import { ZendeskWebhookController } from './intake/zendesk-webhook.controller';
 import { TicketsIntakeController } from './intake/tickets-intake.controller';
 import { ApiKeyGuard } from './platform/auth/api-key.guard';
+import { KeyThrottlerGuard } from './platform/auth/key-throttler.guard';
+import { AppConfig } from './platform/config/app-config.service';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { HealthController } from './platform/health/health.controller';
 import { TicketsController } from './tickets/tickets.controller';
@@ -17,7 +22,16 @@ import { TriagePreviewController } from './triage/triage-preview.controller';
 
 /** The HTTP API: controllers, the global validation pipe, API-key guard and error filter. */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [
+    TerminusModule.forRoot({ logger: false }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (cfg: AppConfig) => [
+        { name: 'default', ttl: 60_000, limit: cfg.get('RATE_LIMIT_PER_MINUTE') },
+        { name: 'ingest', ttl: 60_000, limit: cfg.get('RATE_LIMIT_INGEST_PER_MINUTE') },
+      ],
+    }),
+  ],
   controllers: [
     HealthController,
     TicketsIntakeController,
@@ -26,12 +40,14 @@ import { TriagePreviewController } from './triage/triage-preview.controller';
     TicketsController,
     TriagePreviewController,
     KnowledgeController,
+    AdminController,
   ],
   providers: [
     IntakeService,
     HelpdeskIntakeService,
     TicketsService,
     OverridesService,
+    InboxReplayService,
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({
@@ -42,7 +58,9 @@ import { TriagePreviewController } from './triage/triage-preview.controller';
       }),
     },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Authentication first, so the rate limit counts per key.
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: KeyThrottlerGuard },
   ],
 })
 export class ApiModule {}

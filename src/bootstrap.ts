@@ -7,6 +7,7 @@ import { ApiKeyService } from './platform/auth/api-key.service';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
 import { requestId } from './platform/logging/logging';
+import { setupOpenApi } from './platform/openapi';
 import { prepareDatabase } from './platform/database/prepare-database';
 import type { ErrorBody } from './platform/errors/domain-error';
 
@@ -44,6 +45,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       };
       return reply.status(415).send(body);
     });
+  setupOpenApi(app);
   await app.get(ApiKeyService).ensureDevelopmentKey(app.get(AppConfig).isProduction);
 }
 

@@ -1,38 +1,108 @@
+import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Controller, Get, Param } from '@nestjs/common';
+import { betaInterval95, betaMean } from '../engine';
 import { findMacro } from '../knowledge';
+import { FixStatsService } from '../outcomes/fix-stats.service';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService } from '../triage/engine.service';
 
-/** The knowledge pack as the engine serves it. */
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The knowledge pack as the engine serves it, and what has been learned about its fixes. */
+@ApiTags('knowledge')
 @Controller('v1')
 @RequireScope('agent')
 export class KnowledgeController {
-  constructor(private readonly engine: EngineService) {}
+  constructor(
+    private readonly engine: EngineService,
+    private readonly fixStats: FixStatsService,
+  ) {}
 
+  @ApiOperation({ summary: 'Causes of the knowledge pack' })
   @Get('causes')
   causes() {
     const pack = this.engine.describe();
     return { packVersion: pack.version, items: pack.causes };
   }
 
+  @ApiOperation({ summary: 'Symptoms of the knowledge pack with their cause weights' })
   @Get('symptoms')
   symptoms() {
     const pack = this.engine.describe();
     return { packVersion: pack.version, items: pack.symptoms };
   }
 
+  @ApiOperation({ summary: 'Fix macros of the knowledge pack' })
   @Get('macros')
   macros() {
     const pack = this.engine.describe();
     return { packVersion: pack.version, items: pack.macros };
   }
 
+  @ApiOperation({ summary: 'One macro by id or old id (alias)' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
   @Get('macros/:id')
   macro(@Param('id') id: string) {
+    return { packVersion: this.engine.packVersion, ...this.describedMacro(id) };
+  }
+
+  /** Uses and resolution rate of one macro, overall and by cause and symptom, as Beta posteriors. */
+  @ApiOperation({ summary: "A macro's learned resolution rate: overall, by cause and by symptom" })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @Get('macros/:id/stats')
+  async macroStats(@Param('id') id: string) {
+    const described = this.describedMacro(id);
+    const macro = findMacro(this.engine.pack, id)!;
+    const rows = await this.fixStats.forMacro([described.id, ...described.aliases]);
+    const posterior = (successes: number, failures: number) => this.posterior(macro.prior, successes, failures);
+    const causes = rows.filter((r) => r.dimension === 'cause');
+    const overall = causes.reduce((a, r) => ({ s: a.s + Number(r.successes), f: a.f + Number(r.failures) }), { s: 0, f: 0 });
+    return {
+      macroId: described.id,
+      title: described.title,
+      prior: macro.prior,
+      overall: posterior(overall.s, overall.f),
+      byCause: causes.map((r) => ({ cause: r.key, ...posterior(Number(r.successes), Number(r.failures)) })),
+      bySymptom: rows
+        .filter((r) => r.dimension === 'symptom')
+        .map((r) => ({ symptom: r.key, ...posterior(Number(r.successes), Number(r.failures)) })),
+    };
+  }
+
+  /** Every fix tried on tickets with this symptom, best expected resolution rate first. */
+  @ApiOperation({ summary: 'Fixes for a symptom ranked by learned resolution rate' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @Get('symptoms/:id/fixes')
+  async symptomFixes(@Param('id') id: string) {
+    const pack = this.engine.describe();
+    const symptom = pack.symptoms.find((s) => s.id === id);
+    if (!symptom) throw new DomainError('SYMPTOM.NOT_FOUND', `No symptom ${id}`);
+    const rows = await this.fixStats.forSymptom([id]);
+    const counts = new Map(rows.map((r) => [r.macro_id, r]));
+    const relevant = new Set(symptom.causes.filter((c) => c.weight > 0).map((c) => c.id));
+    const candidates = pack.macros.filter((m) => counts.has(m.id) || m.generic || m.causeIds.some((c) => relevant.has(c)));
+    const fixes = candidates.map((m) => {
+      const c = counts.get(m.id);
+      const macro = findMacro(this.engine.pack, m.id)!;
+      return { macroId: m.id, title: m.title, ...this.posterior(macro.prior, Number(c?.successes ?? 0), Number(c?.failures ?? 0)) };
+    });
+    fixes.sort((a, b) => b.rate - a.rate || b.uses - a.uses);
+    return { symptom: id, fixes };
+  }
+
+  private describedMacro(id: string) {
     const found = findMacro(this.engine.pack, id);
-    if (!found) throw new DomainError('MACRO.NOT_FOUND', `No macro ${id}`);
-    const described = this.engine.describe().macros.find((m) => m.id === found.id);
-    return { packVersion: this.engine.packVersion, ...described };
+    const described = found && this.engine.describe().macros.find((m) => m.id === found.id);
+    if (!described) throw new DomainError('MACRO.NOT_FOUND', `No macro ${id}`);
+    return described;
+  }
+
+  private posterior(prior: { alpha: number; beta: number }, successes: number, failures: number) {
+    const a = prior.alpha + successes;
+    const b = prior.beta + failures;
+    const [lo, hi] = betaInterval95(a, b);
+    return { uses: round(successes + failures), successes: round(successes), rate: round(betaMean(a, b)), interval: [round(lo), round(hi)] as [number, number] };
   }
 }

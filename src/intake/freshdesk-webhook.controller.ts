@@ -1,3 +1,5 @@
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
@@ -10,6 +12,7 @@ import { sendWebhookAnswer } from './webhook-answer';
 import { NOTE_MARKER_PREFIX } from './zendesk-webhook.controller';
 import { WebhookPayloadError } from './zendesk-webhook.mapper';
 
+@ApiTags('webhooks')
 @Controller('webhooks/freshdesk')
 @Public()
 export class FreshdeskWebhookController {
@@ -19,6 +22,11 @@ export class FreshdeskWebhookController {
   ) {}
 
   /** Freshdesk automation-rule webhooks carry no signature: basic auth or a token header authenticates them. */
+  @ApiOperation({ summary: 'Freshdesk automation-rule webhook, with basic auth or X-Webhook-Token' })
+  @ApiAcceptedResponse({ description: 'Accepted, or ignored with a reason' })
+  @ApiOkResponse({ description: 'The same event was accepted before' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Wrong or missing credentials' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed payload' })
   @Post()
   @HttpCode(202)
   async receive(

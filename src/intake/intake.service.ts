@@ -68,10 +68,10 @@ export class IntakeService {
     const inboxId = randomUUID();
     const rows: { id: string }[] = await this.db.query(
       `WITH t AS (
-         UPDATE tickets SET triage_state = 'queued', updated_at = now() WHERE id = $2
+         UPDATE tickets SET triage_state = 'queued', updated_at = now() WHERE id = $2::uuid
          RETURNING id, source, subject, description, requester, tags, status, conversation)
        INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
-       SELECT $1, t.id, t.source, 'retriage:' || $1, 'retriage',
+       SELECT $1::uuid, t.id, t.source, 'retriage:' || $1::text, 'retriage',
               jsonb_build_object('subject', t.subject,
                 'description', concat_ws(E'\n\n', t.description,
                    (SELECT string_agg(c->>'body', E'\n\n' ORDER BY c->>'at') FROM jsonb_array_elements(t.conversation) c)),

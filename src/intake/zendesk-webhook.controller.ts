@@ -1,3 +1,5 @@
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../platform/auth/scopes.decorator';
@@ -10,6 +12,7 @@ import { mapZendeskWebhook, WebhookPayloadError } from './zendesk-webhook.mapper
 
 export const NOTE_MARKER_PREFIX = 'triage-note:';
 
+@ApiTags('webhooks')
 @Controller('webhooks/zendesk')
 @Public()
 export class ZendeskWebhookController {
@@ -19,6 +22,11 @@ export class ZendeskWebhookController {
   ) {}
 
   /** Both kinds of Zendesk webhook: trigger-connected (admin-written body) and event subscriptions. */
+  @ApiOperation({ summary: 'Zendesk webhook (trigger or event subscription), signed with the signing secret' })
+  @ApiAcceptedResponse({ description: 'Accepted, or ignored with a reason' })
+  @ApiOkResponse({ description: 'The same event was accepted before' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, wrong or stale signature' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed payload' })
   @Post()
   @HttpCode(202)
   async receive(

@@ -39,6 +39,13 @@ export class PipelineService {
     await this.triageQueue.add('triage', payload, { ...defaultJobOptions(QueueName.Triage), jobId: inboxId });
   }
 
+  /** Enqueues a failed event again; a failed job kept in Redis under the same id is retried instead. */
+  async replayTriage(inboxId: string): Promise<void> {
+    const job = await this.triageQueue.getJob(inboxId);
+    if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true });
+    else await this.enqueueTriage(inboxId);
+  }
+
   /** After a triage is stored. A failure to enqueue fails the triage job, whose retry enqueues again. */
   async triaged(outcome: ProcessOutcome): Promise<void> {
     if (outcome.writeback) await this.enqueueWriteback(outcome.writeback.writebackId, outcome.writeback.helpdesk);

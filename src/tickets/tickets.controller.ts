@@ -1,3 +1,5 @@
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { IntakeService } from '../intake/intake.service';
 import { OutcomesService } from '../outcomes/outcomes.service';
@@ -9,6 +11,7 @@ import { OverridesService } from './overrides.service';
 import { ListTicketsQuery, OverrideTriageDto, RecordOutcomeDto } from './tickets.dto';
 import { TicketsService } from './tickets.service';
 
+@ApiTags('tickets')
 @Controller('v1/tickets')
 @RequireScope('agent')
 export class TicketsController {
@@ -20,17 +23,26 @@ export class TicketsController {
     private readonly engine: EngineService,
   ) {}
 
+  @ApiOperation({ summary: 'Tickets newest first, filtered, with cursor pagination: {items, nextCursor}' })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   @Get()
   list(@Query() query: ListTicketsQuery) {
     return this.tickets.list(query);
   }
 
   /** The ticket, its effective triage, and its triage history, overrides, outcomes and write-backs. */
+  @ApiOperation({ summary: 'A ticket (by id or source:externalId) with its effective triage, history, overrides, outcomes and write-backs' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
   @Get(':id')
   get(@Param('id') id: string) {
     return this.tickets.detail(id);
   }
 
+  @ApiOperation({ summary: "Override the triage's cause and/or macro, with a reason; counts as feedback" })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The ticket has no triage yet' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown cause or macro' })
   @Patch(':id/triage')
   async override(@Param('id') id: string, @Body() body: OverrideTriageDto, @Req() req: AuthedRequest) {
     const ticketId = await this.tickets.resolveId(id);
@@ -45,6 +57,10 @@ export class TicketsController {
   }
 
   /** An agent's word on whether a fix resolved the ticket; sending it again changes nothing. */
+  @ApiOperation({ summary: 'Record whether a fix resolved the ticket; repeating it changes nothing, a later signal supersedes' })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown macro' })
   @Post(':id/outcome')
   @HttpCode(200)
   async outcome(@Param('id') id: string, @Body() body: RecordOutcomeDto, @Req() req: AuthedRequest) {
@@ -64,6 +80,8 @@ export class TicketsController {
   }
 
   /** Triage the ticket again with the current knowledge and statistics. */
+  @ApiOperation({ summary: 'Triage the ticket again with the current knowledge and statistics' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
   @Post(':id/retriage')
   @HttpCode(202)
   async retriage(@Param('id') id: string) {

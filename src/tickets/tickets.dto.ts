@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
@@ -5,37 +6,45 @@ import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
 const ID = /^[a-z0-9_.-]{1,100}$/;
 
 export class ListTicketsQuery {
+  @ApiPropertyOptional({ example: 'storage_full' })
   @IsOptional()
   @Matches(ID)
   readonly cause?: string;
 
+  @ApiPropertyOptional({ example: 'not_enough_storage' })
   @IsOptional()
   @Matches(ID)
   readonly symptom?: string;
 
+  @ApiPropertyOptional({ enum: TICKET_STATUSES })
   @IsOptional()
   @IsIn(TICKET_STATUSES)
   readonly status?: string;
 
+  @ApiPropertyOptional({ enum: TICKET_SOURCES })
   @IsOptional()
   @IsIn(TICKET_SOURCES)
   readonly source?: string;
 
   /** Tickets received at or after this time (ISO-8601). */
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601()
   readonly from?: string;
 
   /** Tickets received before this time (ISO-8601). */
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601()
   readonly to?: string;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   readonly overridden?: boolean;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -43,6 +52,7 @@ export class ListTicketsQuery {
   @Max(200)
   readonly limit: number = 50;
 
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -51,15 +61,18 @@ export class ListTicketsQuery {
 
 export class OverrideTriageDto {
   /** The cause the agent names instead of the engine's. */
+  @ApiPropertyOptional({ example: 'wifi', description: 'A cause id of GET /v1/causes' })
   @IsOptional()
   @Matches(ID)
   readonly cause?: string;
 
   /** The macro the agent sends instead of the suggested one. */
+  @ApiPropertyOptional({ example: 'stable_wifi', description: 'A macro id of GET /v1/macros' })
   @IsOptional()
   @Matches(ID)
   readonly macroId?: string;
 
+  @ApiProperty({ example: 'Customer is on hotel Wi-Fi', maxLength: 2000 })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -67,12 +80,15 @@ export class OverrideTriageDto {
 }
 
 export class RecordOutcomeDto {
+  @ApiProperty({ example: 'manage_icloud_storage' })
   @Matches(ID)
   readonly macroId: string;
 
+  @ApiProperty({ description: 'Did this fix resolve the ticket?' })
   @IsBoolean()
   readonly resolved: boolean;
 
+  @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

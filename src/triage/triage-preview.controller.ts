@@ -1,9 +1,12 @@
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { FixStatsService } from '../outcomes/fix-stats.service';
 import { EngineService } from './engine.service';
 import { TriagePreviewDto } from './triage-preview.dto';
 
+@ApiTags('triage')
 @Controller('v1/triage')
 @RequireScope('agent')
 export class TriagePreviewController {
@@ -13,6 +16,8 @@ export class TriagePreviewController {
   ) {}
 
   /** Triage computed now and stored nowhere. */
+  @ApiOperation({ summary: 'Triage a text now; nothing is stored' })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   @Post('preview')
   @HttpCode(200)
   async preview(@Body() body: TriagePreviewDto) {

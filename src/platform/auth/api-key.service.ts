@@ -61,6 +61,32 @@ export class ApiKeyService {
     return { key, row };
   }
 
+  async list(): Promise<{ id: string; name: string; prefix: string; scopes: Scope[]; createdAt: string; revokedAt: string | null }[]> {
+    const rows = await this.keys.find({ order: { createdAt: 'ASC' } });
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      scopes: r.scopes,
+      createdAt: r.createdAt.toISOString(),
+      revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
+    }));
+  }
+
+  /** Revokes by id or by the key's printed prefix; returns how many keys were revoked. */
+  async revoke(idOrPrefix: string): Promise<number> {
+    const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
+    const result = await this.keys
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where(isUuid ? 'id = :v' : 'prefix = :v', { v: idOrPrefix })
+      .andWhere('revoked_at IS NULL')
+      .execute();
+    this.cache.clear();
+    return result.affected ?? 0;
+  }
+
   /** Outside production, with no ADMIN_API_KEY and no stored key, makes an admin key so the quick start works. */
   async ensureDevelopmentKey(isProduction: boolean): Promise<void> {
     if (this.adminKeyHash || isProduction) return;

@@ -139,6 +139,18 @@ export class Environment {
   @IsIn(['off', 'thompson'])
   EXPLORATION: 'off' | 'thompson' = 'off';
 
+  /** Requests per minute one API key may make to the agent API (429 with Retry-After beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 1200;
+
+  /** Requests per minute one key may post to the intake (POST /v1/tickets). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_INGEST_PER_MINUTE = 600_000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

@@ -11,7 +11,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = mapError(exception);
     if (status >= 500) this.logger.error({ err: exception }, `request failed: ${body.error.code}`);
-    if (status === 429 || status === 503) reply.header('Retry-After', status === 429 ? '60' : '5');
+    // The rate limiter sets its own Retry-After; keep it.
+    if ((status === 429 || status === 503) && !reply.hasHeader('retry-after')) {
+      reply.header('Retry-After', status === 429 ? '60' : '5');
+    }
     void reply.status(status).send(body);
   }
 }

@@ -1,3 +1,5 @@
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponse } from '../errors/error-response.dto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
@@ -6,6 +8,7 @@ import { Public } from '../auth/scopes.decorator';
 import { DomainError } from '../errors/domain-error';
 import { QueueName } from '../queue/queues';
 
+@ApiTags('operations')
 @Controller('health')
 @Public()
 export class HealthController {
@@ -17,12 +20,15 @@ export class HealthController {
   ) {}
 
   /** The process is up. */
+  @ApiOperation({ summary: 'The process is up' })
   @Get('live')
   live() {
     return { status: 'ok' };
   }
 
   /** Postgres and Redis both answer. */
+  @ApiOperation({ summary: 'Postgres and Redis answer (503 when not)' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponse })
   @Get('ready')
   @HealthCheck()
   async ready() {

@@ -1,0 +1,32 @@
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { FixStatsService } from '../outcomes/fix-stats.service';
+import { RequireScope } from '../platform/auth/scopes.decorator';
+import { InboxReplayService } from '../triage/inbox-replay.service';
+
+@ApiTags('admin')
+@Controller('v1/admin')
+@RequireScope('admin')
+export class AdminController {
+  constructor(
+    private readonly replay: InboxReplayService,
+    private readonly fixStats: FixStatsService,
+  ) {}
+
+  /** Failed inbox events are triaged again. */
+  @ApiOperation({ summary: 'Triage failed inbox events again' })
+  @Post('inbox/replay-failed')
+  @HttpCode(202)
+  async replayFailed(@Query('limit') limit?: string) {
+    const n = Math.min(10_000, Math.max(1, Number(limit) || 1000));
+    return { replayed: await this.replay.replayFailed(n) };
+  }
+
+  /** Fix statistics recomputed exactly from the outcome rows. */
+  @ApiOperation({ summary: 'Recompute the fix statistics exactly from the outcome rows' })
+  @Post('stats/rebuild')
+  @HttpCode(200)
+  rebuildStats() {
+    return this.fixStats.rebuild();
+  }
+}

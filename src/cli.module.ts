@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from './platform/platform.module';
+import { InboxReplayService } from './triage/inbox-replay.service';
+
+/** What the admin CLI needs: the shared services, no HTTP and no queue processors. */
+@Module({ imports: [PlatformModule.forRoot()], providers: [InboxReplayService] })
+export class CliModule {}

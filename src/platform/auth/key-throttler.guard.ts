@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
+import type { AuthedRequest } from './api-key.guard';
+import { PUBLIC_KEY, SCOPE_KEY } from './scopes.decorator';
+
+/**
+ * Per-key rate limits (the guard runs after authentication). Intake routes count against the
+ * `ingest` limit, every other keyed route against `default`; public routes are not limited here.
+ */
+@Injectable()
+export class KeyThrottlerGuard extends ThrottlerGuard {
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    const targets = [props.context.getHandler(), props.context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const isIngest = this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) === 'ingest';
+    if ((props.throttler.name === 'ingest') !== isIngest) return true;
+    return super.handleRequest(props);
+  }
+
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const request = req as unknown as AuthedRequest;
+    return request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`;
+  }
+}
