@@ -59,8 +59,8 @@ function parseTicket(line: string): { id: unknown; subject: string; description:
   return { id: obj.id ?? null, subject: (obj.subject as string | undefined) ?? '', description: obj.description };
 }
 
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const options = parseArgs(argv);
   const pack = options.packDir ? loadPackFromDir(options.packDir) : loadDefaultPack();
   const engine = new TriageEngine(pack);
   const stream = options.input === '-' ? process.stdin : fs.createReadStream(options.input, { encoding: 'utf8' });

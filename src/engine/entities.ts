@@ -103,34 +103,34 @@ function ipadHasHomeButton(line: string | undefined, num: string | undefined, ge
 const titleWord = (w: string) =>
   /^(x|xs|xr|se)$/.test(w) ? w.toUpperCase() : /^\d/.test(w) ? w : w.charAt(0).toUpperCase() + w.slice(1);
 
+const ORDINALS: Record<string, string> = { '1': '1st', '2': '2nd', '3': '3rd', first: '1st', second: '2nd', third: '3rd' };
+const ordinal = (n: string) => ORDINALS[n] ?? (/^\d+$/.test(n) ? `${n}th` : n);
+
+function deviceEntity(field: FieldText, m: RegExpMatchArray, family: 'iphone' | 'ipad', name: string[], homeButton: boolean | null): DeviceEntity {
+  const start = m.index as number;
+  return {
+    span: spanOf(field, start, start + m[0].trimEnd().length),
+    model: name.join(' '),
+    family,
+    homeButton,
+    deviceClass: homeButton === null ? null : `${family}_${homeButton ? 'home' : 'no_home'}`,
+  };
+}
+
 function extractDevices(field: FieldText, out: DeviceEntity[]): void {
   const text = field.norm.text;
   if (!text.includes('iphone') && !text.includes('ipad')) return;
   for (const m of text.matchAll(IPHONE_RE)) {
-    const [whole, model, suffix, ordinal] = m;
-    const homeButton = iphoneHasHomeButton(model);
+    const [, model, suffix, generation] = m;
     const name = ['iPhone', ...model.split(' ').map(titleWord), ...(suffix ? suffix.split(' ').map(titleWord) : [])];
-    if (model === 'se' && ordinal) name.push(`(${ordinal.replace(/^first$/, '1st').replace(/^second$/, '2nd').replace(/^third$/, '3rd')} generation)`);
-    out.push({
-      span: spanOf(field, m.index, m.index + whole.trimEnd().length),
-      model: name.join(' '),
-      family: 'iphone',
-      homeButton,
-      deviceClass: homeButton === null ? null : homeButton ? 'iphone_home' : 'iphone_no_home',
-    });
+    if (model === 'se' && generation) name.push(`(${ordinal(generation.replace(/(st|nd|rd)$/, ''))} generation)`);
+    out.push(deviceEntity(field, m, 'iphone', name, iphoneHasHomeButton(model)));
   }
   for (const m of text.matchAll(IPAD_RE)) {
-    const [whole, line, num, gen] = m;
-    const homeButton = ipadHasHomeButton(line, num, gen);
+    const [, line, num, generation] = m;
     const name = ['iPad', ...(line ? [titleWord(line)] : []), ...(num ? [num] : [])];
-    if (gen) name.push(`(${gen}th generation)`.replace(/^\(1th/, '(1st').replace(/^\(2th/, '(2nd').replace(/^\(3th/, '(3rd'));
-    out.push({
-      span: spanOf(field, m.index, m.index + whole.trimEnd().length),
-      model: name.join(' '),
-      family: 'ipad',
-      homeButton,
-      deviceClass: homeButton === null ? null : homeButton ? 'ipad_home' : 'ipad_no_home',
-    });
+    if (generation) name.push(`(${ordinal(generation)} generation)`);
+    out.push(deviceEntity(field, m, 'ipad', name, ipadHasHomeButton(line, num, generation)));
   }
 }
 
@@ -173,7 +173,7 @@ const USED_AFTER = /^ ?(?:are |is )?(?:used|in use|occupied|utilizados?|belegt)\
 const NEEDED_BEFORE = /(?:needs?|needed|requires?|required|wants?|size(?: shows| is| of)?|backup is|backup for this (?:phone|iphone|ipad) wants|is|says it needs) (?:about |around |like |nearly |almost )?$/;
 const PLAN_AFTER = /^ ?(?:icloud\+? )?(?:storage )?(?:plan|tier|subscription|abo|tarif)\b/;
 const PLAN_BEFORE = /(?:plan(?: of| with)?|icloud\+?|have(?: the)?|the free|only the free|pay for|paying for|upgraded to|plan is) $/;
-const DEVICE_BEFORE = /(?:iphone|ipad)[a-z0-9 ]{0,14}\(?$/;
+const DEVICE_BEFORE = /(?:iphone|ipad)(?: (?:\d{1,2}|pro|max|plus|mini|air|se|xr|xs|x))* ?[(,]? ?$/;
 
 function extractStorage(field: FieldText, out: StorageEntity[]): void {
   const text = field.norm.text;

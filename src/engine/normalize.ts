@@ -81,6 +81,15 @@ function ensureScratch(size: number): void {
   scratchEnds = new Int32Array(capacity);
 }
 
+/** Writes a collapsed whitespace run (a space, or "\n" for a paragraph break) unless at the start. */
+function emitBreak(length: number, kind: number, start: number, end: number): number {
+  if (length === 0) return 0;
+  scratchCodes[length] = kind === 2 ? NEWLINE : SPACE;
+  scratchStarts[length] = start;
+  scratchEnds[length] = end;
+  return length + 1;
+}
+
 /** Folds the kept ranges of `source` (whose offsets map back through starts/ends when given). */
 function foldRanges(
   source: string,
@@ -104,12 +113,7 @@ function foldRanges(
       const isAsciiWord = code < 128 && code > 32;
       if (isAsciiWord) {
         if (pendingSpace !== 0) {
-          if (length > 0) {
-            codes[length] = pendingSpace === 2 ? NEWLINE : SPACE;
-            starts[length] = spaceStart;
-            ends[length] = spaceEnd;
-            length++;
-          }
+          length = emitBreak(length, pendingSpace, spaceStart, spaceEnd);
           pendingSpace = 0;
         }
         newlines = 0;
@@ -133,13 +137,8 @@ function foldRanges(
         spaceEnd = origEnd;
         continue;
       }
-      if (pendingSpace) {
-        if (length > 0) {
-          codes[length] = pendingSpace === 2 ? NEWLINE : SPACE;
-          starts[length] = spaceStart;
-          ends[length] = spaceEnd;
-          length++;
-        }
+      if (pendingSpace !== 0) {
+        length = emitBreak(length, pendingSpace, spaceStart, spaceEnd);
         pendingSpace = 0;
       }
       newlines = 0;

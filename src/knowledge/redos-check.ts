@@ -248,7 +248,8 @@ function nullable(node: Node): boolean {
   }
 }
 
-function firstSet(node: Node): CharSet {
+/** Characters a node can consume: anywhere in its match, or (firstOnly) as the first character. */
+function charsOf(node: Node, firstOnly: boolean): CharSet {
   switch (node.type) {
     case 'char':
       return node.set;
@@ -259,42 +260,22 @@ function firstSet(node: Node): CharSet {
     case 'seq': {
       const s = new CharSet();
       for (const item of node.items) {
-        s.addAll(firstSet(item));
-        if (!nullable(item)) break;
+        s.addAll(charsOf(item, firstOnly));
+        if (firstOnly && !nullable(item)) break;
       }
       return s;
     }
-    case 'alt': {
-      const s = new CharSet();
-      for (const o of node.options) s.addAll(firstSet(o));
-      return s;
-    }
+    case 'alt':
+      return node.options.reduce((s, o) => s.addAll(charsOf(o, firstOnly)), new CharSet());
     case 'group':
-      return node.lookaround ? new CharSet() : firstSet(node.body);
+      return node.lookaround ? new CharSet() : charsOf(node.body, firstOnly);
     case 'repeat':
-      return firstSet(node.body);
+      return charsOf(node.body, firstOnly);
   }
 }
 
-/** All characters a node can consume anywhere. */
-function anySet(node: Node): CharSet {
-  switch (node.type) {
-    case 'char':
-      return node.set;
-    case 'backref':
-      return CharSet.all();
-    case 'assert':
-      return new CharSet();
-    case 'seq':
-      return node.items.reduce((s, i) => s.addAll(anySet(i)), new CharSet());
-    case 'alt':
-      return node.options.reduce((s, o) => s.addAll(anySet(o)), new CharSet());
-    case 'group':
-      return node.lookaround ? new CharSet() : anySet(node.body);
-    case 'repeat':
-      return anySet(node.body);
-  }
-}
+const firstSet = (node: Node) => charsOf(node, true);
+const anySet = (node: Node) => charsOf(node, false);
 
 function children(node: Node): Node[] {
   switch (node.type) {

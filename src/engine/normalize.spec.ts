@@ -1,0 +1,84 @@
+import { foldForMatching, normalizeText, toOriginalRange } from './normalize';
+
+/** The original text behind a normalized substring. */
+function originalOf(original: string, needle: string): string {
+  const norm = normalizeText(original);
+  const at = norm.text.indexOf(needle);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const range = toOriginalRange(norm, at, at + needle.length);
+  return original.slice(range.start, range.end);
+}
+
+describe('normalizeText', () => {
+  it('folds case, accents, Unicode quotes and dashes, and whitespace', () => {
+    expect(normalizeText('Sauvegarde  iCloud :\t“Désactivée” – don’t   worry').text).toBe(
+      'sauvegarde icloud : "desactivee" - don\'t worry',
+    );
+    expect(normalizeText('Nicht genügend Speicher, Straße').text).toBe('nicht genugend speicher, strasse');
+  });
+
+  it('keeps a blank line as a paragraph break and joins wrapped lines', () => {
+    expect(normalizeText('first line\nwrapped\n\nnew paragraph').text).toBe('first line wrapped\nnew paragraph');
+  });
+
+  it('maps every normalized span back to the original characters', () => {
+    const original = 'Hi,  my  iPhone says “NOT enough storage” – fix?';
+    expect(originalOf(original, 'not enough storage')).toBe('NOT enough storage');
+    expect(originalOf(original, 'my iphone says')).toBe('my  iPhone says');
+  });
+
+  it('maps expanded characters (ß -> ss) onto the one original character', () => {
+    const original = 'Schöne Grüße aus der Straße';
+    expect(originalOf(original, 'strasse')).toBe('Straße');
+  });
+
+  it('strips HTML tags and decodes entities, with offsets into the HTML source', () => {
+    const html = '<div><p>Backup says &quot;Not enough storage&quot; &amp; fails</p><br><b>iPhone&nbsp;12</b></div>';
+    const norm = normalizeText(html);
+    expect(norm.text).toBe('backup says "not enough storage" & fails\niphone 12');
+    expect(originalOf(html, '"not enough storage"')).toBe('&quot;Not enough storage&quot;');
+    expect(originalOf(html, 'iphone 12')).toBe('iPhone&nbsp;12');
+  });
+
+  it('drops quoted earlier replies: "> " lines, <blockquote>, and everything after "On ... wrote:"', () => {
+    const email = [
+      'Still failing after the restart.',
+      '> Please restart your phone and try again.',
+      '',
+      'On Mon, 3 Nov 2026 at 09:12, Support <help@example.com> wrote:',
+      'Have you checked whether the Wi-Fi is weak?',
+    ].join('\n');
+    expect(normalizeText(email).text).toBe('still failing after the restart.');
+    expect(normalizeText('<p>greyed out</p><blockquote>Is Screen Time on?</blockquote>').text).toBe('greyed out');
+  });
+
+  it('drops forwarded-message headers but keeps the forwarded text', () => {
+    const email = ['FYI see below', '---------- Forwarded message ---------', 'From: iCloud <noreply@example.com>', 'Subject: Backup failed', '', 'Your iPhone could not be backed up.'].join('\n');
+    expect(normalizeText(email).text).toBe('fyi see below\nyour iphone could not be backed up.');
+  });
+
+  it('drops signatures, closings with the name under them, "Sent from my iPhone" and legal disclaimers', () => {
+    const email = [
+      'Backup fails every night.',
+      '',
+      'Kind regards,',
+      'Dana Whitfield',
+      'Logistics Lead, Example Freight Ltd.',
+      '',
+      'Sent from my iPhone',
+      '',
+      'This email and any attachments are confidential and intended solely for the addressee. If you received this message in error, please delete it.',
+    ].join('\n');
+    expect(normalizeText(email).text).toBe('backup fails every night.');
+    expect(normalizeText('Help please\n-- \nJo Bloggs\nwww.example.com').text).toBe('help please');
+  });
+
+  it('keeps a follow-up written after a closing and a separator', () => {
+    const email = 'The backup stopped.\n\nThanks,\nTom\n---\nYou asked for the message: "Not enough storage".';
+    expect(normalizeText(email).text).toBe('the backup stopped.\n--- you asked for the message: "not enough storage".');
+  });
+
+  it('folds patterns the same way as text', () => {
+    expect(foldForMatching('  Wi‑Fi ISN’T  Fine ')).toBe("wi-fi isn't fine");
+  });
+});

@@ -1,0 +1,75 @@
+import { loadDefaultPack } from '../knowledge';
+import { betaInterval95, betaMean } from './beta';
+import { makeTicket } from './testing/ticket-factory';
+import { TriageEngine } from './triage-engine';
+import { EMPTY_FIX_STATS, type FixStatsSnapshot } from './types';
+
+const pack = loadDefaultPack();
+const engine = new TriageEngine(pack);
+const storageTicket = makeTicket({ description: 'Backup fails: not enough iCloud storage. Also my wifi drops out now and then.' });
+const GENERIC = ['restart_device', 'reset_all_settings', 'update_ios', 'contact_apple_support'];
+
+describe('recommendations', () => {
+  it('with empty stats: the top cause macro, then the next causes\' fixes, then the generic fallbacks in pack order', () => {
+    const result = engine.triage(storageTicket, { stats: EMPTY_FIX_STATS });
+    expect(result.macro.id).toBe('manage_icloud_storage');
+    const ids = result.alternatives.map((a) => a.id);
+    expect(ids[0]).toBe('connect_stable_wifi');
+    const genericIds = ids.filter((id) => GENERIC.includes(id));
+    expect(genericIds).toEqual(GENERIC);
+    expect(ids.indexOf('connect_stable_wifi')).toBeLessThan(ids.indexOf('restart_device'));
+    expect(result.alternatives.every((a) => a.stats === undefined)).toBe(true);
+  });
+
+  it('lets learned outcomes reorder the alternatives and reports their stats', () => {
+    const stats: FixStatsSnapshot = {
+      byCauseMacro: { storage_full: { reset_all_settings: { successes: 40, failures: 5 }, connect_stable_wifi: { successes: 1, failures: 30 } } },
+      bySymptomMacro: {},
+    };
+    const result = engine.triage(storageTicket, { stats });
+    const ids = result.alternatives.map((a) => a.id);
+    expect(ids[0]).toBe('reset_all_settings');
+    expect(ids.indexOf('connect_stable_wifi')).toBeGreaterThan(ids.indexOf('restart_device'));
+    const reset = result.alternatives[0].stats!;
+    expect(reset.uses).toBe(45);
+    expect(reset.successes).toBe(40);
+    expect(reset.rate).toBeCloseTo(betaMean(2.5 + 40, 2.5 + 5), 3);
+    expect(reset.interval[0]).toBeLessThan(reset.rate);
+    expect(reset.interval[1]).toBeGreaterThan(reset.rate);
+  });
+
+  it('averages symptom x macro counts over the ticket\'s symptoms and honours old macro ids', () => {
+    const stats: FixStatsSnapshot = {
+      byCauseMacro: {},
+      bySymptomMacro: { wifi_unstable: { check_wifi: { successes: 9, failures: 1 } } },
+    };
+    const result = engine.triage(storageTicket, { stats });
+    const wifi = result.alternatives.find((a) => a.id === 'connect_stable_wifi');
+    expect(wifi?.stats).toMatchObject({ uses: 10, successes: 9 });
+  });
+
+  it('answers other with the ask-for-details macro', () => {
+    const result = engine.triage(makeTicket({ description: 'Please call me back about my phone.' }));
+    expect(result.cause.id).toBe('other');
+    expect(result.macro.id).toBe('ask_for_details');
+  });
+
+  it('records the pack version and is deterministic', () => {
+    const a = engine.triage(storageTicket);
+    const b = engine.triage(storageTicket);
+    expect(a.packVersion).toBe(pack.version);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
+
+describe('Beta helpers', () => {
+  it('computes the mean and a 95% interval', () => {
+    expect(betaMean(3, 1)).toBe(0.75);
+    const [lo, hi] = betaInterval95(1, 1);
+    expect(lo).toBeCloseTo(0.025, 3);
+    expect(hi).toBeCloseTo(0.975, 3);
+    const [lo2, hi2] = betaInterval95(50, 50);
+    expect(lo2).toBeCloseTo(0.4026, 2);
+    expect(hi2).toBeCloseTo(0.5974, 2);
+  });
+});

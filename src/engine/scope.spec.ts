@@ -1,0 +1,80 @@
+/** Negation, ruled-out and already-tried scope on the default pack. */
+import { loadDefaultPack } from '../knowledge';
+import { makeChat, makeTicket } from './testing/ticket-factory';
+import { TriageEngine } from './triage-engine';
+import type { TriageResult } from './types';
+
+const engine = new TriageEngine(loadDefaultPack());
+
+function scoreOf(result: TriageResult, cause: string): number {
+  return result.causes.find((c) => c.id === cause)?.score ?? 0;
+}
+
+function evidenceOf(result: TriageResult, cause: string) {
+  return result.causes.find((c) => c.id === cause)?.evidence ?? [];
+}
+
+describe('scope', () => {
+  it('counts "wifi is fine" against the wifi cause', () => {
+    const result = engine.triage(makeTicket({ description: 'Backup fails every night. The wifi is fine, other devices work.' }));
+    const wifi = evidenceOf(result, 'wifi');
+    expect(wifi.length).toBeGreaterThan(0);
+    expect(wifi.every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
+    expect(result.cause.id).not.toBe('wifi');
+  });
+
+  it('flips a negated problem phrase: "no problem with the internet" is not a network problem', () => {
+    const plain = engine.triage(makeTicket({ description: 'backup fails, i think the internet connection is weak at night' }));
+    const negated = engine.triage(makeTicket({ description: 'backup fails, there is no problem with the internet connection at all' }));
+    expect(scoreOf(plain, 'wifi')).toBeGreaterThan(scoreOf(negated, 'wifi'));
+    expect(evidenceOf(negated, 'wifi').every((e) => e.weight < 0)).toBe(true);
+  });
+
+  it('treats a resolved fact as evidence against: "I already upgraded to 200GB"', () => {
+    const result = engine.triage(makeTicket({ description: 'I already upgraded to 200GB and the backup still does not finish.' }));
+    const storage = evidenceOf(result, 'storage_full');
+    expect(storage.some((e) => e.symptom === 'storage_resolved' && e.weight < 0)).toBe(true);
+    expect(result.cause.id).not.toBe('storage_full');
+  });
+
+  it('takes "it IS plugged in" as power ruled out', () => {
+    const result = engine.triage(makeTicket({ description: 'it IS plugged in. every night. still no backup for 10 days, stuck on preparing.' }));
+    expect(evidenceOf(result, 'power').some((e) => e.polarity === 'negated' && e.weight < 0)).toBe(true);
+    expect(result.cause.id).not.toBe('power');
+  });
+
+  it('counts "tried another network, same thing" against wifi and for broken settings', () => {
+    const result = engine.triage(makeChat('backup fails with network connection lost', 'tried another network, same thing'));
+    const tried = evidenceOf(result, 'wifi').find((e) => e.symptom === 'fails_every_network');
+    expect(tried?.polarity).toBe('tried');
+    expect(tried!.weight).toBeLessThan(0);
+    expect(result.cause.id).toBe('settings_corrupt');
+  });
+
+  it('moves a fix the customer already tried out of the suggestions', () => {
+    const result = engine.triage(makeTicket({ description: 'Backup stuck on preparing. I restarted twice, still stuck.' }));
+    expect(result.tried).toContain('restart_device');
+    expect(result.macro.id).not.toBe('restart_device');
+    expect(result.alternatives.map((a) => a.id)).not.toContain('restart_device');
+  });
+
+  it('reads a restart that did not help as evidence for broken settings, not a glitch', () => {
+    const glitch = engine.triage(makeTicket({ description: 'Backup stuck on preparing since last night.' }));
+    const restarted = engine.triage(makeTicket({ description: 'Backup stuck on preparing since last night. Rebooted it three times, no change, also at my office network.' }));
+    expect(glitch.cause.id).toBe('software_glitch');
+    expect(restarted.cause.id).toBe('settings_corrupt');
+    expect(evidenceOf(restarted, 'software_glitch').some((e) => e.symptom === 'restart_tried' && e.polarity === 'tried')).toBe(true);
+  });
+
+  it('does not let a cue reach across a sentence end', () => {
+    const result = engine.triage(makeTicket({ description: 'It is not fine. Wifi drops out every evening.' }));
+    expect(result.cause.id).toBe('wifi');
+  });
+
+  it('ignores the service\'s own quoted reply', () => {
+    const result = engine.triage(
+      makeTicket({ description: 'Still failing, the toggle is off now?\n\nOn Tue, Support <help@example.com> wrote:\n> Is your iCloud storage full? Is it greyed out?' }),
+    );
+    expect(result.symptoms.some((s) => s.id === 'greyed_out' || s.id === 'not_enough_storage')).toBe(false);
+  });
+});

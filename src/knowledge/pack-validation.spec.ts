@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { defaultPackDir, describePack, findMacro, loadDefaultPack, loadPackFromDir, PackValidationError } from '.';
+
+type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- YAML documents edited in tests
+
+/** A copy of the default pack in a temp folder, with one file changed by `edit`. */
+function packWith(file: string, edit: (doc: Yaml) => void): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-'));
+  for (const name of fs.readdirSync(defaultPackDir())) fs.copyFileSync(path.join(defaultPackDir(), name), path.join(dir, name));
+  const doc = parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Yaml;
+  edit(doc);
+  fs.writeFileSync(path.join(dir, file), stringify(doc));
+  return dir;
+}
+
+function loadError(dir: string): PackValidationError {
+  try {
+    loadPackFromDir(dir);
+  } catch (err) {
+    if (err instanceof PackValidationError) return err;
+    throw err;
+  }
+  throw new Error('the pack loaded without error');
+}
+
+const symptom = (doc: Yaml, id: string) => doc.symptoms.find((s: Yaml) => s.id === id);
+
+describe('pack loading and validation', () => {
+  it('loads the default pack once, from the project folder', () => {
+    const pack = loadDefaultPack();
+    expect(loadDefaultPack()).toBe(pack);
+    expect(pack.version).toMatch(/\d/);
+    expect(pack.causeIds).toEqual(
+      expect.arrayContaining(['backup_disabled', 'wifi', 'power', 'storage_full', 'icloud_outage', 'account_signin', 'software_glitch', 'settings_corrupt', 'ios_outdated', 'large_data', 'device_not_locked', 'restricted', 'other']),
+    );
+    expect(pack.causeIds).toHaveLength(13);
+  });
+
+  it('names file, rule and problem for an unknown cause in a symptom', () => {
+    const err = loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'greyed_out').causes = { restrictd: 2 })));
+    expect(err.message).toBe('symptoms.yaml: greyed_out: "causes" names unknown cause "restrictd"');
+    expect(err.file).toBe('symptoms.yaml');
+    expect(err.rule).toBe('greyed_out');
+  });
+
+  it('refuses a regex that can backtrack catastrophically', () => {
+    const err = loadError(packWith('symptoms.yaml', (doc) => symptom(doc, 'stuck_progress').regexes = [{ pattern: '(stuck\\s*)+$', anchors: ['stuck'] }]));
+    expect(err.message).toMatch(/^symptoms\.yaml: stuck_progress: regexes\[0\] .* can backtrack catastrophically: nested quantifiers/);
+  });
+
+  it('refuses a regex without anchors, an invalid regex, and duplicate ids', () => {
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').regexes = [{ pattern: 'ios 1\\d' }]))).message).toMatch(/ios_old: regexes\[0\]\.anchors must list/);
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').regexes = [{ pattern: 'ios (1', anchors: ['ios'] }]))).message).toMatch(/not a valid regular expression/);
+    expect(loadError(packWith('symptoms.yaml', (doc) => doc.symptoms.push({ ...symptom(doc, 'ios_old') }))).message).toBe('symptoms.yaml: ios_old: duplicate symptom id (or an alias already used)');
+  });
+
+  it('refuses unknown fields, bad placeholders, bad variants and missing priors in macros', () => {
+    const macro = (doc: Yaml, id: string) => doc.macros.find((m: Yaml) => m.id === id);
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').weight = 3))).message).toBe('symptoms.yaml: ios_old: unknown field "weight"');
+    expect(loadError(packWith('macros.yaml', (doc) => (macro(doc, 'update_ios').body = 'Hi {{customer.name}}'))).message).toMatch(/macros\.yaml: update_ios: body uses unknown placeholder \{\{customer\.name\}\}/);
+    expect(loadError(packWith('macros.yaml', (doc) => (macro(doc, 'restart_device').variants[0].when = 'android'))).message).toMatch(/macros\.yaml: restart_device\.variants\[0\]: "when" must be one of/);
+    expect(loadError(packWith('macros.yaml', (doc) => delete macro(doc, 'update_ios').prior)).message).toBe('macros.yaml: update_ios: "prior" {alpha, beta} is required');
+  });
+
+  it('requires a macro for every cause and a known fallback', () => {
+    expect(loadError(packWith('macros.yaml', (doc) => (doc.macros = doc.macros.filter((m: Yaml) => m.id !== 'let_device_lock')))).message).toBe(
+      "macros.yaml: device_not_locked: no macro fixes this cause (list it in some macro's causeIds)",
+    );
+    expect(loadError(packWith('pack.yaml', (doc) => (doc.fallbackCause = 'nothing'))).message).toBe('pack.yaml: pack: "fallbackCause" names unknown cause "nothing"');
+  });
+
+  it('reports YAML syntax errors and missing files by file name', () => {
+    const dir = packWith('causes.yaml', () => undefined);
+    fs.writeFileSync(path.join(dir, 'causes.yaml'), 'causes: [ {id: wifi');
+    expect(loadError(dir).message).toMatch(/^causes\.yaml: yaml: /);
+    fs.rmSync(path.join(dir, 'macros.yaml'));
+    expect(loadError(dir).message).toMatch(/^(causes|macros)\.yaml: /);
+  });
+});
+
+describe('describePack and findMacro', () => {
+  const pack = loadDefaultPack();
+  const described = describePack(pack);
+
+  it('lists causes, symptoms with weights, and macros with unrendered bodies and variants', () => {
+    expect(described.version).toBe(pack.version);
+    expect(described.causes.find((c) => c.id === 'other')).toMatchObject({ title: expect.any(String), prior: expect.any(Number) });
+    expect(described.symptoms.find((s) => s.id === 'greyed_out')?.causes).toEqual([{ id: 'restricted', weight: 4 }]);
+    const restart = described.macros.find((m) => m.id === 'restart_device')!;
+    expect(restart.generic).toBe(true);
+    expect(restart.body).toContain('{{customer.first_name}}');
+    expect(restart.variants.map((v) => v.when).sort()).toEqual(['ipad_home', 'ipad_no_home', 'iphone_home', 'iphone_no_home']);
+    expect(JSON.parse(JSON.stringify(described))).toEqual(described);
+  });
+
+  it('finds a macro by id or by an old id', () => {
+    expect(findMacro(pack, 'connect_stable_wifi')?.id).toBe('connect_stable_wifi');
+    expect(findMacro(pack, 'check_wifi')?.id).toBe('connect_stable_wifi');
+    expect(findMacro(pack, 'no_such_macro')).toBeUndefined();
+  });
+});
