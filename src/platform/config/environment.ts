@@ -151,6 +151,16 @@ export class Environment {
   @Min(1)
   RATE_LIMIT_INGEST_PER_MINUTE = 600_000;
 
+  /** Weekly reports: ISO weeks and the Monday 06:00 schedule are in this IANA time zone. */
+  @IsString()
+  @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'REPORT_TIMEZONE must be an IANA time zone such as Europe/Berlin' })
+  REPORT_TIMEZONE = 'UTC';
+
+  /** Optional Slack-compatible incoming webhook that receives each week's summary. */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'REPORT_WEBHOOK_URL must be an http(s) URL' })
+  REPORT_WEBHOOK_URL?: string;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

@@ -6,6 +6,8 @@ export enum QueueName {
   /** One write-back queue per helpdesk, each with its own rate limit. */
   WritebackZendesk = 'writeback-zendesk',
   WritebackFreshdesk = 'writeback-freshdesk',
+  /** Weekly fix-effectiveness reports, started by a BullMQ job scheduler (made once across replicas). */
+  Reports = 'reports',
 }
 
 export type Helpdesk = 'zendesk' | 'freshdesk';
@@ -46,12 +48,22 @@ export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
   },
   [QueueName.WritebackZendesk]: writebackSettings(),
   [QueueName.WritebackFreshdesk]: writebackSettings(),
+  [QueueName.Reports]: {
+    concurrency: 1,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 30_000 },
+    lockDurationMs: 10 * 60_000,
+    removeOnComplete: { age: 30 * 24 * 3600, count: 1000 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 1000 },
+  },
 };
 
 /** Job payloads keyed by job name: a payload cannot be enqueued under the wrong name. */
 export interface JobPayloads {
   triage: { inboxId: string };
   writeback: { writebackId: string; helpdesk: Helpdesk };
+  /** Without isoWeek: the previous ISO week in REPORT_TIMEZONE at the time the job runs. */
+  'weekly-report': { isoWeek?: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -80,6 +92,13 @@ export function validatePayload<N extends JobName>(name: N, payload: JobPayloads
       const p = payload as JobPayloads['writeback'];
       if (!UUID.test(p.writebackId)) throw new Error(`writeback job needs a UUID writebackId, got ${p.writebackId}`);
       if (!(p.helpdesk in WRITEBACK_QUEUE)) throw new Error(`writeback job for unknown helpdesk ${p.helpdesk}`);
+      return payload;
+    }
+    case 'weekly-report': {
+      const p = payload as JobPayloads['weekly-report'];
+      if (p.isoWeek !== undefined && !/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(p.isoWeek)) {
+        throw new Error(`weekly-report job needs an ISO week like 2026-W47, got ${p.isoWeek}`);
+      }
       return payload;
     }
     default:
