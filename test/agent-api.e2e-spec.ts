@@ -150,6 +150,34 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
     await t.http().post(`/v1/tickets/${id}/outcome`).set(admin).send({ macroId: 'nope', resolved: true }).expect(422);
   });
 
+  it('ranks fixes by what resolved tickets: the suggested macro changes after outcomes arrive', async () => {
+    const preview = () =>
+      t
+        .http()
+        .post('/v1/triage/preview')
+        .set(as(keys.agent))
+        .send({ description: STORAGE('preview') })
+        .then((r) => r.body);
+    expect((await preview()).macro.id).toBe('manage_icloud_storage');
+
+    for (let i = 0; i < 8; i++) {
+      const id = await triaged(STORAGE(`learn ${i}`));
+      await t.http().post(`/v1/tickets/${id}/outcome`).set(admin).send({ macroId: 'manage_icloud_storage', resolved: false }).expect(200);
+      await t.http().post(`/v1/tickets/${id}/outcome`).set(admin).send({ macroId: 'contact_apple_support', resolved: true }).expect(200);
+    }
+    await new Promise((r) => setTimeout(r, 2100)); // the statistics snapshot is re-read every 2 s
+    const after = await preview();
+    expect(after.macro.id).toBe('contact_apple_support');
+    const demoted = after.alternatives.find((a: { id: string }) => a.id === 'manage_icloud_storage');
+    expect(demoted.stats.uses).toBeGreaterThanOrEqual(8);
+    expect(demoted.stats.rate).toBeLessThan(0.5);
+
+    const macroStats = await t.http().get('/v1/macros/contact_apple_support/stats').set(admin).expect(200);
+    expect(macroStats.body.byCause).toEqual(expect.arrayContaining([expect.objectContaining({ cause: 'storage_full' })]));
+    const fixes = await t.http().get(`/v1/symptoms/${after.symptoms[0].id}/fixes`).set(admin).expect(200);
+    expect(fixes.body.fixes[0].macroId).toBe('contact_apple_support');
+  });
+
   it('rebuilds the statistics exactly from the outcome rows', async () => {
     const before = await stats();
     const res = await t.http().post('/v1/admin/stats/rebuild').set(admin).expect(200);

@@ -71,3 +71,34 @@ export function betaMean(a: number, b: number): number {
 export function betaInterval95(a: number, b: number): [number, number] {
   return [betaQuantile(0.025, a, b), betaQuantile(0.975, a, b)];
 }
+
+/** Standard normal draw (Box-Muller). */
+function sampleNormal(random: () => number): number {
+  const u = Math.max(random(), Number.MIN_VALUE);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** Gamma(shape, 1) draw (Marsaglia and Tsang; shape < 1 boosted). */
+function sampleGamma(shape: number, random: () => number): number {
+  if (shape < 1) return sampleGamma(shape + 1, random) * Math.pow(Math.max(random(), Number.MIN_VALUE), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = sampleNormal(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** A draw from Beta(a, b), for Thompson sampling. */
+export function sampleBeta(a: number, b: number, random: () => number): number {
+  const x = sampleGamma(a, random);
+  const y = sampleGamma(b, random);
+  return x / (x + y);
+}

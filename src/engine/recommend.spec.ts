@@ -9,6 +9,14 @@ const engine = new TriageEngine(pack);
 const storageTicket = makeTicket({ description: 'Backup fails: not enough iCloud storage. Also my wifi drops out now and then.' });
 const GENERIC = ['restart_device', 'reset_all_settings', 'update_ios', 'contact_apple_support'];
 
+/** The learned stats the ranking used for one macro: the chosen one carries them too. */
+function macroStats(ticket: typeof storageTicket, stats: FixStatsSnapshot, macroId: string) {
+  const result = engine.triage(ticket, { stats });
+  const found = [result.macro, ...result.alternatives].find((a) => a.id === macroId);
+  if (!found?.stats) throw new Error(`no stats for ${macroId}`);
+  return found.stats;
+}
+
 describe('recommendations', () => {
   it('with empty stats: the top cause macro, then the next causes\' fixes, then the generic fallbacks in pack order', () => {
     const result = engine.triage(storageTicket, { stats: EMPTY_FIX_STATS });
@@ -21,21 +29,23 @@ describe('recommendations', () => {
     expect(result.alternatives.every((a) => a.stats === undefined)).toBe(true);
   });
 
-  it('lets learned outcomes reorder the alternatives and reports their stats', () => {
+  it('lets learned outcomes choose the fix: one that keeps resolving tickets like this goes first', () => {
     const stats: FixStatsSnapshot = {
       byCauseMacro: { storage_full: { reset_all_settings: { successes: 40, failures: 5 }, connect_stable_wifi: { successes: 1, failures: 30 } } },
       bySymptomMacro: {},
     };
     const result = engine.triage(storageTicket, { stats });
+    expect(result.macro.id).toBe('reset_all_settings');
     const ids = result.alternatives.map((a) => a.id);
-    expect(ids[0]).toBe('reset_all_settings');
+    expect(ids[0]).toBe('manage_icloud_storage');
     expect(ids.indexOf('connect_stable_wifi')).toBeGreaterThan(ids.indexOf('restart_device'));
-    const reset = result.alternatives[0].stats!;
-    expect(reset.uses).toBe(45);
-    expect(reset.successes).toBe(40);
-    expect(reset.rate).toBeCloseTo(betaMean(2.5 + 40, 2.5 + 5), 3);
-    expect(reset.interval[0]).toBeLessThan(reset.rate);
-    expect(reset.interval[1]).toBeGreaterThan(reset.rate);
+    expect(result.alternatives.find((a) => a.id === 'connect_stable_wifi')!.stats).toMatchObject({ uses: 31, successes: 1 });
+    const resetStats = macroStats(storageTicket, stats, 'reset_all_settings');
+    expect(resetStats.uses).toBe(45);
+    expect(resetStats.successes).toBe(40);
+    expect(resetStats.rate).toBeCloseTo(betaMean(2.5 + 40, 2.5 + 5), 3);
+    expect(resetStats.interval[0]).toBeLessThan(resetStats.rate);
+    expect(resetStats.interval[1]).toBeGreaterThan(resetStats.rate);
   });
 
   it('averages symptom x macro counts over the ticket\'s symptoms and honours old macro ids', () => {
@@ -43,9 +53,7 @@ describe('recommendations', () => {
       byCauseMacro: {},
       bySymptomMacro: { wifi_unstable: { check_wifi: { successes: 9, failures: 1 } } },
     };
-    const result = engine.triage(storageTicket, { stats });
-    const wifi = result.alternatives.find((a) => a.id === 'connect_stable_wifi');
-    expect(wifi?.stats).toMatchObject({ uses: 10, successes: 9 });
+    expect(macroStats(storageTicket, stats, 'connect_stable_wifi')).toMatchObject({ uses: 10, successes: 9 });
   });
 
   it('answers other with the ask-for-details macro', () => {

@@ -4,7 +4,7 @@
  * counts update each macro's Beta prior from the pack; with no counts at all
  * the pack's order holds.
  */
-import { betaInterval95, betaMean } from './beta';
+import { betaInterval95, betaMean, sampleBeta } from './beta';
 import type { CompiledPack, MacroDef } from './pack';
 import type { Alternative, BetaCounts, FixStatsSnapshot, MacroStats } from './types';
 
@@ -17,12 +17,17 @@ export interface RankContext {
   readonly symptoms: readonly string[];
   /** Macro ids the customer already tried. */
   readonly tried: ReadonlySet<string>;
+  /** `thompson`: order fixes by a draw from each posterior instead of its mean. */
+  readonly exploration?: 'off' | 'thompson';
+  readonly random?: () => number;
 }
 
 export interface RankedMacro {
   readonly macro: MacroDef;
   readonly stats?: MacroStats;
   readonly mean: number;
+  /** What the ranking sorts by: the mean, or a posterior draw under Thompson sampling. */
+  readonly score: number;
 }
 
 /** Alternatives are drawn from causes at least this likely (besides the top one). */
@@ -62,7 +67,7 @@ function lookup(
  * averaged over the ticket's symptoms (one outcome is recorded under each of a
  * ticket's symptoms, so summing them would count it several times).
  */
-export function macroPosterior(ctx: RankContext, macro: MacroDef): RankedMacro {
+export function macroPosterior(ctx: RankContext, macro: MacroDef, relevance = 1): RankedMacro {
   let successes = 0;
   let failures = 0;
   const topCause = ctx.causes[0]?.id;
@@ -91,16 +96,20 @@ export function macroPosterior(ctx: RankContext, macro: MacroDef): RankedMacro {
     successes += symptomSuccesses / symptomsWithData;
     failures += symptomFailures / symptomsWithData;
   }
-  const alpha = macro.prior.alpha + successes;
-  const beta = macro.prior.beta + failures;
+  // A fix for a less likely cause starts from a prior shrunk by how likely its cause is (same strength).
+  const r = Math.min(1, Math.max(0, relevance));
+  const alpha = macro.prior.alpha * r + successes;
+  const beta = macro.prior.beta + macro.prior.alpha * (1 - r) + failures;
   const mean = betaMean(alpha, beta);
+  const score = ctx.exploration === 'thompson' ? sampleBeta(alpha, beta, ctx.random ?? Math.random) : mean;
   const uses = successes + failures;
-  if (uses <= 0) return { macro, mean };
+  if (uses <= 0) return { macro, mean, score };
   const round = (x: number) => Math.round(x * 1000) / 1000;
   const interval = betaInterval95(alpha, beta);
   return {
     macro,
     mean,
+    score,
     stats: {
       uses: round(uses),
       successes: round(successes),
@@ -114,45 +123,66 @@ function hasStats(stats: FixStatsSnapshot): boolean {
   return Object.keys(stats.byCauseMacro).length > 0 || Object.keys(stats.bySymptomMacro).length > 0;
 }
 
-/** Stable sort by posterior mean; without any learned counts the candidates keep pack order. */
-function rank(ctx: RankContext, candidates: readonly MacroDef[]): RankedMacro[] {
-  const ranked = candidates.map((m) => macroPosterior(ctx, m));
-  if (!ranked.some((r) => r.stats)) return ranked;
+/** How relevant a macro is to this ticket: 1 for the top cause's and generic fixes, else its cause's odds. */
+function relevanceOf(ctx: RankContext, macro: MacroDef): number {
+  const top = ctx.causes[0];
+  if (!top || macro.generic || macro.causeIds.includes(top.id)) return 1;
+  let best = 0;
+  for (const c of ctx.causes) if (macro.causeIds.includes(c.id)) best = Math.max(best, c.probability / Math.max(top.probability, 1e-9));
+  return best;
+}
+
+/** Best score first (posterior mean, or a draw), ties in pack order. */
+function byScore(ranked: readonly RankedMacro[]): RankedMacro[] {
   return ranked
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => b.r.mean - a.r.mean || a.i - b.i)
+    .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
     .map(({ r }) => r);
 }
 
 export interface Recommendation {
   readonly primary: MacroDef;
+  /** The learned statistics of the primary macro, once it has any. */
+  readonly primaryStats?: MacroStats;
   readonly alternatives: Alternative[];
 }
 
+/**
+ * The fix to send and the alternatives. Without outcomes, the pack's order: the top cause's fix, the next
+ * causes' fixes, then the generic fallbacks. Once outcomes exist, all of them are ranked by the expected chance
+ * of resolving a ticket like this one, so a fix that keeps failing gives way to one that works.
+ */
 export function recommend(ctx: RankContext): Recommendation {
   const { pack } = ctx;
   const top = ctx.causes[0]?.id ?? pack.definition.fallbackCause;
   const fallback = pack.macros.get(pack.definition.fallbackMacro) as MacroDef;
   const own = pack.macrosByCause.get(top) ?? [];
-  const ownRanked = hasStats(ctx.stats) ? rank(ctx, own).map((r) => r.macro) : own;
-  const primary = ownRanked.find((m) => !ctx.tried.has(m.id)) ?? ownRanked[0] ?? fallback;
 
-  const seen = new Set<string>([primary.id]);
-  const specific: MacroDef[] = [];
+  const candidates: MacroDef[] = [];
+  const seen = new Set<string>();
+  const add = (m: MacroDef) => {
+    if (seen.has(m.id)) return;
+    seen.add(m.id);
+    candidates.push(m);
+  };
+  own.forEach(add);
   const nextCauses = ctx.causes
     .slice(1)
     .filter((c) => c.id !== pack.definition.fallbackCause && c.probability >= MIN_ALTERNATIVE_PROBABILITY)
     .slice(0, MAX_ALTERNATIVE_CAUSES);
-  for (const cause of [{ id: top }, ...nextCauses]) {
-    for (const macro of pack.macrosByCause.get(cause.id) ?? []) {
-      if (seen.has(macro.id) || ctx.tried.has(macro.id) || macro.generic) continue;
-      seen.add(macro.id);
-      specific.push(macro);
-    }
-  }
-  const generic = pack.genericMacros.filter((m) => !seen.has(m.id) && !ctx.tried.has(m.id));
-  const alternatives = rank(ctx, [...specific, ...generic]).map(
-    (r): Alternative => (r.stats ? { id: r.macro.id, title: r.macro.title, stats: r.stats } : { id: r.macro.id, title: r.macro.title }),
-  );
-  return { primary, alternatives };
+  for (const cause of nextCauses) for (const m of pack.macrosByCause.get(cause.id) ?? []) if (!m.generic) add(m);
+  pack.genericMacros.forEach(add);
+
+  // A ticket that is not an iCloud Backup problem keeps the fallback (asking for details) first.
+  const learned = hasStats(ctx.stats) && top !== pack.definition.fallbackCause;
+  const scored = candidates.map((m) => macroPosterior(ctx, m, relevanceOf(ctx, m)));
+  const order = learned ? byScore(scored) : scored;
+  const primary = learned
+    ? (order.find((r) => !ctx.tried.has(r.macro.id))?.macro ?? fallback)
+    : (own.find((m) => !ctx.tried.has(m.id)) ?? own[0] ?? fallback);
+  const alternatives = order
+    .filter((r) => r.macro.id !== primary.id && !ctx.tried.has(r.macro.id))
+    .map((r): Alternative => (r.stats ? { id: r.macro.id, title: r.macro.title, stats: r.stats } : { id: r.macro.id, title: r.macro.title }));
+  const primaryStats = scored.find((r) => r.macro.id === primary.id)?.stats;
+  return primaryStats ? { primary, primaryStats, alternatives } : { primary, alternatives };
 }

@@ -39,6 +39,10 @@ export interface ScopedHit {
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
+/** Learned cause weights stay within +-1.5 (a strong symptom weighs 3 to 4); half of that after ~4 net verdicts. */
+const LEARNED_WEIGHT_BOUND = 1.5;
+const LEARNED_WEIGHT_SCALE = 8;
+
 /** Sentence ends and contrast words stop a cue from reaching a symptom. */
 function crossesBoundary(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -218,6 +222,8 @@ export class TriageEngine {
       }
     }
 
+    this.addLearnedWeights(options, bySymptom, raw, evidence);
+
     const probabilities = softmax(raw, def.temperature);
     const order = raw.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
     const causes: CauseScore[] = order
@@ -228,6 +234,8 @@ export class TriageEngine {
     const recommendation = recommend({
       pack,
       stats: options.stats ?? EMPTY_FIX_STATS,
+      exploration: options.exploration ?? 'off',
+      random: options.random ?? Math.random,
       causes: order.map((i) => ({ id: pack.causeIds[i], probability: probabilities[i] })),
       symptoms: presentSymptoms,
       tried,
@@ -239,11 +247,42 @@ export class TriageEngine {
       causes,
       symptoms,
       entities: entitiesView(entities),
-      macro: renderMacro(recommendation.primary, input, entities.device),
+      macro: recommendation.primaryStats
+        ? { ...renderMacro(recommendation.primary, input, entities.device), stats: recommendation.primaryStats }
+        : renderMacro(recommendation.primary, input, entities.device),
       alternatives: recommendation.alternatives,
       tried: [...tried],
       packVersion: pack.version,
     };
+  }
+
+  /**
+   * Learned weight of a present symptom for a cause, from agents' overrides and confirmed outcomes:
+   * bounded, so feedback can tip a close call but never outvote the rules.
+   */
+  private addLearnedWeights(
+    options: TriageOptions,
+    bySymptom: ReadonlyMap<number, ScopedHit>,
+    raw: number[],
+    evidence: Evidence[][],
+  ): void {
+    const feedback = options.causeFeedback?.bySymptomCause;
+    if (!feedback) return;
+    const { pack } = this;
+    for (const [index, hit] of bySymptom) {
+      if (hit.negated) continue;
+      const symptomId = pack.definition.symptoms[index].id;
+      const row = feedback[symptomId];
+      if (!row) continue;
+      for (const [causeId, net] of Object.entries(row)) {
+        const cause = pack.causeIds.indexOf(causeId);
+        if (cause < 0 || net === 0) continue;
+        const weight = round4(LEARNED_WEIGHT_BOUND * Math.tanh(net / LEARNED_WEIGHT_SCALE));
+        if (weight === 0) continue;
+        raw[cause] += weight;
+        evidence[cause].push({ symptom: symptomId, ...hit.span, weight, polarity: 'present', learned: true });
+      }
+    }
   }
 }
 

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { BetaCounts, FixStatsSnapshot } from '../engine';
+import type { BetaCounts, CauseFeedbackSnapshot, FixStatsSnapshot } from '../engine';
 import { applyFeedback, applyStatsDelta } from './outcomes.service';
 import { contribution, OutcomeFacts } from './outcome-contribution';
 
 /** Re-reading the statistics at most this often keeps triage fast while outcomes stream in. */
 const SNAPSHOT_TTL_MS = 2000;
 
-export interface CauseFeedback {
-  /** symptom -> cause -> confirmations minus rejections, as agents and outcomes said. */
-  readonly bySymptomCause: Readonly<Record<string, Readonly<Record<string, number>>>>;
-}
+/** symptom -> cause -> confirmations minus rejections, as agents and outcomes said. */
+export type CauseFeedback = CauseFeedbackSnapshot;
 
 type MutableTable = Record<string, Record<string, BetaCounts>>;
 
