@@ -78,6 +78,27 @@ describe('normalizeText', () => {
     expect(normalizeText(email).text).toBe('the backup stopped.\n--- you asked for the message: "not enough storage".');
   });
 
+  it('gives the same text and offsets on the ASCII fast path as on the general path', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pieces = ['Backup', 'FAILS', 'wi-fi', ' ', '  ', '\n', '\n\n', '\t', '"quoted"', "it's", '42%', '> quoted line\n', 'Thanks,\nSam\n', '---\n'];
+    for (let round = 0; round < 200; round++) {
+      let text = '';
+      for (let k = 0; k < 12; k++) text += pieces[Math.floor(rand() * pieces.length)];
+      const fast = normalizeText(text);
+      const general = normalizeText(`\u00e9\n\n${text}`);
+      expect(fast.breaks).toBeDefined();
+      expect(general.breaks).toBeUndefined();
+      expect(general.text).toBe(fast.text === '' ? 'e' : `e\n${fast.text}`);
+      for (let i = 0; i < fast.text.length; i++) {
+        const a = toOriginalRange(fast, i, i + 1);
+        const b = toOriginalRange(general, i + 2, i + 3);
+        expect(a.start + 3).toBe(b.start);
+        if (fast.text[i] !== ' ' && fast.text[i] !== '\n') expect(a.end + 3).toBe(b.end);
+      }
+    }
+  });
+
   it('folds patterns the same way as text', () => {
     expect(foldForMatching('  Wi‑Fi ISN’T  Fine ')).toBe("wi-fi isn't fine");
   });

@@ -13,19 +13,50 @@
 export interface NormalizedText {
   /** The folded text that matchers run on. */
   readonly text: string;
-  /** For each character of text: offset of the original character it came from. */
-  readonly starts: Int32Array;
   /**
-   * For each character of text: end offset (exclusive) of that original character.
-   * Absent when every character maps to exactly one original character (ends = starts + 1).
+   * Offsets back into the original text, in one of two forms: per character (starts, and ends when a
+   * character came from several original ones, like an HTML entity), or as breakpoints where the
+   * distance between normalized and original offsets changes (ASCII text, the common case).
    */
+  readonly starts: Int32Array | null;
   readonly ends: Int32Array | null;
+  readonly breaks?: { readonly norm: Int32Array; readonly orig: Int32Array; readonly origEnd: Int32Array };
+}
+
+function originalStart(norm: NormalizedText, i: number): number {
+  if (norm.starts) return norm.starts[i];
+  const b = norm.breaks as NonNullable<NormalizedText['breaks']>;
+  let lo = 0;
+  let hi = b.norm.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (b.norm[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return b.orig[lo] + (i - b.norm[lo]);
+}
+
+function originalEnd(norm: NormalizedText, i: number): number {
+  if (norm.ends) return norm.ends[i];
+  if (norm.starts) return norm.starts[i] + 1;
+  const b = norm.breaks as NonNullable<NormalizedText['breaks']>;
+  // A collapsed whitespace run is one character here and ends where the run ends.
+  let lo = 0;
+  let hi = b.norm.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (b.norm[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return b.norm[lo] === i && b.origEnd[lo] >= 0 ? b.origEnd[lo] : b.orig[lo] + (i - b.norm[lo]) + 1;
 }
 
 /** Maps [start, end) of the normalized text to offsets in the original text. */
 export function toOriginalRange(norm: NormalizedText, start: number, end: number): { start: number; end: number } {
-  if (end <= start) return { start: norm.starts[start] ?? 0, end: norm.starts[start] ?? 0 };
-  return { start: norm.starts[start], end: norm.ends === null ? norm.starts[end - 1] + 1 : norm.ends[end - 1] };
+  if (norm.text.length === 0) return { start: 0, end: 0 };
+  const s = originalStart(norm, Math.min(start, norm.text.length - 1));
+  if (end <= start) return { start: s, end: s };
+  return { start: s, end: originalEnd(norm, end - 1) };
 }
 
 // ---------- character folding ----------
@@ -342,9 +373,78 @@ function customerRanges(text: string): [number, number][] {
   return ranges;
 }
 
+/** Whitespace that does not stay as it is: control characters, runs of two or more, and spaces at a range edge. */
+const IRREGULAR_SPACE = /[\s\x00-\x1f\x7f]{2,}|[\t\n\r\f\v\x00-\x1f\x7f]|^ | $/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Fast path for ASCII text: lower-casing keeps every offset, so the text is built from native string
+ * operations and the offset map only records where whitespace was collapsed or lines were cut.
+ */
+function foldAsciiRanges(source: string, ranges: readonly (readonly [number, number])[]): NormalizedText {
+  const parts: string[] = [];
+  const norm: number[] = [];
+  const orig: number[] = [];
+  const origEnd: number[] = [];
+  let length = 0;
+  let pending = 0; // 0 none, 1 space, 2 paragraph break
+  let pendingStart = 0;
+  let pendingEnd = 0;
+  let delta = Number.NaN; // orig - norm of the last chunk written
+  const emitChunk = (segment: string, from: number, to: number, origFrom: number) => {
+    if (to <= from) return;
+    if (pending !== 0 && length > 0) {
+      parts.push(pending === 2 ? '\n' : ' ');
+      norm.push(length);
+      orig.push(pendingStart);
+      origEnd.push(pendingEnd);
+      length++;
+      delta = Number.NaN;
+    }
+    pending = 0;
+    if (origFrom - length !== delta) {
+      norm.push(length);
+      orig.push(origFrom);
+      origEnd.push(-1);
+      delta = origFrom - length;
+    }
+    parts.push(from === 0 && to === segment.length ? segment : segment.slice(from, to));
+    length += to - from;
+  };
+  for (const [from, to] of ranges) {
+    const segment = source.slice(from, to).toLowerCase();
+    let last = 0;
+    IRREGULAR_SPACE.lastIndex = 0;
+    for (const m of segment.matchAll(IRREGULAR_SPACE)) {
+      emitChunk(segment, last, m.index, from + last);
+      let newlines = 0;
+      for (let k = 0; k < m[0].length; k++) if (m[0].charCodeAt(k) === 10) newlines++;
+      if (pending === 0) pendingStart = from + m.index;
+      pending = Math.max(pending, newlines >= 2 ? 2 : 1);
+      pendingEnd = from + m.index + m[0].length;
+      last = m.index + m[0].length;
+    }
+    emitChunk(segment, last, segment.length, from + last);
+    if (length > 0) {
+      if (pending === 0) {
+        pendingStart = from + segment.length;
+        pendingEnd = pendingStart;
+      }
+      pending = 2;
+    }
+  }
+  return {
+    text: parts.join(''),
+    starts: null,
+    ends: null,
+    breaks: { norm: Int32Array.from(norm.length ? norm : [0]), orig: Int32Array.from(orig.length ? orig : [0]), origEnd: Int32Array.from(origEnd.length ? origEnd : [-1]) },
+  };
+}
+
 /** Normalizes one input field (subject or description). */
 export function normalizeText(original: string): NormalizedText {
   const html = stripHtml(original);
   const ranges = html.text.includes('\n') ? customerRanges(html.text) : [[0, html.text.length] as [number, number]];
+  if (html.starts === null && !NON_ASCII.test(html.text)) return foldAsciiRanges(html.text, ranges);
   return foldRanges(html.text, html.starts, html.ends, ranges);
 }

@@ -5,6 +5,7 @@
  */
 import type { DerivedRule, CompiledPack } from './pack';
 import { extractEntities, storageSummary, type FieldText, type TicketEntities } from './entities';
+import { isWordChar } from './literal-matcher';
 import { normalizeText } from './normalize';
 import { spanOf } from './entities';
 import { renderMacro } from './macro-render';
@@ -86,6 +87,33 @@ function withoutCuesInsideHits(cues: readonly Cue[], hits: readonly RawHit[]): C
   });
 }
 
+/** A regex match contains one of its anchors, so it lies within this many characters of an anchor hit. */
+const REGEX_WINDOW = 200;
+
+/**
+ * Runs a symptom regex only around its anchor hits (windows widened to word edges, overlapping windows
+ * merged), so its cost follows the anchors found, not the length of the ticket.
+ */
+function runRegexNearAnchors(text: string, rule: { regex: RegExp; symptom: number }, anchorRanges: readonly number[], out: RawHit[]): void {
+  let k = 0;
+  while (k < anchorRanges.length) {
+    let from = Math.max(0, anchorRanges[k] - REGEX_WINDOW);
+    let to = Math.min(text.length, anchorRanges[k + 1] + REGEX_WINDOW);
+    k += 2;
+    while (k < anchorRanges.length && anchorRanges[k] - REGEX_WINDOW <= to) {
+      to = Math.min(text.length, Math.max(to, anchorRanges[k + 1] + REGEX_WINDOW));
+      k += 2;
+    }
+    while (from > 0 && isWordChar(text.charCodeAt(from - 1))) from--;
+    while (to < text.length && isWordChar(text.charCodeAt(to))) to++;
+    const windowText = from === 0 && to === text.length ? text : text.slice(from, to);
+    rule.regex.lastIndex = 0;
+    for (const m of windowText.matchAll(rule.regex)) {
+      if (m[0].length > 0) out.push({ symptom: rule.symptom, start: from + m.index, end: from + m.index + m[0].length });
+    }
+  }
+}
+
 /** Cue hits arrive sorted by end offset: test only those ending within [from, to]. */
 function cueInWindow(cues: readonly Cue[], from: number, to: number, accept: (cue: Cue) => boolean): boolean {
   let lo = 0;
@@ -124,23 +152,20 @@ export class TriageEngine {
     const raw: RawHit[] = [];
     const negBefore: Cue[] = [];
     const negAfter: Cue[] = [];
-    let regexesToRun: Set<number> | undefined;
+    let anchorHits: Map<number, number[]> | undefined;
     for (const lit of literals) {
       const target = lit.target;
       if (target.kind === 'phrase') raw.push({ symptom: target.symptom, start: lit.start, end: lit.end });
-      else if (target.kind === 'anchor') (regexesToRun ??= new Set()).add(target.regex);
+      else if (target.kind === 'anchor') {
+        anchorHits ??= new Map();
+        const at = anchorHits.get(target.regex);
+        if (at) at.push(lit.start, lit.end);
+        else anchorHits.set(target.regex, [lit.start, lit.end]);
+      }
       else if (target.kind === 'negBefore') negBefore.push(lit);
       else negAfter.push(lit);
     }
-    if (regexesToRun) {
-      for (const index of regexesToRun) {
-        const { regex, symptom } = pack.regexes[index];
-        regex.lastIndex = 0;
-        for (const m of text.matchAll(regex)) {
-          if (m[0].length > 0) raw.push({ symptom, start: m.index, end: m.index + m[0].length });
-        }
-      }
-    }
+    if (anchorHits) for (const [index, at] of anchorHits) runRegexNearAnchors(text, pack.regexes[index], at, raw);
     if (raw.length === 0) return [];
     const hits = dropContained(raw);
     const before = withoutCuesInsideHits(negBefore, hits);
