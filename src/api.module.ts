@@ -15,6 +15,7 @@ import { KeyThrottlerGuard } from './platform/auth/key-throttler.guard';
 import { AppConfig } from './platform/config/app-config.service';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { HealthController } from './platform/health/health.controller';
+import { MetricsController } from './platform/metrics/metrics.controller';
 import { TicketsController } from './tickets/tickets.controller';
 import { OverridesService } from './tickets/overrides.service';
 import { TicketsService } from './tickets/tickets.service';
@@ -34,6 +35,7 @@ import { TriagePreviewController } from './triage/triage-preview.controller';
   ],
   controllers: [
     HealthController,
+    MetricsController,
     TicketsIntakeController,
     ZendeskWebhookController,
     FreshdeskWebhookController,

@@ -1,13 +1,17 @@
+import helmet from '@fastify/helmet';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { createServer } from 'node:http';
 import { AppModule } from './app.module';
 import { ApiKeyService } from './platform/auth/api-key.service';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
 import { requestId } from './platform/logging/logging';
+import { MetricsService } from './platform/metrics/metrics.service';
 import { setupOpenApi } from './platform/openapi';
+import { mountQueueDashboard } from './platform/queue/queue-dashboard';
 import { prepareDatabase } from './platform/database/prepare-database';
 import type { ErrorBody } from './platform/errors/domain-error';
 
@@ -32,6 +36,20 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 /** Settings every HTTP app gets, in production and in tests alike. */
 export async function configureHttpApp(app: NestFastifyApplication): Promise<void> {
   app.enableShutdownHooks();
+  const config = app.get(AppConfig);
+  await app.register(helmet, {
+    // Swagger UI and bull-board initialise with inline scripts; nothing is loaded from elsewhere.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  const origins = config.get('CORS_ORIGINS');
+  if (origins) app.enableCors({ origin: origins === '*' ? true : origins.split(',').map((o) => o.trim()) });
   // Every endpoint takes JSON: any other body is refused before it is parsed.
   app
     .getHttpAdapter()
@@ -45,8 +63,18 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       };
       return reply.status(415).send(body);
     });
+  const metrics = app.get(MetricsService);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    });
   setupOpenApi(app);
-  await app.get(ApiKeyService).ensureDevelopmentKey(app.get(AppConfig).isProduction);
+  await mountQueueDashboard(app);
+  await app.get(ApiKeyService).ensureDevelopmentKey(config.isProduction);
 }
 
 export async function startHttp(role: Role, env: Environment): Promise<NestFastifyApplication> {
@@ -65,6 +93,7 @@ export async function startWorker(): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(AppModule.forRole('worker'), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  serveWorkerMetrics(app);
   app.get(Logger).log('worker started');
   return app;
 }
@@ -73,4 +102,26 @@ export async function migrate(env: Environment): Promise<void> {
   const { created, migrations } = await prepareDatabase(env.DATABASE_URL);
   if (created) process.stderr.write(`created database ${new URL(env.DATABASE_URL).pathname.slice(1)}\n`);
   for (const m of migrations) process.stderr.write(`applied migration ${m}\n`);
+}
+
+/** A worker serves no API; its own metrics (jobs, triage counts) are scraped from WORKER_METRICS_PORT. */
+function serveWorkerMetrics(app: INestApplicationContext): void {
+  const port = app.get(AppConfig).get('WORKER_METRICS_PORT');
+  if (!port) return;
+  const metrics = app.get(MetricsService);
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    metrics.render().then(
+      ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  server.listen(port, app.get(AppConfig).get('HOST'));
+  server.unref();
+  const close = () => server.close();
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }

@@ -1,6 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { MetricsService } from '../platform/metrics/metrics.service';
 import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
 import { WaitBeforeRetry, WritebackService } from './writeback.service';
 
@@ -10,13 +11,16 @@ type WritebackJob = Job<JobPayloads['writeback']>;
 abstract class WritebackProcessor extends WorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
 
-  constructor(private readonly writebacks: WritebackService) {
+  constructor(
+    private readonly writebacks: WritebackService,
+    private readonly metrics: MetricsService,
+  ) {
     super();
   }
 
   async process(job: WritebackJob): Promise<string> {
     try {
-      return await this.writebacks.run(job.data.writebackId);
+      return await this.metrics.timeJob(job.queueName, () => this.writebacks.run(job.data.writebackId));
     } catch (err) {
       if (err instanceof WaitBeforeRetry) {
         // Pause this helpdesk's queue for the wait and put the job back, without spending an attempt.
@@ -31,6 +35,7 @@ abstract class WritebackProcessor extends WorkerHost {
   async onFailed(job: WritebackJob | undefined, error: Error): Promise<void> {
     if (!job || error.name === 'RateLimitError') return;
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.metrics.jobFailures.inc({ queue: job.queueName, final: String(final) });
     try {
       await this.writebacks.recordFailure(job.data.writebackId, error.message, final);
     } catch (err) {
@@ -44,14 +49,14 @@ const freshdesk = QUEUE_SETTINGS[QueueName.WritebackFreshdesk];
 
 @Processor(QueueName.WritebackZendesk, { concurrency: zendesk.concurrency, lockDuration: zendesk.lockDurationMs })
 export class ZendeskWritebackProcessor extends WritebackProcessor {
-  constructor(writebacks: WritebackService) {
-    super(writebacks);
+  constructor(writebacks: WritebackService, metrics: MetricsService) {
+    super(writebacks, metrics);
   }
 }
 
 @Processor(QueueName.WritebackFreshdesk, { concurrency: freshdesk.concurrency, lockDuration: freshdesk.lockDurationMs })
 export class FreshdeskWritebackProcessor extends WritebackProcessor {
-  constructor(writebacks: WritebackService) {
-    super(writebacks);
+  constructor(writebacks: WritebackService, metrics: MetricsService) {
+    super(writebacks, metrics);
   }
 }

@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config.service';
 import { validateEnvironment } from './config/environment';
 import { dataSourceOptions } from './database/data-source';
 import { loggerParams } from './logging/logging';
+import { MetricsService } from './metrics/metrics.service';
 import { QueueName } from './queue/queues';
 import { redisConnection } from './queue/redis-options';
 
@@ -42,7 +43,16 @@ const SHARED_IMPORTS = [
   BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
 ];
 
-const SHARED_SERVICES = [AppConfig, ApiKeyService, PipelineService, EngineService, HelpdeskRegistry, FixStatsService, OutcomesService];
+const SHARED_SERVICES = [
+  AppConfig,
+  ApiKeyService,
+  PipelineService,
+  EngineService,
+  HelpdeskRegistry,
+  FixStatsService,
+  OutcomesService,
+  MetricsService,
+];
 
 /** Configuration, logging, Postgres, Redis queues and the engine: shared by the API and the worker. */
 @Global()

@@ -4,6 +4,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../platform/config/app-config.service';
 import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
 import { PipelineService } from '../pipeline/pipeline.service';
+import { MetricsService } from '../platform/metrics/metrics.service';
 import { TriageService } from './triage.service';
 
 const settings = QUEUE_SETTINGS[QueueName.Triage];
@@ -16,6 +17,7 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
     private readonly triage: TriageService,
     private readonly config: AppConfig,
     private readonly pipeline: PipelineService,
+    private readonly metrics: MetricsService,
   ) {
     super();
   }
@@ -25,15 +27,19 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: Job<JobPayloads['triage']>): Promise<string> {
-    const outcome = await this.triage.processInboxEvent(job.data.inboxId);
-    await this.pipeline.triaged(outcome);
-    return outcome.status;
+    return this.metrics.timeJob(QueueName.Triage, async () => {
+      const outcome = await this.triage.processInboxEvent(job.data.inboxId);
+      if (outcome.causeId) this.metrics.triages.inc({ cause: outcome.causeId });
+      await this.pipeline.triaged(outcome);
+      return outcome.status;
+    });
   }
 
   @OnWorkerEvent('failed')
   async onFailed(job: Job<JobPayloads['triage']> | undefined, error: Error): Promise<void> {
     if (!job) return;
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.metrics.jobFailures.inc({ queue: QueueName.Triage, final: String(final) });
     try {
       await this.triage.recordFailure(job.data.inboxId, error.message || String(error), final);
     } catch (err) {

@@ -20,6 +20,7 @@ interface InboxRow {
 
 export interface ProcessOutcome {
   status: 'triaged' | 'already-processed';
+  causeId?: string;
   /** The write-back to run next, when the ticket came from a helpdesk with write-back on. */
   writeback?: { writebackId: string; helpdesk: Helpdesk };
 }
@@ -98,7 +99,7 @@ export class TriageService {
       );
       return { writebackId, helpdesk };
     });
-    return { status: 'triaged', writeback };
+    return { status: 'triaged', causeId: output.cause.id, writeback };
   }
 
   /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */

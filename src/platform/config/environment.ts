@@ -161,6 +161,20 @@ export class Environment {
   @Matches(/^https?:\/\//, { message: 'REPORT_WEBHOOK_URL must be an http(s) URL' })
   REPORT_WEBHOOK_URL?: string;
 
+  /** Origins allowed to call the API from a browser, comma-separated; unset: CORS is off. */
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^,\s]+(,\s*https?:\/\/[^,\s]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS?: string;
+
+  /** Port of the worker process's own /metrics (a worker serves no other HTTP); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT = 9464;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
