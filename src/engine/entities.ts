@@ -121,12 +121,14 @@ function extractDevices(field: FieldText, out: DeviceEntity[]): void {
   const text = field.norm.text;
   if (!text.includes('iphone') && !text.includes('ipad')) return;
   for (const m of text.matchAll(IPHONE_RE)) {
+    if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const [, model, suffix, generation] = m;
     const name = ['iPhone', ...model.split(' ').map(titleWord), ...(suffix ? suffix.split(' ').map(titleWord) : [])];
     if (model === 'se' && generation) name.push(`(${ordinal(generation.replace(/(st|nd|rd)$/, ''))} generation)`);
     out.push(deviceEntity(field, m, 'iphone', name, iphoneHasHomeButton(model)));
   }
   for (const m of text.matchAll(IPAD_RE)) {
+    if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const [, line, num, generation] = m;
     const name = ['iPad', ...(line ? [titleWord(line)] : []), ...(num ? [num] : [])];
     if (generation) name.push(`(${ordinal(generation)} generation)`);
@@ -175,18 +177,30 @@ const PLAN_AFTER = /^ ?(?:icloud\+? )?(?:storage )?(?:plan|tier|subscription|abo
 const PLAN_BEFORE = /(?:plan(?: of| with)?|icloud\+?|have(?: the)?|the free|only the free|pay for|paying for|upgraded to|plan is) $/;
 const DEVICE_BEFORE = /(?:iphone|ipad)(?: (?:\d{1,2}|pro|max|plus|mini|air|se|xr|xs|x))* ?[(,]? ?$/;
 
+/** A ticket states a handful of figures; beyond this many per kind the rest repeat them. */
+export const MAX_ENTITIES_PER_KIND = 20;
+
 function extractStorage(field: FieldText, out: StorageEntity[]): void {
   const text = field.norm.text;
   if (!/\d ?(?:gb|tb|mb|go|gig)/.test(text)) return;
+  // "x of y" pairs first; single sizes inside them are skipped (both come in text order).
+  const pairs: [number, number][] = [];
   for (const m of text.matchAll(USED_OF_TOTAL_RE)) {
+    if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const used = toGb(m[1], m[2] ?? m[4]);
     const total = toGb(m[3], m[4]);
-    if (total > 0 && used <= total) out.push({ span: spanOf(field, m.index, m.index + m[0].length), usedGb: used, totalGb: total });
+    if (total > 0 && used <= total) {
+      out.push({ span: spanOf(field, m.index, m.index + m[0].length), usedGb: used, totalGb: total });
+      pairs.push([m.index, m.index + m[0].length]);
+    }
   }
+  let pair = 0;
   for (const m of text.matchAll(SIZE_RE)) {
+    if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const start = m.index;
     const end = start + m[0].length;
-    if (out.some((e) => e.span.field === field.field && overlaps(field, e, start, end))) continue;
+    while (pair < pairs.length && pairs[pair][1] <= start) pair++;
+    if (pair < pairs.length && pairs[pair][0] < end) continue;
     const before = text.slice(Math.max(0, start - 40), start);
     const after = text.slice(end, end + 30);
     if (DEVICE_BEFORE.test(before)) continue;
@@ -197,11 +211,6 @@ function extractStorage(field: FieldText, out: StorageEntity[]): void {
     else if (NEEDED_BEFORE.test(before)) out.push({ span, neededGb: gb });
     else if (PLAN_AFTER.test(after) || PLAN_BEFORE.test(before)) out.push({ span, totalGb: gb });
   }
-}
-
-function overlaps(field: FieldText, entity: StorageEntity, start: number, end: number): boolean {
-  const range = toOriginalRange(field.norm, start, end);
-  return range.start < entity.span.end && entity.span.start < range.end;
 }
 
 /** Combines storage figures into one picture: what is used, the plan size, what is free and what a backup needs. */
@@ -249,6 +258,7 @@ function extractDurations(field: FieldText, out: DurationEntity[]): void {
   const text = field.norm.text;
   // Units first (a cheap scan), then the amount just before each.
   for (const m of text.matchAll(UNIT_RE)) {
+    if (out.length >= MAX_ENTITIES_PER_KIND) return;
     if (m.index > 0 && isWordCharAt(text, m.index - 1)) continue;
     const amount = AMOUNT_BEFORE_RE.exec(text.slice(Math.max(0, m.index - 14), m.index));
     if (!amount) continue;
@@ -259,6 +269,7 @@ function extractDurations(field: FieldText, out: DurationEntity[]): void {
   }
   if (!text.includes('since ')) return;
   for (const m of text.matchAll(SINCE_RE)) {
+    if (out.length >= MAX_ENTITIES_PER_KIND) return;
     out.push({ span: spanOf(field, m.index, m.index + m[0].length), amount: 0, unit: 'since' });
   }
 }
@@ -278,6 +289,7 @@ function extractQuotes(field: FieldText, out: QuotedMessage[]): void {
   if (!text.includes('"') && !text.includes("'")) return;
   for (const re of [DOUBLE_QUOTED_RE, SINGLE_QUOTED_RE]) {
     for (const m of text.matchAll(re)) {
+      if (out.length >= MAX_ENTITIES_PER_KIND) return;
       const inner = m[1];
       const start = m.index + m[0].indexOf(inner);
       if (!/[a-z]/.test(inner)) continue;

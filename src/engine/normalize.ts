@@ -225,8 +225,11 @@ function decodeEntity(body: string): string | undefined {
   return NAMED_ENTITIES[body.toLowerCase()];
 }
 
-const TAG_RE = /^<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|^<!--[\s\S]*?-->/;
+/** A tag at the current position; attributes may not contain "<", so an unterminated tag costs little. */
+const TAG_AT = /<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]{0,1000}>/y;
+const MAX_ENTITY_LENGTH = 10;
 
+/** Strips tags (block tags become line breaks) and decodes entities; each output character keeps its source range. */
 function stripHtml(source: string): Mapped {
   if (!/[<&]/.test(source)) return { text: source, starts: null, ends: null };
   const out: string[] = [];
@@ -239,32 +242,44 @@ function stripHtml(source: string): Mapped {
       ends.push(end);
     }
   };
+  let lower: string | undefined; // lower-cased source, made once when a tag's content must be skipped
+  let commentEnd = -2; // where the next "-->" was found (-1: there is none), searched again only when passed
   let i = 0;
   while (i < source.length) {
     const ch = source[i];
     if (ch === '<') {
-      const m = TAG_RE.exec(source.slice(i, i + 2000));
-      if (m) {
-        const name = (m[1] ?? '').toLowerCase();
-        const closing = m[0][1] === '/';
-        if (!closing && DROP_CONTENT_TAGS.has(name)) {
-          const closeAt = source.toLowerCase().indexOf(`</${name}`, i + m[0].length);
-          const closeEnd = closeAt < 0 ? source.length : source.indexOf('>', closeAt) + 1 || source.length;
-          emit('\n\n', i, closeEnd);
-          i = closeEnd;
+      if (source.startsWith('<!--', i)) {
+        if (commentEnd !== -1 && commentEnd < i + 4) commentEnd = source.indexOf('-->', i + 4);
+        if (commentEnd >= 0) {
+          i = commentEnd + 3;
           continue;
         }
-        if (BLOCK_TAGS.has(name)) emit(name === 'br' ? '\n' : '\n\n', i, i + m[0].length);
-        i += m[0].length;
-        continue;
+      } else {
+        TAG_AT.lastIndex = i;
+        const m = TAG_AT.exec(source);
+        if (m) {
+          const name = m[1].toLowerCase();
+          const closing = m[0][1] === '/';
+          if (!closing && DROP_CONTENT_TAGS.has(name)) {
+            lower ??= source.toLowerCase();
+            const closeAt = lower.indexOf(`</${name}`, i + m[0].length);
+            const closeEnd = closeAt < 0 ? source.length : source.indexOf('>', closeAt) + 1 || source.length;
+            emit('\n\n', i, closeEnd);
+            i = closeEnd;
+            continue;
+          }
+          if (BLOCK_TAGS.has(name)) emit(name === 'br' ? '\n' : '\n\n', i, i + m[0].length);
+          i += m[0].length;
+          continue;
+        }
       }
     } else if (ch === '&') {
-      const semi = source.indexOf(';', i + 1);
-      if (semi > i && semi - i <= 10) {
-        const decoded = decodeEntity(source.slice(i + 1, semi));
+      const semi = source.slice(i + 1, i + 2 + MAX_ENTITY_LENGTH).indexOf(';');
+      if (semi > 0) {
+        const decoded = decodeEntity(source.slice(i + 1, i + 1 + semi));
         if (decoded !== undefined) {
-          emit(decoded, i, semi + 1);
-          i = semi + 1;
+          emit(decoded, i, i + 2 + semi);
+          i += 2 + semi;
           continue;
         }
       }
