@@ -9,7 +9,11 @@ import { TriageService } from './triage.service';
 
 const settings = QUEUE_SETTINGS[QueueName.Triage];
 
-@Processor(QueueName.Triage, { concurrency: settings.concurrency, lockDuration: settings.lockDurationMs })
+@Processor(QueueName.Triage, {
+  concurrency: settings.concurrency,
+  lockDuration: settings.lockDurationMs,
+  stalledInterval: settings.lockDurationMs,
+})
 export class TriageProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(TriageProcessor.name);
 

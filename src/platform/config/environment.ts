@@ -175,6 +175,13 @@ export class Environment {
   @Max(65535)
   WORKER_METRICS_PORT = 9464;
 
+  /** Seconds a worker holds a job; a job of a worker that died is taken over after about this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_LOCK_SECONDS = 30;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

@@ -17,6 +17,12 @@ export const WRITEBACK_QUEUE: Record<Helpdesk, QueueName> = {
   freshdesk: QueueName.WritebackFreshdesk,
 };
 
+/**
+ * How long a worker holds a job before another may take it over (a worker that died mid-job). Read when the
+ * processors are declared, so it comes from the environment directly; validated with the rest at boot.
+ */
+const LOCK_MS = Number(process.env.JOB_LOCK_SECONDS || 30) * 1000;
+
 export interface QueueSettings {
   concurrency: number;
   attempts: number;
@@ -31,7 +37,7 @@ function writebackSettings(): Required<QueueSettings> {
     concurrency: 4,
     attempts: 8,
     backoff: { type: 'exponential', delay: 2000 },
-    lockDurationMs: 60_000,
+    lockDurationMs: Math.max(LOCK_MS, 60_000),
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
@@ -42,7 +48,7 @@ export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
     concurrency: 8,
     attempts: 4,
     backoff: { type: 'exponential', delay: 500 },
-    lockDurationMs: 30_000,
+    lockDurationMs: LOCK_MS,
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   },
