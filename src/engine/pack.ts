@@ -73,8 +73,13 @@ export interface MacroDef {
 }
 
 export interface ScopeDef {
-  /** Cues that negate a symptom when they end shortly before it, in the same clause. */
+  /** Cues that negate a problem symptom when they end shortly before it, in the same clause ("not stuck"). */
   readonly negationBefore: readonly string[];
+  /**
+   * Cues before a symptom that rule it out, mentions included ("nothing wrong with the wifi"). Plain
+   * negations do not apply to mentions: "no wifi" and "never on wifi" are problems, not reassurance.
+   */
+  readonly ruledOutBefore: readonly string[];
   /** Cues that negate a symptom when they start shortly after it, in the same clause. */
   readonly negationAfter: readonly string[];
   /** Negated weights are the present weights times -negationFactor. */
@@ -107,7 +112,7 @@ export interface PackDefinition {
 export type LiteralTarget =
   | { readonly kind: 'phrase'; readonly symptom: number }
   | { readonly kind: 'anchor'; readonly regex: number }
-  | { readonly kind: 'negBefore' }
+  | { readonly kind: 'negBefore'; readonly rulesOut: boolean }
   | { readonly kind: 'negAfter' };
 
 export interface CompiledRegex {
@@ -225,7 +230,10 @@ export function compilePack(def: PackDefinition): CompiledPack {
     }
   });
   for (const cue of def.scope.negationBefore) {
-    for (const variant of expandPhrase(cue, def.spellings)) matcher.add(variant, { kind: 'negBefore' });
+    for (const variant of expandPhrase(cue, def.spellings)) matcher.add(variant, { kind: 'negBefore', rulesOut: false });
+  }
+  for (const cue of def.scope.ruledOutBefore) {
+    for (const variant of expandPhrase(cue, def.spellings)) matcher.add(variant, { kind: 'negBefore', rulesOut: true });
   }
   for (const cue of def.scope.negationAfter) {
     for (const variant of expandPhrase(cue, def.spellings)) matcher.add(variant, { kind: 'negAfter' });

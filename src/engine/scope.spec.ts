@@ -30,6 +30,14 @@ describe('scope', () => {
     expect(evidenceOf(negated, 'wifi').every((e) => e.weight < 0)).toBe(true);
   });
 
+  it('reads a plain negation before a bare mention as a problem, and "nothing wrong with" as ruling it out', () => {
+    const away = engine.triage(makeTicket({ description: "The backup never works at my dad's, his wifi is super slow there." }));
+    expect(away.cause.id).toBe('wifi');
+    expect(evidenceOf(away, 'wifi').every((e) => e.weight > 0)).toBe(true);
+    const fine = engine.triage(makeTicket({ description: 'Backup stuck on preparing. There is nothing wrong with the wifi.' }));
+    expect(evidenceOf(fine, 'wifi').some((e) => e.symptom === 'wifi_mention' && e.polarity === 'negated' && e.weight < 0)).toBe(true);
+  });
+
   it('treats a resolved fact as evidence against: "I already upgraded to 200GB"', () => {
     const result = engine.triage(makeTicket({ description: 'I already upgraded to 200GB and the backup still does not finish.' }));
     const storage = evidenceOf(result, 'storage_full');

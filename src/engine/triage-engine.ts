@@ -30,6 +30,8 @@ interface RawHit {
 interface Cue {
   readonly start: number;
   readonly end: number;
+  /** Before-cues only: whether it also rules out a bare mention. */
+  readonly rulesOut?: boolean;
 }
 
 export interface ScopedHit {
@@ -162,7 +164,7 @@ export class TriageEngine {
         if (at) at.push(lit.start, lit.end);
         else anchorHits.set(target.regex, [lit.start, lit.end]);
       }
-      else if (target.kind === 'negBefore') negBefore.push(lit);
+      else if (target.kind === 'negBefore') negBefore.push({ start: lit.start, end: lit.end, rulesOut: target.rulesOut });
       else negAfter.push(lit);
     }
     if (anchorHits) for (const [index, at] of anchorHits) runRegexNearAnchors(text, pack.regexes[index], at, raw);
@@ -176,7 +178,13 @@ export class TriageEngine {
     hits.forEach((hit, index) => {
       let negated = false;
       if (pack.scoped[hit.symptom]) {
-        negated = cueInWindow(before, hit.start - windowBefore, hit.start, (c) => c.end <= hit.start && !crossesBoundary(text, c.end, hit.start));
+        const mention = pack.isMention[hit.symptom];
+        negated = cueInWindow(
+          before,
+          hit.start - windowBefore,
+          hit.start,
+          (c) => (c.rulesOut === true || !mention) && c.end <= hit.start && !crossesBoundary(text, c.end, hit.start),
+        );
         if (!negated && pack.isMention[hit.symptom] && after.length > 0) {
           negated = cueInWindow(
             after,

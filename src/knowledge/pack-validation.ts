@@ -176,9 +176,10 @@ function readScope(r: Reader): ScopeDef {
   const raw = r.record('scope');
   if (!raw) r.fail('"scope" is required');
   const s = new Reader(PACK_FILE_NAMES.pack, 'scope', raw);
-  s.only(['negationBefore', 'negationAfter', 'negationFactor', 'windowBefore', 'windowAfter']);
+  s.only(['negationBefore', 'ruledOutBefore', 'negationAfter', 'negationFactor', 'windowBefore', 'windowAfter']);
   return {
     negationBefore: s.strings('negationBefore'),
+    ruledOutBefore: s.strings('ruledOutBefore'),
     negationAfter: s.strings('negationAfter'),
     negationFactor: s.number('negationFactor', { min: 0, max: 5 }),
     windowBefore: s.number('windowBefore', { min: 0, max: 200 }),
