@@ -20,10 +20,12 @@ import { TicketsController } from './tickets/tickets.controller';
 import { OverridesService } from './tickets/overrides.service';
 import { TicketsService } from './tickets/tickets.service';
 import { TriagePreviewController } from './triage/triage-preview.controller';
+import { ReportsApiModule } from './reports/reports.module';
 
 /** The HTTP API: controllers, the global validation pipe, API-key guard and error filter. */
 @Module({
   imports: [
+    ReportsApiModule,
     TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],

@@ -4,9 +4,11 @@ import { WritebackService } from './helpdesk/writeback.service';
 import { InboxSweeperService } from './triage/inbox-sweeper.service';
 import { TriageProcessor } from './triage/triage.processor';
 import { TriageService } from './triage/triage.service';
+import { ReportsWorkerModule } from './reports/reports.module';
 
 /** Queue processors and the inbox sweeper: only the worker role loads these. */
 @Module({
+  imports: [ReportsWorkerModule],
   providers: [
     TriageService,
     TriageProcessor,

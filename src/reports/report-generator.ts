@@ -1,0 +1,393 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { betaInterval95, betaMean } from '../engine/beta';
+import { IsoWeek, shiftWeek, weekRange, WeekRange } from './iso-week';
+import type { ReportCatalog } from './report-catalog';
+import { ratio, round4, wilsonInterval } from './report-stats';
+import { candidatePhrases, PHRASE_STOP_WORDS } from './report-phrases';
+import type {
+  FixEstimateDto,
+  GapDto,
+  MacroRowDto,
+  MacroWeekDto,
+  OverrideRateDto,
+  SymptomFixRowDto,
+  VolumeRowDto,
+  WeeklyReportDto,
+  WorseThanPriorDto,
+} from './weekly-report.dto';
+
+/** Weeks of ticket volume the chart shows, this one included. */
+export const VOLUME_WEEKS = 8;
+/** A fix "resolves" a symptom when it resolves at least this share of its tickets; below it for every fix: a gap. */
+export const GAP_THRESHOLD = 0.5;
+const PHRASE_LIMIT = 10;
+
+type Num = string | number | null;
+const n = (v: Num): number => (v === null ? 0 : Number(v));
+
+interface WeekBounds {
+  readonly week: WeekRange;
+  readonly previous: WeekRange;
+}
+
+/**
+ * Builds one week's report with the previous week beside it. Every figure is aggregated in Postgres over
+ * the two weeks' rows (both weeks in one scan); Node only joins the small per-macro and per-symptom tables.
+ */
+export class ReportGenerator {
+  constructor(
+    private readonly db: DataSource,
+    private readonly catalog: ReportCatalog,
+  ) {}
+
+  async generate(isoWeek: IsoWeek, timeZone: string, now = new Date()): Promise<WeeklyReportDto> {
+    const bounds: WeekBounds = { week: weekRange(isoWeek, timeZone), previous: weekRange(shiftWeek(isoWeek, 1), timeZone) };
+    const volumeWeeks = Array.from({ length: VOLUME_WEEKS }, (_, i) => weekRange(shiftWeek(isoWeek, VOLUME_WEEKS - 1 - i), timeZone));
+    // One snapshot for every query: the figures agree with each other even while outcomes stream in.
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const p = [bounds.previous.start, bounds.week.start, bounds.week.end];
+      // One connection runs them in turn; a transaction cannot run queries side by side.
+      const causes = await this.volumeByCause(tx, p);
+      const symptoms = await this.volumeBySymptom(tx, p);
+      const weekly = await this.weeklyVolume(tx, volumeWeeks);
+      const suggested = await this.suggestions(tx, p);
+      const outcomes = await this.outcomesByMacro(tx, p);
+      const overrides = await this.overridesChoosing(tx, p);
+      const symptomFixes = await this.symptomFixes(tx, p);
+      const quality = await this.overridesByCause(tx, p);
+      const phrases = await this.otherPhrases(tx, p);
+      const macros = this.macroRows(suggested, outcomes, overrides);
+      const symptomRows = this.symptomRows(symptomFixes);
+      const totals = outcomes.reduce(
+        (acc, r) => {
+          const key = r.cur ? 'cur' : 'prev';
+          acc[key].outcomes += n(r.outcomes);
+          acc[key].resolved += n(r.resolved);
+          return acc;
+        },
+        { cur: { outcomes: 0, resolved: 0 }, prev: { outcomes: 0, resolved: 0 } },
+      );
+      const ticketTotals = causes.reduce((acc, r) => ({ cur: acc.cur + r.tickets, prev: acc.prev + r.previousTickets }), { cur: 0, prev: 0 });
+      return {
+        isoWeek: bounds.week.isoWeek,
+        previousIsoWeek: bounds.previous.isoWeek,
+        timeZone,
+        weekStart: bounds.week.start.toISOString(),
+        weekEnd: bounds.week.end.toISOString(),
+        generatedAt: now.toISOString(),
+        packVersion: this.catalog.packVersion,
+        summary: {
+          tickets: ticketTotals.cur,
+          previousTickets: ticketTotals.prev,
+          outcomes: totals.cur.outcomes,
+          resolved: totals.cur.resolved,
+          resolutionRate: round4(ratio(totals.cur.resolved, totals.cur.outcomes)),
+          previousResolutionRate: round4(ratio(totals.prev.resolved, totals.prev.outcomes)),
+        },
+        volume: { byCause: causes, bySymptom: symptoms, weekly },
+        macros,
+        symptoms: symptomRows.rows,
+        worseThanPrior: macros.filter((m) => m.worseThanPrior).map(toWorse),
+        gaps: symptomRows.gaps,
+        quality: { ...this.qualityFigures(quality), phrases },
+      };
+    });
+  }
+
+  private async volumeByCause(tx: EntityManager, p: Date[]): Promise<VolumeRowDto[]> {
+    const rows: { id: string | null; cur: Num; prev: Num }[] = await tx.query(
+      `SELECT cause_id AS id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
+       FROM tickets WHERE created_at >= $1 AND created_at < $3 GROUP BY cause_id`,
+      p,
+    );
+    return volumeRows(rows, (id) => (id === null ? 'Not triaged yet' : (this.catalog.causes.get(id) ?? id)));
+  }
+
+  private async volumeBySymptom(tx: EntityManager, p: Date[]): Promise<VolumeRowDto[]> {
+    const rows: { id: string; cur: Num; prev: Num }[] = await tx.query(
+      `SELECT s.id, count(*) FILTER (WHERE t.created_at >= $2) AS cur, count(*) FILTER (WHERE t.created_at < $2) AS prev
+       FROM tickets t CROSS JOIN LATERAL (SELECT DISTINCT unnest(t.symptom_ids)) AS s(id)
+       WHERE t.created_at >= $1 AND t.created_at < $3 GROUP BY s.id`,
+      p,
+    );
+    return volumeRows(rows, (id) => this.symptomTitle(id!));
+  }
+
+  private async weeklyVolume(tx: EntityManager, weeks: WeekRange[]) {
+    const edges = [...weeks.map((w) => w.start), weeks[weeks.length - 1].end];
+    const rows: { bucket: number; tickets: Num }[] = await tx.query(
+      `SELECT width_bucket(created_at, $1::timestamptz[]) AS bucket, count(*) AS tickets
+       FROM tickets WHERE created_at >= $2 AND created_at < $3 GROUP BY 1`,
+      [edges, edges[0], edges[edges.length - 1]],
+    );
+    const byBucket = new Map(rows.map((r) => [Number(r.bucket), n(r.tickets)]));
+    return weeks.map((w, i) => ({ isoWeek: w.isoWeek, tickets: byBucket.get(i + 1) ?? 0 }));
+  }
+
+  private suggestions(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
+    return tx.query(
+      `SELECT macro_id, count(*) FILTER (WHERE triaged_at >= $2) AS cur, count(*) FILTER (WHERE triaged_at < $2) AS prev
+       FROM triage_results WHERE triaged_at >= $1 AND triaged_at < $3 GROUP BY macro_id`,
+      p,
+    );
+  }
+
+  private outcomesByMacro(tx: EntityManager, p: Date[]) {
+    return tx.query(
+      `SELECT macro_id, event_at >= $2 AS cur, count(*) AS outcomes, count(*) FILTER (WHERE resolved) AS resolved,
+              count(*) FILTER (WHERE attribution IN ('agent', 'applied')) AS applied,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY time_to_resolution_seconds)
+                FILTER (WHERE resolved AND time_to_resolution_seconds IS NOT NULL) AS median_ttr
+       FROM outcomes WHERE event_at >= $1 AND event_at < $3 GROUP BY macro_id, cur`,
+      p,
+    ) as Promise<{ macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[]>;
+  }
+
+  private overridesChoosing(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
+    return tx.query(
+      `SELECT macro_id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
+       FROM triage_overrides WHERE created_at >= $1 AND created_at < $3 AND macro_id IS NOT NULL GROUP BY macro_id`,
+      p,
+    );
+  }
+
+  private symptomFixes(tx: EntityManager, p: Date[]) {
+    return tx.query(
+      `SELECT s.id AS symptom_id, o.macro_id, o.event_at >= $2 AS cur, count(*) AS outcomes, count(*) FILTER (WHERE o.resolved) AS resolved
+       FROM outcomes o CROSS JOIN LATERAL (SELECT DISTINCT unnest(o.symptom_ids)) AS s(id)
+       WHERE o.event_at >= $1 AND o.event_at < $3 GROUP BY 1, 2, 3`,
+      p,
+    ) as Promise<{ symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[]>;
+  }
+
+  /** Triaged tickets received in each week, by the engine's cause, with how many an agent overrode. */
+  private overridesByCause(tx: EntityManager, p: Date[]) {
+    return tx.query(
+      `SELECT tr.cause_id, t.created_at >= $2 AS cur, count(*) AS tickets, count(t.override_id) AS overridden
+       FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
+       WHERE t.created_at >= $1 AND t.created_at < $3 GROUP BY 1, 2`,
+      p,
+    ) as Promise<{ cause_id: string; cur: boolean; tickets: Num; overridden: Num }[]>;
+  }
+
+  /**
+   * 2- and 3-word phrases of the week's `other` tickets (subject and description), counted once per ticket;
+   * phrases holding a stop word, a number or a single letter are no rule candidates.
+   */
+  private async otherPhrases(tx: EntityManager, p: Date[]) {
+    const rows: { phrase: string; words: number; tickets: Num }[] = await tx.query(
+      `WITH docs AS (
+         SELECT t.id, regexp_split_to_array(lower(t.subject || ' ' || t.description), '[^[:alnum:]]+') AS words
+         FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
+         WHERE t.created_at >= $1 AND t.created_at < $2 AND tr.cause_id = 'other'
+       ), tokens AS (
+         SELECT d.id, w.word, w.i, (length(w.word) < 2 OR w.word ~ '^[0-9]+$' OR w.word = ANY($3)) AS stop
+         FROM docs d CROSS JOIN LATERAL unnest(d.words) WITH ORDINALITY AS w(word, i) WHERE w.word <> ''
+       ), grams AS (
+         SELECT id, word, stop,
+                lead(word, 1) OVER win AS w2, lead(stop, 1) OVER win AS s2,
+                lead(word, 2) OVER win AS w3, lead(stop, 2) OVER win AS s3
+         FROM tokens WINDOW win AS (PARTITION BY id ORDER BY i)
+       ), phrases AS (
+         SELECT id, word || ' ' || w2 AS phrase, 2 AS words FROM grams WHERE NOT stop AND NOT s2
+         UNION ALL
+         SELECT id, word || ' ' || w2 || ' ' || w3, 3 FROM grams WHERE NOT stop AND NOT s2 AND NOT s3
+       )
+       SELECT phrase, words, count(DISTINCT id) AS tickets FROM phrases GROUP BY phrase, words
+       HAVING count(DISTINCT id) >= 2 ORDER BY tickets DESC, words DESC, phrase LIMIT 200`,
+      [p[1], p[2], [...PHRASE_STOP_WORDS]],
+    );
+    return candidatePhrases(rows.map((r) => ({ phrase: r.phrase, tickets: n(r.tickets) })), PHRASE_LIMIT);
+  }
+
+  private macroRows(
+    suggested: { macro_id: string; cur: Num; prev: Num }[],
+    outcomes: { macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[],
+    overrides: { macro_id: string; cur: Num; prev: Num }[],
+  ): MacroRowDto[] {
+    const empty = (): MacroWeekDto & { median: number | null } => ({ suggested: 0, applied: 0, outcomes: 0, resolved: 0, resolutionRate: null, median: null });
+    const table = new Map<string, { cur: ReturnType<typeof empty>; prev: ReturnType<typeof empty> }>();
+    const cell = (id: string) => table.get(id) ?? table.set(id, { cur: empty(), prev: empty() }).get(id)!;
+    for (const r of suggested) {
+      cell(r.macro_id).cur.suggested += n(r.cur);
+      cell(r.macro_id).prev.suggested += n(r.prev);
+    }
+    for (const r of overrides) {
+      cell(r.macro_id).cur.applied += n(r.cur);
+      cell(r.macro_id).prev.applied += n(r.prev);
+    }
+    for (const r of outcomes) {
+      const w = r.cur ? cell(r.macro_id).cur : cell(r.macro_id).prev;
+      w.outcomes += n(r.outcomes);
+      w.resolved += n(r.resolved);
+      w.applied += n(r.applied);
+      w.median = r.median_ttr === null ? null : Number(r.median_ttr);
+    }
+    const rows: MacroRowDto[] = [];
+    for (const [macroId, { cur, prev }] of table) {
+      const known = this.catalog.macros.get(macroId);
+      const rate = ratio(cur.resolved, cur.outcomes);
+      const previousRate = ratio(prev.resolved, prev.outcomes);
+      const interval = wilsonInterval(cur.resolved, cur.outcomes);
+      const prior = known ? { ...known.prior, mean: round4(betaMean(known.prior.alpha, known.prior.beta))! } : null;
+      rows.push({
+        macroId,
+        title: known?.title ?? macroId,
+        suggested: cur.suggested,
+        applied: cur.applied,
+        outcomes: cur.outcomes,
+        resolved: cur.resolved,
+        resolutionRate: round4(rate),
+        interval: roundInterval(interval),
+        change: rate === null || previousRate === null ? null : round4(rate - previousRate),
+        medianResolutionSeconds: cur.median === null ? null : round4(cur.median),
+        prior,
+        worseThanPrior: !!(prior && interval && interval.high < betaMean(prior.alpha, prior.beta)),
+        previous: {
+          suggested: prev.suggested,
+          applied: prev.applied,
+          outcomes: prev.outcomes,
+          resolved: prev.resolved,
+          resolutionRate: round4(previousRate),
+        },
+      });
+    }
+    return rows.sort((a, b) => b.outcomes - a.outcomes || b.suggested - a.suggested || a.macroId.localeCompare(b.macroId));
+  }
+
+  /** Per symptom, the fix with the best posterior (the macro's prior updated by the week's outcomes). */
+  private symptomRows(rows: { symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[]) {
+    const bySymptom = new Map<string, { cur: FixEstimateDto[]; prev: FixEstimateDto[] }>();
+    for (const r of rows) {
+      const entry = bySymptom.get(r.symptom_id) ?? { cur: [], prev: [] };
+      bySymptom.set(r.symptom_id, entry);
+      (r.cur ? entry.cur : entry.prev).push(this.estimate(r.macro_id, n(r.outcomes), n(r.resolved)));
+    }
+    const result: SymptomFixRowDto[] = [];
+    const gaps: GapDto[] = [];
+    for (const [symptomId, { cur, prev }] of bySymptom) {
+      if (cur.length === 0) continue;
+      const best = rankFixes(cur)[0];
+      const prevBest = prev.length ? rankFixes(prev)[0] : null;
+      const title = this.symptomTitle(symptomId);
+      const outcomes = cur.reduce((s, f) => s + f.outcomes, 0);
+      result.push({
+        symptomId,
+        title,
+        outcomes,
+        fixesTried: cur.length,
+        bestFix: best,
+        previous: {
+          outcomes: prev.reduce((s, f) => s + f.outcomes, 0),
+          bestMacroId: prevBest?.macroId ?? null,
+          bestResolutionRate: prevBest?.resolutionRate ?? null,
+        },
+      });
+      const topRate = (fixes: FixEstimateDto[]) => [...fixes].sort(byRate)[0];
+      const bestByRate = topRate(cur);
+      if (bestByRate.resolutionRate < GAP_THRESHOLD) {
+        gaps.push({
+          symptomId,
+          title,
+          outcomes,
+          fixesTried: cur.length,
+          bestMacroId: bestByRate.macroId,
+          bestResolutionRate: bestByRate.resolutionRate,
+          gapLastWeek: prev.length > 0 && topRate(prev).resolutionRate < GAP_THRESHOLD,
+        });
+      }
+    }
+    result.sort((a, b) => b.outcomes - a.outcomes || a.symptomId.localeCompare(b.symptomId));
+    gaps.sort((a, b) => b.outcomes - a.outcomes || a.symptomId.localeCompare(b.symptomId));
+    return { rows: result, gaps };
+  }
+
+  private estimate(macroId: string, outcomes: number, resolved: number): FixEstimateDto {
+    // A macro unknown to the pack gets a flat prior.
+    const prior = this.catalog.macros.get(macroId)?.prior ?? { alpha: 1, beta: 1 };
+    const a = prior.alpha + resolved;
+    const b = prior.beta + outcomes - resolved;
+    const [low, high] = betaInterval95(a, b);
+    return {
+      macroId,
+      title: this.catalog.macros.get(macroId)?.title ?? macroId,
+      outcomes,
+      resolved,
+      resolutionRate: round4(resolved / outcomes)!,
+      interval: roundInterval(wilsonInterval(resolved, outcomes))!,
+      posteriorMean: round4(betaMean(a, b))!,
+      credibleInterval: { low: round4(low)!, high: round4(high)! },
+    };
+  }
+
+  private qualityFigures(rows: { cause_id: string; cur: boolean; tickets: Num; overridden: Num }[]) {
+    const byCause = new Map<string, { cur: { t: number; o: number }; prev: { t: number; o: number } }>();
+    const total = { cur: { t: 0, other: 0 }, prev: { t: 0, other: 0 } };
+    for (const r of rows) {
+      const e = byCause.get(r.cause_id) ?? { cur: { t: 0, o: 0 }, prev: { t: 0, o: 0 } };
+      byCause.set(r.cause_id, e);
+      const w = r.cur ? e.cur : e.prev;
+      w.t += n(r.tickets);
+      w.o += n(r.overridden);
+      const tw = r.cur ? total.cur : total.prev;
+      tw.t += n(r.tickets);
+      if (r.cause_id === 'other') tw.other += n(r.tickets);
+    }
+    const overridesByCause: OverrideRateDto[] = [...byCause]
+      .filter(([, e]) => e.cur.t > 0)
+      .map(([causeId, e]) => ({
+        causeId,
+        title: this.catalog.causes.get(causeId) ?? causeId,
+        tickets: e.cur.t,
+        overridden: e.cur.o,
+        overrideRate: round4(e.cur.o / e.cur.t)!,
+        previousOverrideRate: round4(ratio(e.prev.o, e.prev.t)),
+      }))
+      .sort((a, b) => b.overrideRate - a.overrideRate || b.tickets - a.tickets || a.causeId.localeCompare(b.causeId));
+    return {
+      overridesByCause,
+      otherShare: {
+        tickets: total.cur.t,
+        other: total.cur.other,
+        share: round4(ratio(total.cur.other, total.cur.t)),
+        previousShare: round4(ratio(total.prev.other, total.prev.t)),
+      },
+    };
+  }
+
+  private symptomTitle(id: string): string {
+    return this.catalog.symptoms.get(id) ?? this.catalog.symptoms.get(this.catalog.aliases.get(id) ?? '') ?? id;
+  }
+}
+
+function volumeRows(rows: { id: string | null; cur: Num; prev: Num }[], title: (id: string | null) => string): VolumeRowDto[] {
+  return rows
+    .map((r) => ({ id: r.id, title: title(r.id), tickets: n(r.cur), previousTickets: n(r.prev), change: n(r.cur) - n(r.prev) }))
+    .sort((a, b) => b.tickets - a.tickets || b.previousTickets - a.previousTickets || String(a.id).localeCompare(String(b.id)));
+}
+
+function roundInterval(i: { low: number; high: number } | null) {
+  return i ? { low: round4(i.low)!, high: round4(i.high)! } : null;
+}
+
+/** Best first: posterior mean, then more evidence, then id. */
+function rankFixes(fixes: FixEstimateDto[]): FixEstimateDto[] {
+  return [...fixes].sort((a, b) => b.posteriorMean - a.posteriorMean || b.outcomes - a.outcomes || a.macroId.localeCompare(b.macroId));
+}
+
+function byRate(a: FixEstimateDto, b: FixEstimateDto): number {
+  return b.resolutionRate - a.resolutionRate || b.outcomes - a.outcomes || a.macroId.localeCompare(b.macroId);
+}
+
+function toWorse(m: MacroRowDto): WorseThanPriorDto {
+  return {
+    macroId: m.macroId,
+    title: m.title,
+    outcomes: m.outcomes,
+    resolved: m.resolved,
+    resolutionRate: m.resolutionRate!,
+    interval: m.interval!,
+    priorMean: m.prior!.mean,
+  };
+}
+

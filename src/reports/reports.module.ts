@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ReportDeliveryService } from './report-delivery.service';
+import { ReportsController } from './reports.controller';
+import { ReportsProcessor } from './reports.processor';
+import { ReportsScheduler } from './reports.scheduler';
+import { ReportsService } from './reports.service';
+
+/** HTTP side of the weekly reports: read, list, (re)generate. */
+@Module({
+  controllers: [ReportsController],
+  providers: [ReportsService, ReportDeliveryService],
+})
+export class ReportsApiModule {}
+
+/** Worker side: the Monday job scheduler and the processor that generates and delivers. */
+@Module({
+  providers: [ReportsService, ReportDeliveryService, ReportsProcessor, ReportsScheduler],
+})
+export class ReportsWorkerModule {}
