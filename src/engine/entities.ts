@@ -2,6 +2,7 @@
  * Entity extractors over normalized text: device model, iOS version, iCloud
  * storage figures, durations and quoted on-screen messages.
  */
+import { matchesOf } from './regex-matches';
 import type { NormalizedText } from './normalize';
 import { toOriginalRange } from './normalize';
 import type { DeviceClass } from './pack';
@@ -120,14 +121,14 @@ function deviceEntity(field: FieldText, m: RegExpMatchArray, family: 'iphone' | 
 function extractDevices(field: FieldText, out: DeviceEntity[]): void {
   const text = field.norm.text;
   if (!text.includes('iphone') && !text.includes('ipad')) return;
-  for (const m of text.matchAll(IPHONE_RE)) {
+  for (const m of matchesOf(IPHONE_RE, text)) {
     if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const [, model, suffix, generation] = m;
     const name = ['iPhone', ...model.split(' ').map(titleWord), ...(suffix ? suffix.split(' ').map(titleWord) : [])];
     if (model === 'se' && generation) name.push(`(${ordinal(generation.replace(/(st|nd|rd)$/, ''))} generation)`);
     out.push(deviceEntity(field, m, 'iphone', name, iphoneHasHomeButton(model)));
   }
-  for (const m of text.matchAll(IPAD_RE)) {
+  for (const m of matchesOf(IPAD_RE, text)) {
     if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const [, line, num, generation] = m;
     const name = ['iPad', ...(line ? [titleWord(line)] : []), ...(num ? [num] : [])];
@@ -185,7 +186,7 @@ function extractStorage(field: FieldText, out: StorageEntity[]): void {
   if (!/\d ?(?:gb|tb|mb|go|gig)/.test(text)) return;
   // "x of y" pairs first; single sizes inside them are skipped (both come in text order).
   const pairs: [number, number][] = [];
-  for (const m of text.matchAll(USED_OF_TOTAL_RE)) {
+  for (const m of matchesOf(USED_OF_TOTAL_RE, text)) {
     if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const used = toGb(m[1], m[2] ?? m[4]);
     const total = toGb(m[3], m[4]);
@@ -195,7 +196,7 @@ function extractStorage(field: FieldText, out: StorageEntity[]): void {
     }
   }
   let pair = 0;
-  for (const m of text.matchAll(SIZE_RE)) {
+  for (const m of matchesOf(SIZE_RE, text)) {
     if (out.length >= MAX_ENTITIES_PER_KIND) return;
     const start = m.index;
     const end = start + m[0].length;
@@ -257,7 +258,7 @@ function unitOf(word: string): DurationEntity['unit'] {
 function extractDurations(field: FieldText, out: DurationEntity[]): void {
   const text = field.norm.text;
   // Units first (a cheap scan), then the amount just before each.
-  for (const m of text.matchAll(UNIT_RE)) {
+  for (const m of matchesOf(UNIT_RE, text)) {
     if (out.length >= MAX_ENTITIES_PER_KIND) return;
     if (m.index > 0 && isWordCharAt(text, m.index - 1)) continue;
     const amount = AMOUNT_BEFORE_RE.exec(text.slice(Math.max(0, m.index - 14), m.index));
@@ -268,7 +269,7 @@ function extractDurations(field: FieldText, out: DurationEntity[]): void {
     out.push({ span: spanOf(field, start, m.index + m[0].length), amount: value, unit, hours: value * UNIT_HOURS[unit] });
   }
   if (!text.includes('since ')) return;
-  for (const m of text.matchAll(SINCE_RE)) {
+  for (const m of matchesOf(SINCE_RE, text)) {
     if (out.length >= MAX_ENTITIES_PER_KIND) return;
     out.push({ span: spanOf(field, m.index, m.index + m[0].length), amount: 0, unit: 'since' });
   }
@@ -288,7 +289,7 @@ function extractQuotes(field: FieldText, out: QuotedMessage[]): void {
   const text = field.norm.text;
   if (!text.includes('"') && !text.includes("'")) return;
   for (const re of [DOUBLE_QUOTED_RE, SINGLE_QUOTED_RE]) {
-    for (const m of text.matchAll(re)) {
+    for (const m of matchesOf(re, text)) {
       if (out.length >= MAX_ENTITIES_PER_KIND) return;
       const inner = m[1];
       const start = m.index + m[0].indexOf(inner);

@@ -10,6 +10,8 @@
  *    whitespace runs to one space (a blank line becomes "\n").
  */
 
+import { matchesOf } from './regex-matches';
+
 export interface NormalizedText {
   /** The folded text that matchers run on. */
   readonly text: string;
@@ -388,8 +390,11 @@ function customerRanges(text: string): [number, number][] {
   return ranges;
 }
 
+/** Whitespace or a control character (NaN past the end of a string counts as neither). */
+const isBlankCode = (code: number) => code <= 32 || code === 127;
+
 /** Whitespace that does not stay as it is: control characters, runs of two or more, and spaces at a range edge. */
-const IRREGULAR_SPACE = /[\s\x00-\x1f\x7f]{2,}|[\t\n\r\f\v\x00-\x1f\x7f]|^ | $/g;
+const IRREGULAR_SPACE = /[\s\x00-\x1f\x7f]{2,}|[\t\n\r\f\v\x00-\x1f\x7f]/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
@@ -429,8 +434,15 @@ function foldAsciiRanges(source: string, ranges: readonly (readonly [number, num
   for (const [from, to] of ranges) {
     const segment = source.slice(from, to).toLowerCase();
     let last = 0;
-    IRREGULAR_SPACE.lastIndex = 0;
-    for (const m of segment.matchAll(IRREGULAR_SPACE)) {
+    // A single space at either edge of a range is a break too (the general path drops or merges it).
+    if (segment.charCodeAt(0) === SPACE && !isBlankCode(segment.charCodeAt(1))) {
+      if (pending === 0) pendingStart = from;
+      pending = Math.max(pending, 1);
+      pendingEnd = from + 1;
+      last = 1;
+    }
+    const trailing = segment.length > last && segment.charCodeAt(segment.length - 1) === SPACE && !isBlankCode(segment.charCodeAt(segment.length - 2)) ? 1 : 0;
+    for (const m of matchesOf(IRREGULAR_SPACE, segment)) {
       emitChunk(segment, last, m.index, from + last);
       let newlines = 0;
       for (let k = 0; k < m[0].length; k++) if (m[0].charCodeAt(k) === 10) newlines++;
@@ -439,7 +451,12 @@ function foldAsciiRanges(source: string, ranges: readonly (readonly [number, num
       pendingEnd = from + m.index + m[0].length;
       last = m.index + m[0].length;
     }
-    emitChunk(segment, last, segment.length, from + last);
+    emitChunk(segment, last, segment.length - trailing, from + last);
+    if (trailing && last < segment.length) {
+      if (pending === 0) pendingStart = from + segment.length - 1;
+      pending = Math.max(pending, 1);
+      pendingEnd = from + segment.length;
+    }
     if (length > 0) {
       if (pending === 0) {
         pendingStart = from + segment.length;

@@ -7,6 +7,7 @@ import type { DerivedRule, CompiledPack } from './pack';
 import { extractEntities, storageSummary, type FieldText, type TicketEntities } from './entities';
 import { isWordChar } from './literal-matcher';
 import { normalizeText } from './normalize';
+import { matchesOf } from './regex-matches';
 import { spanOf } from './entities';
 import { renderMacro } from './macro-render';
 import { recommend } from './recommend';
@@ -109,8 +110,7 @@ function runRegexNearAnchors(text: string, rule: { regex: RegExp; symptom: numbe
     while (from > 0 && isWordChar(text.charCodeAt(from - 1))) from--;
     while (to < text.length && isWordChar(text.charCodeAt(to))) to++;
     const windowText = from === 0 && to === text.length ? text : text.slice(from, to);
-    rule.regex.lastIndex = 0;
-    for (const m of windowText.matchAll(rule.regex)) {
+    for (const m of matchesOf(rule.regex, windowText)) {
       if (m[0].length > 0) out.push({ symptom: rule.symptom, start: from + m.index, end: from + m.index + m[0].length });
     }
   }
