@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { DomainError } from '../platform/errors/domain-error';
 import type { InboxPayload } from './inbox-event.entity';
 import { dedupeKeyOf, TicketEvent } from './ticket-event';
+
+/** The event is not older than what the ticket holds (no updatedAt on either side counts as newer). */
+const NEWER =
+  '(tk.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL OR EXCLUDED.source_updated_at >= tk.source_updated_at)';
 
 export interface AcceptResult {
   ticketId: string;
   /** False when the same event was accepted before: nothing new was stored or enqueued. */
   accepted: boolean;
   inboxId?: string;
-}
-
-class DuplicateEvent {
-  constructor(readonly ticketId: string) {}
 }
 
 @Injectable()
@@ -25,42 +25,82 @@ export class IntakeService {
     private readonly pipeline: PipelineService,
   ) {}
 
-  /** Stores the event in the inbox (committed before anything else), then enqueues its triage. */
+  /**
+   * Stores the event in the inbox (committed before anything else), then enqueues its triage. One statement
+   * (atomic on its own, one round trip): skip a known dedupe key, upsert the ticket (newer content wins),
+   * insert the inbox row.
+   */
   async accept(event: TicketEvent): Promise<AcceptResult> {
     const dedupeKey = dedupeKeyOf(event);
-    const seen = await this.findDuplicate(this.db.manager, dedupeKey);
-    if (seen) return { ticketId: seen, accepted: false };
-
-    let outcome: AcceptResult;
-    try {
-      outcome = await this.db.transaction(async (tx) => {
-        const ticketId = await this.upsertTicket(tx, event);
-        const inboxId = randomUUID();
-        const payload: InboxPayload = {
-          subject: event.subject,
-          description: event.description,
-          requester: event.requester ?? null,
-          tags: event.tags ?? [],
-          status: event.status ?? null,
-        };
-        const inserted: { id: string }[] = await tx.query(
-          `INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
-           VALUES ($1, $2, $3, $4, 'ticket', $5, COALESCE($6, now()))
-           ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-          [inboxId, ticketId, event.source, dedupeKey, payload, event.updatedAt ?? null],
-        );
-        if (inserted.length === 0) {
-          // A concurrent delivery of the same event committed first: undo the ticket upsert.
-          throw new DuplicateEvent((await this.findDuplicate(tx, dedupeKey)) ?? ticketId);
-        }
-        return { ticketId, accepted: true, inboxId };
-      });
-    } catch (err) {
-      if (err instanceof DuplicateEvent) return { ticketId: err.ticketId, accepted: false };
-      throw err;
+    const inboxId = randomUUID();
+    const payload: InboxPayload = {
+      subject: event.subject,
+      description: event.description,
+      requester: event.requester ?? null,
+      tags: event.tags ?? [],
+      status: event.status ?? null,
+    };
+    const [row]: { inbox_id: string | null; ticket_id: string; touched: boolean }[] = await this.db.query(
+      `WITH seen AS (SELECT ticket_id FROM inbox_events WHERE dedupe_key = $4),
+       t AS (
+         INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,
+                                    source_created_at, source_updated_at, triage_state)
+         SELECT $1, $2, $3, $5, $6, $7, $8, COALESCE($9::text[], '{}'), $10, $11, 'queued'
+         WHERE NOT EXISTS (SELECT 1 FROM seen)
+         ON CONFLICT (source, external_id) DO UPDATE SET
+           subject = CASE WHEN ${NEWER} THEN EXCLUDED.subject ELSE tk.subject END,
+           description = CASE WHEN ${NEWER} THEN EXCLUDED.description ELSE tk.description END,
+           status = CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.status, tk.status) ELSE tk.status END,
+           requester = CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.requester, tk.requester) ELSE tk.requester END,
+           tags = CASE WHEN ${NEWER} AND $9::text[] IS NOT NULL THEN EXCLUDED.tags ELSE tk.tags END,
+           source_created_at = COALESCE(tk.source_created_at, EXCLUDED.source_created_at),
+           source_updated_at = GREATEST(tk.source_updated_at, EXCLUDED.source_updated_at),
+           triage_state = 'queued',
+           updated_at = now()
+         RETURNING id),
+       i AS (
+         INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
+         SELECT $12, t.id, $2, $4, 'ticket', $13, COALESCE($11, now()) FROM t
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id, ticket_id)
+       SELECT (SELECT id FROM i) AS inbox_id,
+              COALESCE((SELECT ticket_id FROM i), (SELECT ticket_id FROM seen), (SELECT id FROM t)) AS ticket_id,
+              EXISTS (SELECT 1 FROM t) AS touched`,
+      [
+        randomUUID(),
+        event.source,
+        event.externalId,
+        dedupeKey,
+        event.subject,
+        event.description,
+        event.status ?? null,
+        event.requester ?? null,
+        event.tags ?? null,
+        event.createdAt ?? null,
+        event.updatedAt ?? null,
+        inboxId,
+        payload,
+      ],
+    );
+    if (!row.inbox_id) {
+      // The same event again. A concurrent first delivery may have raced past the check: mend the state.
+      if (row.touched) await this.refreshTriageState(row.ticket_id);
+      return { ticketId: row.ticket_id, accepted: false };
     }
-    await this.pipeline.eventAccepted(outcome.inboxId!);
-    return outcome;
+    await this.pipeline.eventAccepted(row.inbox_id);
+    return { ticketId: row.ticket_id, accepted: true, inboxId: row.inbox_id };
+  }
+
+  private async refreshTriageState(ticketId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE tickets SET triage_state = CASE
+         WHEN EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND state = 'pending') THEN 'queued'
+         WHEN latest_triage_id IS NULL AND EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND state = 'failed')
+           THEN 'failed'
+         ELSE 'done' END
+       WHERE id = $1`,
+      [ticketId],
+    );
   }
 
   /** A new inbox event with the ticket's current conversation, so it is triaged again. */
@@ -83,75 +123,5 @@ export class IntakeService {
     if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ticketId}`);
     await this.pipeline.eventAccepted(inboxId);
     return inboxId;
-  }
-
-  private async findDuplicate(manager: EntityManager, dedupeKey: string): Promise<string | null> {
-    const rows: { ticket_id: string }[] = await manager.query(
-      'SELECT ticket_id FROM inbox_events WHERE dedupe_key = $1',
-      [dedupeKey],
-    );
-    return rows[0]?.ticket_id ?? null;
-  }
-
-  /** Creates the ticket, or updates it when this event is not older than what is stored. */
-  private async upsertTicket(tx: EntityManager, event: TicketEvent): Promise<string> {
-    const created: { id: string }[] = await tx.query(
-      `INSERT INTO tickets (id, source, external_id, subject, description, status, requester, tags,
-                            source_created_at, source_updated_at, triage_state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued')
-       ON CONFLICT (source, external_id) DO NOTHING RETURNING id`,
-      [
-        randomUUID(),
-        event.source,
-        event.externalId,
-        event.subject,
-        event.description,
-        event.status ?? null,
-        event.requester ?? null,
-        event.tags ?? [],
-        event.createdAt ?? null,
-        event.updatedAt ?? null,
-      ],
-    );
-    if (created.length > 0) return created[0].id;
-
-    const [existing]: { id: string }[] = await tx.query(
-      'SELECT id FROM tickets WHERE source = $1 AND external_id = $2 FOR UPDATE',
-      [event.source, event.externalId],
-    );
-    await tx.query(
-      `UPDATE tickets SET
-         subject = CASE WHEN $2 THEN $3 ELSE subject END,
-         description = CASE WHEN $2 THEN $4 ELSE description END,
-         status = CASE WHEN $2 THEN COALESCE($5, status) ELSE status END,
-         requester = CASE WHEN $2 THEN COALESCE($6, requester) ELSE requester END,
-         tags = CASE WHEN $2 AND $7::text[] IS NOT NULL THEN $7::text[] ELSE tags END,
-         source_created_at = COALESCE(source_created_at, $8),
-         source_updated_at = GREATEST(source_updated_at, $9),
-         triage_state = 'queued',
-         updated_at = now()
-       WHERE id = $1`,
-      [
-        existing.id,
-        await this.isNotOlder(tx, existing.id, event.updatedAt),
-        event.subject,
-        event.description,
-        event.status ?? null,
-        event.requester ?? null,
-        event.tags ?? null,
-        event.createdAt ?? null,
-        event.updatedAt ?? null,
-      ],
-    );
-    return existing.id;
-  }
-
-  private async isNotOlder(tx: EntityManager, ticketId: string, updatedAt?: Date | null): Promise<boolean> {
-    if (!updatedAt) return true;
-    const [row]: { newer: boolean }[] = await tx.query(
-      'SELECT (source_updated_at IS NULL OR source_updated_at <= $2) AS newer FROM tickets WHERE id = $1',
-      [ticketId, updatedAt],
-    );
-    return row.newer;
   }
 }

@@ -18,6 +18,9 @@ interface InboxRow {
   event_at: Date;
 }
 
+/** This event's result becomes the ticket's latest unless a newer event's result is already there. */
+const LATEST = '((SELECT id FROM r) IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_event_at <= $10))';
+
 export interface ProcessOutcome {
   status: 'triaged' | 'already-processed';
   causeId?: string;
@@ -54,51 +57,57 @@ export class TriageService {
     const symptomIds = [...new Set(output.symptoms.map((s) => s.id))];
 
     const helpdesk = isHelpdesk(row.source) && this.helpdesks.isEnabled(row.source) ? row.source : null;
-    const writeback = await this.db.transaction(async (tx) => {
-      const inserted: { id: string }[] = await tx.query(
-        `INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
+    const writebackId = randomUUID();
+    // One statement, atomic on its own: the result (unique per inbox event), the ticket's latest triage (unless
+    // a newer event's result is already there; an agent's override keeps its cause and macro), the inbox row
+    // processed, the ticket's state, and the write-back to run. Sub-statements see the rows as they were
+    // before it, hence "pending other than this event".
+    const [stored]: { result_id: string | null; writeback_id: string | null }[] = await this.db.query(
+      `WITH r AS (
+         INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
                                      symptom_ids, result, event_at, triaged_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (inbox_id) DO NOTHING RETURNING id`,
-        [
-          randomUUID(),
-          row.ticket_id,
-          row.id,
-          output.packVersion,
-          output.cause.id,
-          output.cause.confidence,
-          output.macro.id,
-          symptomIds,
-          output,
-          row.event_at,
-          output.triagedAt,
-        ],
-      );
-      if (inserted.length > 0) {
-        // The effective cause and macro keep an agent's override; symptoms always follow the latest text.
-        await tx.query(
-          `UPDATE tickets t SET latest_triage_id = $2, latest_event_at = $3, symptom_ids = $6,
-             cause_id = COALESCE(o.cause_id, $4), macro_id = COALESCE(o.macro_id, $5)
-           FROM tickets t0 LEFT JOIN triage_overrides o ON o.id = t0.override_id
-           WHERE t.id = $1 AND t0.id = t.id AND (t.latest_event_at IS NULL OR t.latest_event_at <= $3)`,
-          [row.ticket_id, inserted[0].id, row.event_at, output.cause.id, output.macro.id, symptomIds],
-        );
-      }
-      await tx.query(
-        `UPDATE inbox_events SET state = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL
-         WHERE id = $1`,
-        [row.id],
-      );
-      await this.refreshTicketState(tx, row.ticket_id);
-      if (!helpdesk || inserted.length === 0) return undefined;
-      const writebackId = randomUUID();
-      await tx.query(
-        `INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (triage_result_id) DO NOTHING`,
-        [writebackId, inserted[0].id, row.ticket_id, helpdesk],
-      );
-      return { writebackId, helpdesk };
-    });
+         ON CONFLICT (inbox_id) DO NOTHING RETURNING id),
+       tk AS (
+         UPDATE tickets t SET
+           latest_triage_id = CASE WHEN ${LATEST} THEN (SELECT id FROM r) ELSE t.latest_triage_id END,
+           latest_event_at = CASE WHEN ${LATEST} THEN $10 ELSE t.latest_event_at END,
+           symptom_ids = CASE WHEN ${LATEST} THEN $8 ELSE t.symptom_ids END,
+           cause_id = CASE WHEN ${LATEST} THEN COALESCE(o.cause_id, $5) ELSE t.cause_id END,
+           macro_id = CASE WHEN ${LATEST} THEN COALESCE(o.macro_id, $7) ELSE t.macro_id END,
+           triage_state = CASE WHEN EXISTS (
+               SELECT 1 FROM inbox_events p WHERE p.ticket_id = t.id AND p.state = 'pending' AND p.id <> $3)
+             THEN 'queued' ELSE 'done' END,
+           triage_error = NULL
+         FROM tickets t0 LEFT JOIN triage_overrides o ON o.id = t0.override_id
+         WHERE t.id = $2 AND t0.id = t.id
+         RETURNING t.id),
+       ib AS (
+         UPDATE inbox_events SET state = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL
+         WHERE id = $3 RETURNING id),
+       wb AS (
+         INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk)
+         SELECT $12, r.id, $2, $13 FROM r WHERE $13::varchar IS NOT NULL
+         ON CONFLICT (triage_result_id) DO NOTHING RETURNING id)
+       SELECT (SELECT id FROM r) AS result_id, (SELECT id FROM wb) AS writeback_id,
+              (SELECT count(*) FROM tk) + (SELECT count(*) FROM ib) AS touched`,
+      [
+        randomUUID(),
+        row.ticket_id,
+        row.id,
+        output.packVersion,
+        output.cause.id,
+        output.cause.confidence,
+        output.macro.id,
+        symptomIds,
+        output,
+        row.event_at,
+        output.triagedAt,
+        writebackId,
+        helpdesk,
+      ],
+    );
+    const writeback = stored.writeback_id && helpdesk ? { writebackId: stored.writeback_id, helpdesk } : undefined;
     return { status: 'triaged', causeId: output.cause.id, writeback };
   }
 
@@ -122,16 +131,6 @@ export class TriageService {
     if (final) this.logger.error({ inboxId, error }, 'triage failed for good');
   }
 
-  private async refreshTicketState(tx: { query: DataSource['query'] }, ticketId: string): Promise<void> {
-    await tx.query(
-      `UPDATE tickets SET
-         triage_state = CASE WHEN EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND state = 'pending')
-                             THEN 'queued' ELSE 'done' END,
-         triage_error = NULL
-       WHERE id = $1`,
-      [ticketId],
-    );
-  }
 }
 
 function isHelpdesk(source: string): source is Helpdesk {

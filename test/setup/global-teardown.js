@@ -1,7 +1,7 @@
 // Drops every database of this run and deletes its queue keys.
 const { Client } = require('pg');
 const Redis = require('ioredis');
-const { baseDatabaseUrl, read } = require('./run-settings');
+const { baseDatabaseUrl, read, remove } = require('./run-settings');
 
 module.exports = async () => {
   const settings = read();
@@ -26,5 +26,6 @@ module.exports = async () => {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+    remove();
   }
 };

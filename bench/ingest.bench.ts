@@ -1,0 +1,237 @@
+/**
+ * Ingest and end-to-end benchmark, the API and the worker as separate processes on loopback:
+ *   1. baseline: the same framework answering 202 with no work;
+ *   2. POST /v1/tickets and POST /webhooks/zendesk (signed) under load (autocannon);
+ *   3. end to end at a fixed rate: p50/p95/p99 from accept to stored triage, and whether a backlog grows;
+ *   4. worker throughput: a backlog of tickets triaged and stored, tickets per second;
+ *   5. resident memory of the API and the worker under that load.
+ *
+ *   npm run bench:ingest     (LOAD_SECONDS=10, E2E_RATE=500, E2E_SECONDS=60, BACKLOG=5000, CONNECTIONS=64)
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { dropDatabase, freePort, freshDatabase, machine, ROOT, rssMiB, startService } from './support/processes';
+
+const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
+const E2E_RATE = Number(process.env.E2E_RATE ?? 500);
+const E2E_SECONDS = Number(process.env.E2E_SECONDS ?? 60);
+const BACKLOG = Number(process.env.BACKLOG ?? 5000);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const SECRET = 'bench-zendesk-signing-secret';
+const DB = 'triage_bench_ingest';
+
+const DESCRIPTIONS = [
+  'My iPhone 13 says Not Enough Storage when it tries to back up, the 5 GB plan is full and it needs 11 GB.',
+  'iCloud Backup is greyed out on my work iPad, I think the company manages it.',
+  'Backups only fail when I am at the hotel, the wifi there needs a login page.',
+  'The last backup was three weeks ago, the phone is plugged in at night but it never backs up.',
+];
+
+interface LoadFigures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function figures(name: string, r: autocannon.Result): LoadFigures {
+  return { name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function ticketBody(): string {
+  return JSON.stringify({
+    externalId: randomUUID(),
+    subject: 'Backup problem',
+    description: DESCRIPTIONS[Math.floor(Math.random() * DESCRIPTIONS.length)],
+    requester: { firstName: 'Sam' },
+  });
+}
+
+function zendeskRequest(): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({
+    ticket: {
+      id: String(Math.floor(Math.random() * 1e12)),
+      title: 'Backup problem',
+      description: DESCRIPTIONS[Math.floor(Math.random() * DESCRIPTIONS.length)],
+      status: 'new',
+      tags: 'ios',
+      requester_email: 'sam@example.com',
+      requester_first_name: 'Sam',
+      updated_at: new Date().toISOString(),
+    },
+  });
+  const timestamp = new Date().toISOString();
+  const signature = createHmac('sha256', SECRET).update(timestamp + body).digest('base64');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-zendesk-webhook-signature': signature,
+      'x-zendesk-webhook-signature-timestamp': timestamp,
+    },
+  };
+}
+
+async function waitDrained(db: Client, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM inbox_events WHERE state = 'pending'`)).rows;
+    if (n === 0) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const url = await freshDatabase(DB);
+  const prefix = `{bench-${Date.now().toString(36)}}`;
+  const env = {
+    DATABASE_URL: url,
+    QUEUE_PREFIX: prefix,
+    ADMIN_API_KEY: ADMIN_KEY,
+    ZENDESK_WEBHOOK_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    WORKER_METRICS_PORT: '0',
+    INBOX_SWEEP_SECONDS: '30',
+  };
+  const apiPort = await freePort();
+  const basePort = await freePort();
+  const api = await startService('main', { ...env, ROLE: 'api' }, apiPort);
+  let worker = await startService('worker', { ...env, ROLE: 'worker', LOG_LEVEL: 'info' });
+  const baseline = spawn(process.execPath, [path.join(ROOT, 'dist/bench/baseline-server.js')], {
+    env: { ...process.env, PORT: String(basePort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => baseline.stdout!.once('data', () => resolve()));
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
+  try {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` };
+    const load = (port: number, pathName: string, extra: Partial<autocannon.Options> = {}) =>
+      run({
+        url: `http://127.0.0.1:${port}${pathName}`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: LOAD_SECONDS,
+        headers,
+        requests: [{ setupRequest: (req) => ({ ...req, body: ticketBody() }) }],
+        ...extra,
+      });
+
+    console.log(`Ingest benchmark on ${results.machine}; ${CONNECTIONS} connections, ${LOAD_SECONDS} s per run`);
+    await load(basePort, '/v1/tickets', { duration: 2 });
+    await load(apiPort, '/v1/tickets', { duration: 3 });
+    const base = figures('baseline: same framework, 202, no work', await load(basePort, '/v1/tickets'));
+    const intake = figures('POST /v1/tickets', await load(apiPort, '/v1/tickets'));
+    const rssUnderLoad = { api: rssMiB(api.child.pid), worker: rssMiB(worker.child.pid) };
+    const zendesk = figures(
+      'POST /webhooks/zendesk (signed)',
+      await load(apiPort, '/webhooks/zendesk', {
+        headers: {},
+        requests: [{ setupRequest: (req) => ({ ...req, ...zendeskRequest() }) }],
+      }),
+    );
+    const table = [base, intake, zendesk];
+    console.log('\nrun                                       req/s    p50 ms   p99 ms   non-2xx  errors');
+    for (const f of table) {
+      console.log(`${f.name.padEnd(40)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.non2xx).padStart(9)} ${String(f.errors).padStart(7)}`);
+    }
+    console.log(`intake / baseline throughput: ${(intake.rps / base.rps).toFixed(2)}; zendesk / baseline: ${(zendesk.rps / base.rps).toFixed(2)}`);
+    results.load = table;
+    results.ratios = { intakeToBaseline: intake.rps / base.rps, zendeskToBaseline: zendesk.rps / base.rps };
+
+    const drained = await waitDrained(db, 180_000);
+    console.log(`backlog from the load runs ${drained ? 'drained' : 'NOT drained within 180 s'}`);
+
+    // End to end at a fixed rate.
+    const e2eStart = new Date();
+    const backlog: number[] = [];
+    const rss: { api: number; worker: number }[] = [];
+    const sampler = setInterval(() => {
+      void db.query(`SELECT count(*)::int AS n FROM inbox_events WHERE state = 'pending'`).then((r) => backlog.push(r.rows[0].n));
+      rss.push({ api: rssMiB(api.child.pid), worker: rssMiB(worker.child.pid) });
+    }, 5000);
+    const e2eRun = await run({
+      url: `http://127.0.0.1:${apiPort}/v1/tickets`,
+      method: 'POST',
+      connections: 32,
+      overallRate: E2E_RATE,
+      duration: E2E_SECONDS,
+      headers,
+      requests: [{ setupRequest: (req) => ({ ...req, body: ticketBody() }) }],
+    });
+    clearInterval(sampler);
+    await waitDrained(db, 120_000);
+    const latency = (
+      await db.query(
+        `SELECT count(*)::int AS n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+                percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+         FROM (SELECT extract(epoch FROM r.triaged_at - i.received_at) * 1000 AS ms
+               FROM triage_results r JOIN inbox_events i ON i.id = r.inbox_id WHERE i.received_at >= $1) x`,
+        [e2eStart],
+      )
+    ).rows[0];
+    const half = Math.floor(backlog.length / 2);
+    const growing = backlog.length > 2 && Math.max(...backlog.slice(half)) > Math.max(10, 2 * Math.max(...backlog.slice(0, half)));
+    const peakRss = {
+      api: Math.max(...rss.map((r) => r.api)),
+      worker: Math.max(...rss.map((r) => r.worker)),
+    };
+    console.log(
+      `\nend to end at ${E2E_RATE}/s for ${E2E_SECONDS} s: ${Math.round(e2eRun.requests.average)} req/s accepted, ${latency.n} triaged; ` +
+        `accept -> stored triage p50 ${Number(latency.p50).toFixed(1)} ms, p95 ${Number(latency.p95).toFixed(1)} ms, p99 ${Number(latency.p99).toFixed(1)} ms`,
+    );
+    console.log(`pending backlog sampled every 5 s: [${backlog.join(', ')}] -> ${growing ? 'GROWING' : 'not growing'}`);
+    console.log(`resident memory: intake load api ${rssUnderLoad.api} MiB, worker ${rssUnderLoad.worker} MiB; end to end peak api ${peakRss.api} MiB, worker ${peakRss.worker} MiB`);
+    results.endToEnd = { rate: E2E_RATE, seconds: E2E_SECONDS, accepted: e2eRun.requests.average, ...latency, backlog, growing };
+    results.memory = { underIntakeLoad: rssUnderLoad, endToEndPeak: peakRss };
+
+    // Worker throughput: a backlog built with the worker stopped, then triaged by one worker.
+    await worker.stop();
+    await run({
+      url: `http://127.0.0.1:${apiPort}/v1/tickets`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      amount: BACKLOG,
+      headers,
+      requests: [{ setupRequest: (req) => ({ ...req, body: ticketBody() }) }],
+    });
+    const [{ n: pending }] = (await db.query(`SELECT count(*)::int AS n FROM inbox_events WHERE state = 'pending'`)).rows;
+    const t0 = Date.now();
+    worker = await startService('worker', { ...env, ROLE: 'worker', LOG_LEVEL: 'info' });
+    await waitDrained(db, 600_000);
+    const seconds = (Date.now() - t0) / 1000;
+    console.log(`\nworker: ${pending} queued tickets triaged and stored in ${seconds.toFixed(1)} s = ${Math.round(pending / seconds)} tickets/s (one worker process, start-up included)`);
+    results.worker = { tickets: pending, seconds, perSecond: pending / seconds };
+
+    fs.mkdirSync(path.join(ROOT, 'bench/out'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'bench/out/ingest.json'), JSON.stringify(results, null, 2));
+  } finally {
+    await db.end();
+    baseline.kill('SIGTERM');
+    await Promise.all([api.stop(), worker.stop()]);
+    await dropDatabase(DB);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
