@@ -72,6 +72,7 @@ ${table(
     x.previous.bestMacroId ? `<code>${esc(x.previous.bestMacroId)}</code> ${pct(x.previous.bestResolutionRate)}` : '—',
   ]),
   'No outcomes this week.',
+  2,
 )}
 </section>
 
@@ -100,6 +101,7 @@ ${table(
     g.gapLastWeek ? 'yes' : 'no',
   ]),
   'None: every symptom with outcomes has a fix that resolves at least half of its tickets.',
+  2,
 )}
 </section>
 
@@ -139,7 +141,8 @@ h1 .week{color:#3659c6}
 h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #dde2ea;padding-bottom:4px}
 h3{font-size:15px;margin:12px 0 6px}
 .meta,.note{color:#5b6475;margin:4px 0 10px}
-section{overflow-wrap:anywhere}
+section{overflow-wrap:break-word}
+code,q{overflow-wrap:anywhere}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-top:16px}
 .card{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:10px 12px;min-width:0}
 .card .label{color:#5b6475;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
@@ -150,14 +153,15 @@ section{overflow-wrap:anywhere}
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #dde2ea;table-layout:auto}
 th,td{padding:6px 8px;border-bottom:1px solid #eef1f5;text-align:left;vertical-align:top}
 th{background:#eef1f6;font-size:12px;color:#3b4456}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+td:not(.n){overflow-wrap:anywhere}
 code{font-size:11px;color:#5b6475}
-.ci{color:#5b6475;font-size:12px;white-space:nowrap}
+.ci{color:#5b6475;font-size:12px}
 .flag{display:inline-block;background:#fde8e6;color:#a2281b;border-radius:4px;padding:0 5px;font-size:11px}
 .up{color:#17733b}.down{color:#a2281b}
 .empty{color:#5b6475;font-style:italic}
-svg.chart{display:block;width:100%;height:auto;background:#fff;border:1px solid #dde2ea;border-radius:8px;margin:8px 0 12px}
-svg.chart text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1d2330}
+svg.chart{display:block;width:100%;max-width:760px;height:auto;background:#fff;border:1px solid #dde2ea;border-radius:8px;margin:8px 0 12px}
+svg.chart text{font:13px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1d2330}
 svg.chart .axis{stroke:#c5ccd8;stroke-width:1}
 svg.chart .bar{fill:#7d97e6}
 svg.chart .ci-line{stroke:#1d2330;stroke-width:2}
@@ -189,7 +193,7 @@ svg.chart .muted{fill:#5b6475}
 /** Horizontal bars of resolution rate with the 95% interval as a line, and the prior mean as a tick. */
 function rateChart(macros: MacroRowDto[]): string {
   if (macros.length === 0) return '<p class="empty">No outcomes this week: nothing to chart.</p>';
-  const width = 640;
+  const width = 760;
   const left = 10;
   const plot = width - left - 70;
   const rowH = 44;
@@ -219,8 +223,8 @@ ${ci ? `<line class="ci-line" x1="${x(ci.low).toFixed(1)}" y1="${y + 26}" x2="${
 
 /** Tickets received per week over the last weeks, as columns. */
 function volumeChart(weeks: { isoWeek: string; tickets: number }[]): string {
-  const width = 640;
-  const height = 200;
+  const width = 760;
+  const height = 220;
   const bottom = height - 28;
   const top = 24;
   const max = Math.max(1, ...weeks.map((w) => w.tickets));
@@ -250,12 +254,12 @@ function volumeTable(rows: VolumeRowDto[]): string {
   );
 }
 
-/** Cells are HTML already escaped by the caller. */
-function table(headers: string[], rows: string[][], empty: string): string {
+/** Cells are HTML already escaped by the caller; the first `textColumns` are text, the others figures. */
+function table(headers: string[], rows: string[][], empty: string, textColumns = 1): string {
   if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
   const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="n"' : ''} data-label="${esc(headers[i])}"><span class="cell">${c}</span></td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${i >= textColumns ? ' class="n"' : ''} data-label="${esc(headers[i])}"><span class="cell">${c}</span></td>`).join('')}</tr>`)
     .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
