@@ -244,6 +244,36 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
     expect(body.outcomes).toEqual([expect.objectContaining({ macroId: 'restart_device', resolved: true, attribution: 'applied' })]);
   });
 
+  it('a trigger body that leaves solved is a reopen; a bad satisfaction rating is not resolved', async () => {
+    const id = String(6_500_000 + (Date.now() % 1e6));
+    zendesk.seedTicket(id);
+    await postZendesk(triggerBody(id)).expect(202);
+    const triaged = await writebackDone(`zendesk:${id}`);
+    const suggested = triaged.triage.macro.id;
+    await postZendesk(triggerBody(id, { status: 'solved', updated_at: '2026-11-23T10:00:00Z' })).expect(202);
+    expect((await ticket(`zendesk:${id}`)).outcomes).toEqual([expect.objectContaining({ macroId: suggested, resolved: true })]);
+
+    await postZendesk(triggerBody(id, { status: 'open', updated_at: '2026-11-23T11:00:00Z' })).expect(200);
+    expect((await ticket(`zendesk:${id}`)).outcomes).toEqual([expect.objectContaining({ macroId: suggested, resolved: false })]);
+
+    await postZendesk(triggerBody(id, { status: 'solved', updated_at: '2026-11-23T12:00:00Z' })).expect(202);
+    const rating = { event: 'satisfaction', ticket: { id, satisfaction: "Bad, I'm unsatisfied", tags: 'vip', updated_at: '2026-11-23T13:00:00Z' } };
+    await postZendesk(rating).expect(202);
+    await postZendesk(rating).expect(200);
+    const body = await ticket(`zendesk:${id}`);
+    expect(body.outcomes).toEqual([expect.objectContaining({ macroId: suggested, resolved: false, signal: 'csat' })]);
+    const kinds = await db.query(
+      `SELECT s.kind, s.resolved FROM outcome_signals s JOIN tickets t ON t.id = s.ticket_id WHERE t.external_id = $1 ORDER BY s.event_at`,
+      [id],
+    );
+    expect(kinds).toEqual([
+      { kind: 'status', resolved: true },
+      { kind: 'status', resolved: false },
+      { kind: 'status', resolved: true },
+      { kind: 'csat_bad', resolved: false },
+    ]);
+  });
+
   describe('write-back faults', () => {
     it('honours 429 with Retry-After, then writes once', async () => {
       const id = String(7_000_000 + (Date.now() % 1e6));

@@ -125,3 +125,12 @@ describe('htmlToText', () => {
     expect(htmlToText('5 < 6 & a > b')).toBe('5 < 6 & a > b');
   });
 });
+
+describe('Freshdesk satisfaction ratings', () => {
+  it('maps a rated survey to a csat event', () => {
+    const event = mapFreshdeskWebhook({
+      freshdesk_webhook: { ticket_id: '901', ticket_description: 'x', ticket_status: 'Resolved', ticket_satisfaction: 'Bad', ticket_tags: 'a, b' },
+    });
+    expect(event).toMatchObject({ kind: 'csat', source: 'freshdesk', externalId: '901', rating: 'bad', tags: ['a', 'b'] });
+  });
+});

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import type { TicketEvent } from './ticket-event';
-import { HelpdeskEvent, PayloadReader, WebhookPayloadError } from './zendesk-webhook.mapper';
+import { HelpdeskEvent, PayloadReader, WebhookPayloadError, satisfactionRating } from './zendesk-webhook.mapper';
 
 /**
  * The JSON body an admin sets on the rule's "Trigger webhook" action (content: JSON, advanced).
@@ -71,6 +71,11 @@ export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions 
     return { kind: 'ignored', reason: 'the service’s own note' };
   }
   const at = opts.now ? opts.now() : new Date();
+  const rating = satisfactionRating(fields.string('ticket_satisfaction'));
+  if (rating) {
+    const hash = canonicalHash({ kind: 'csat', rating, subject, description });
+    return { kind: 'csat', source: 'freshdesk', externalId, rating, tags, at, dedupeKey: `freshdesk:${externalId}:${hash}` };
+  }
   const status = freshdeskStatus(rawStatus);
   if (status === 'solved' || status === 'closed') {
     const hash = canonicalHash({ kind: 'status', status, tags: [...tags].sort(), subject, description });

@@ -9,10 +9,11 @@ import { assertUnreachable } from '../platform/errors/domain-error';
 import type { TicketSource, TicketStatus } from '../tickets/ticket.entity';
 import type { InboxPayload } from './inbox-event.entity';
 import { AcceptResult, IntakeService } from './intake.service';
+import type { TicketEvent } from './ticket-event';
 import type { HelpdeskEvent } from './zendesk-webhook.mapper';
 
 export type WebhookAnswer =
-  | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' })
+  | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' | 'csat' })
   | { kind: 'ignored'; reason: string; accepted: false; ticketId?: undefined };
 
 interface ConversationEntry {
@@ -20,6 +21,8 @@ interface ConversationEntry {
   body: string;
   at: string;
 }
+
+type SignalEvent = Extract<HelpdeskEvent, { kind: 'status' | 'csat' }>;
 
 const CLOSED: readonly (TicketStatus | null | undefined)[] = ['solved', 'closed'];
 
@@ -38,12 +41,17 @@ export class HelpdeskIntakeService {
 
   async accept(event: HelpdeskEvent): Promise<WebhookAnswer> {
     switch (event.kind) {
-      case 'ticket':
+      case 'ticket': {
+        // Trigger bodies carry the status but not the previous one: leaving solved is a reopen.
+        const reopen = await this.reopenOf(event.event);
+        if (reopen) await this.acceptSignal(reopen);
         return { kind: 'ticket', ...(await this.intake.accept(event.event)) };
+      }
       case 'comment':
         return this.acceptComment(event);
       case 'status':
-        return this.acceptStatus(event);
+      case 'csat':
+        return this.acceptSignal(event);
       case 'ignored':
         this.logger.log({ reason: event.reason }, 'webhook event ignored');
         return { kind: 'ignored', reason: event.reason, accepted: false };
@@ -83,21 +91,30 @@ export class HelpdeskIntakeService {
   }
 
   /**
-   * A status change is stored as a signal, and as an outcome for the macro that was applied (its tag is on
-   * the ticket), else the one the agent recorded, else the one suggested. Solved or closed means resolved;
-   * leaving solved or closed means reopened: not resolved.
+   * A status change or a satisfaction rating is stored as a signal, and as an outcome for the macro that was
+   * applied (its tag is on the ticket), else the one the agent recorded, else the one suggested. Solved or
+   * closed means resolved, leaving solved or closed (reopened) not resolved; a good rating resolved, a bad
+   * one not.
    */
-  private async acceptStatus(event: Extract<HelpdeskEvent, { kind: 'status' }>): Promise<WebhookAnswer> {
+  private async acceptSignal(event: SignalEvent): Promise<WebhookAnswer> {
     const prefix = this.config.get('HELPDESK_TAG_PREFIX');
     const result = await this.db.transaction(async (tx) => {
       const ticket = await this.lockTicket(tx, event.source, event.externalId);
       if (!ticket) return null;
-      const payload: InboxPayload = { subject: ticket.subject, description: ticket.description, status: event.status, tags: event.tags };
-      const inboxId = await this.insertInbox(tx, ticket.id, event.source, event.dedupeKey, 'status', payload, event.at, 'processed');
+      const status = event.kind === 'status' ? event.status : ticket.status;
+      const payload: InboxPayload = { subject: ticket.subject, description: ticket.description, status, tags: event.tags };
+      const inboxId = await this.insertInbox(tx, ticket.id, event.source, event.dedupeKey, event.kind, payload, event.at, 'processed');
       if (!inboxId) return { ticketId: ticket.id, accepted: false };
 
-      const previous = event.previousStatus ?? ticket.status;
-      const resolved = CLOSED.includes(event.status) ? true : CLOSED.includes(previous) ? false : null;
+      const previous = event.kind === 'status' ? (event.previousStatus ?? ticket.status) : null;
+      const resolved =
+        event.kind === 'csat'
+          ? event.rating === 'good'
+          : CLOSED.includes(event.status)
+            ? true
+            : CLOSED.includes(previous)
+              ? false
+              : null;
       const applied = appliedMacro(event.tags, prefix);
       const outcome =
         resolved === null
@@ -105,20 +122,20 @@ export class HelpdeskIntakeService {
           : await this.outcomes.recordIn(tx, {
               ticketId: ticket.id,
               resolved,
-              signal: 'status',
+              signal: event.kind,
               eventAt: event.at,
               appliedMacroId: applied,
             });
       await tx.query(
         `INSERT INTO outcome_signals (id, ticket_id, source, kind, status, previous_status, resolved, macro_id,
                                       attribution, cause_id, symptom_ids, triage_result_id, dedupe_key, event_at)
-         VALUES ($1, $2, $3, 'status', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         VALUES ($1, $2, $3, $14, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (dedupe_key) DO NOTHING`,
         [
           randomUUID(),
           ticket.id,
           event.source,
-          event.status,
+          event.kind === 'status' ? event.status : null,
           previous ?? null,
           resolved,
           outcome?.macroId ?? null,
@@ -128,8 +145,10 @@ export class HelpdeskIntakeService {
           ticket.latest_triage_id,
           event.dedupeKey,
           event.at,
+          event.kind === 'csat' ? `csat_${event.rating}` : 'status',
         ],
       );
+      if (event.kind !== 'status') return { ticketId: ticket.id, accepted: true, inboxId };
       await tx.query(
         `UPDATE tickets SET status = $2, tags = $3, source_updated_at = GREATEST(source_updated_at, $4), updated_at = now()
          WHERE id = $1 AND (source_updated_at IS NULL OR source_updated_at <= $4)`,
@@ -138,7 +157,28 @@ export class HelpdeskIntakeService {
       return { ticketId: ticket.id, accepted: true, inboxId };
     });
     if (!result) return this.unknownTicket(event.source, event.externalId);
-    return { kind: 'status', ...result };
+    return { kind: event.kind, ...result };
+  }
+
+  /** A content event whose status leaves solved or closed, as a status signal (keyed by its time). */
+  private async reopenOf(event: TicketEvent): Promise<SignalEvent | null> {
+    if (event.source === 'api' || !event.status || CLOSED.includes(event.status)) return null;
+    const [row]: { status: TicketStatus | null }[] = await this.db.query(
+      'SELECT status FROM tickets WHERE source = $1 AND external_id = $2',
+      [event.source, event.externalId],
+    );
+    if (!row || !CLOSED.includes(row.status)) return null;
+    const at = event.updatedAt ?? new Date();
+    return {
+      kind: 'status',
+      source: event.source,
+      externalId: event.externalId,
+      status: event.status,
+      previousStatus: row.status,
+      tags: event.tags ?? [],
+      at,
+      dedupeKey: `${event.source}:${event.externalId}:reopen:${at.toISOString()}`,
+    };
   }
 
   private unknownTicket(source: TicketSource, externalId: string): WebhookAnswer {

@@ -1,4 +1,4 @@
-import { mapZendeskWebhook, WebhookPayloadError, ZENDESK_TRIGGER_BODY_TEMPLATE, zendeskStatus } from './zendesk-webhook.mapper';
+import { mapZendeskWebhook, satisfactionRating, WebhookPayloadError, ZENDESK_TRIGGER_BODY_TEMPLATE, zendeskStatus } from './zendesk-webhook.mapper';
 
 const opts = { ownUserId: '900', ownEmail: 'triage@example.com', noteMarkerPrefix: 'triage-note:' };
 const now = new Date('2026-11-25T15:00:00Z');
@@ -254,4 +254,30 @@ describe('zendeskStatus', () => {
     ['new', 'new'], ['Open', 'open'], ['PENDING', 'pending'], ['hold', 'on_hold'], ['On-hold', 'on_hold'],
     ['solved', 'solved'], ['Closed', 'closed'], ['archived', null], ['', null],
   ])('%s -> %s', (input, expected) => expect(zendeskStatus(input)).toBe(expected));
+});
+
+describe('satisfaction ratings', () => {
+  const body = (satisfaction: string) => ({
+    event: 'satisfaction',
+    ticket: { id: '77', satisfaction, tags: 'vip triage_applied_update_ios', updated_at: '2026-11-23T10:00:00Z' },
+  });
+
+  it('maps a good and a bad rating to a csat event keyed by the update', () => {
+    const good = mapZendeskWebhook(body("Good, I'm satisfied"), { noteMarkerPrefix: 'triage-note:' });
+    expect(good).toMatchObject({ kind: 'csat', externalId: '77', rating: 'good', tags: ['vip', 'triage_applied_update_ios'] });
+    const bad = mapZendeskWebhook(body("Bad, I'm unsatisfied"), { noteMarkerPrefix: 'triage-note:' });
+    expect(bad).toMatchObject({ kind: 'csat', rating: 'bad' });
+    expect((good as { dedupeKey: string }).dedupeKey).not.toBe((bad as { dedupeKey: string }).dedupeKey);
+  });
+
+  it('ignores an unrated or unoffered survey', () => {
+    expect(mapZendeskWebhook(body('Offered'), { noteMarkerPrefix: 'triage-note:' }).kind).toBe('ignored');
+    expect(mapZendeskWebhook(body(''), { noteMarkerPrefix: 'triage-note:' }).kind).toBe('ignored');
+  });
+
+  it('reads the rating words', () => {
+    expect(satisfactionRating('good')).toBe('good');
+    expect(satisfactionRating('BAD')).toBe('bad');
+    expect(satisfactionRating('unoffered')).toBeNull();
+  });
 });

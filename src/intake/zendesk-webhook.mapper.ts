@@ -32,6 +32,16 @@ export type HelpdeskEvent =
       at: Date;
       dedupeKey: string;
     }
+  /** The customer's satisfaction rating: good counts as resolved, bad as not resolved. */
+  | {
+      kind: 'csat';
+      source: HelpdeskSource;
+      externalId: string;
+      rating: 'good' | 'bad';
+      tags: string[];
+      at: Date;
+      dedupeKey: string;
+    }
   /** Acknowledged and dropped: the service's own write-back, private notes, tag-only changes ... */
   | { kind: 'ignored'; reason: string };
 
@@ -66,6 +76,17 @@ export const ZENDESK_TRIGGER_BODY_TEMPLATE = `{
   "current_user": {
     "id": "{{current_user.id}}",
     "email": "{{current_user.email}}"
+  }
+}`;
+
+/** The body of a second trigger, "Satisfaction is Good / Bad": the customer's rating as an outcome signal. */
+export const ZENDESK_SATISFACTION_BODY_TEMPLATE = `{
+  "event": "satisfaction",
+  "ticket": {
+    "id": "{{ticket.id}}",
+    "satisfaction": "{{satisfaction.current_rating}}",
+    "tags": "{{ticket.tags}}",
+    "updated_at": "{{ticket.updated_at_with_timestamp}}"
   }
 }`;
 
@@ -196,6 +217,7 @@ function ticketIdFromSubject(subject: string): string {
 // --- trigger-connected webhooks -------------------------------------------------------------
 
 function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEvent {
+  if (root.string('event') === 'satisfaction') return mapSatisfaction(root, opts);
   const ticket = root.object('ticket', { required: true });
   const currentUser = root.object('current_user');
   root.throwIfInvalid();
@@ -252,7 +274,38 @@ function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEv
   return { kind: 'ticket', event };
 }
 
+/** The body of the "satisfaction rated" trigger (ZENDESK_SATISFACTION_BODY_TEMPLATE). */
+function mapSatisfaction(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEvent {
+  const ticket = root.object('ticket', { required: true });
+  root.throwIfInvalid();
+  const externalId = ticket.id('id', { required: true });
+  const raw = ticket.string('satisfaction');
+  const tags = ticket.stringList('tags');
+  const rawUpdatedAt = ticket.string('updated_at');
+  const updatedAt = ticket.date('updated_at');
+  ticket.throwIfInvalid();
+  const rating = satisfactionRating(raw);
+  if (!rating) return { kind: 'ignored', reason: `no satisfaction rating: ${raw || 'unoffered'}` };
+  return {
+    kind: 'csat',
+    source: 'zendesk',
+    externalId,
+    rating,
+    tags,
+    at: updatedAt ?? now(opts),
+    dedupeKey: `zendesk:trg:${externalId}:csat:${rating}:${rawUpdatedAt || 'once'}`,
+  };
+}
+
 // --- shared helpers ---------------------------------------------------------------------------
+
+/** {{satisfaction.current_rating}} renders e.g. "Good, I'm satisfied" or "Bad, I'm unsatisfied"; unrated is empty. */
+export function satisfactionRating(value: string): 'good' | 'bad' | null {
+  const v = value.trim().toLowerCase();
+  if (/^(good|great|satisfied|positive|happy)\b/.test(v)) return 'good';
+  if (/^(bad|poor|unsatisfied|dissatisfied|negative|unhappy)\b/.test(v)) return 'bad';
+  return null;
+}
 
 const ZENDESK_STATUSES: Record<string, TicketStatus> = {
   new: 'new',
