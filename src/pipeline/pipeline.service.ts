@@ -5,6 +5,14 @@ import type { ProcessOutcome } from '../triage/triage.service';
 import { defaultJobOptions, Helpdesk, QueueName, validatePayload, WRITEBACK_QUEUE } from '../platform/queue/queues';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
+/** Jobs of events accepted in the same turn of the event loop go to Redis together (one round trip). */
+const MAX_BATCH = 200;
+
+interface PendingEnqueue {
+  inboxId: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 /**
  * The whole flow in one place:
@@ -16,6 +24,8 @@ const ENQUEUE_TIMEOUT_MS = 2000;
 @Injectable()
 export class PipelineService {
   private readonly logger = new Logger(PipelineService.name);
+  private pending: PendingEnqueue[] = [];
+  private flushScheduled = false;
 
   constructor(
     @InjectQueue(QueueName.Triage) private readonly triageQueue: Queue,
@@ -26,7 +36,7 @@ export class PipelineService {
   /** After an inbox row is committed. A Redis failure here loses nothing: the sweeper enqueues it later. */
   async eventAccepted(inboxId: string): Promise<boolean> {
     try {
-      await withTimeout(this.enqueueTriage(inboxId), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.enqueueBatched(inboxId), ENQUEUE_TIMEOUT_MS);
       return true;
     } catch (err) {
       this.logger.warn({ err, inboxId }, 'could not enqueue triage now; the inbox sweeper will');
@@ -37,6 +47,33 @@ export class PipelineService {
   async enqueueTriage(inboxId: string): Promise<void> {
     const payload = validatePayload('triage', { inboxId });
     await this.triageQueue.add('triage', payload, { ...defaultJobOptions(QueueName.Triage), jobId: inboxId });
+  }
+
+  private enqueueBatched(inboxId: string): Promise<void> {
+    validatePayload('triage', { inboxId });
+    return new Promise((resolve, reject) => {
+      this.pending.push({ inboxId, resolve, reject });
+      if (this.pending.length >= MAX_BATCH) void this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    const options = defaultJobOptions(QueueName.Triage);
+    try {
+      await this.triageQueue.addBulk(
+        batch.map(({ inboxId }) => ({ name: 'triage', data: { inboxId }, opts: { ...options, jobId: inboxId } })),
+      );
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
   }
 
   /** Enqueues a failed event again; a failed job kept in Redis under the same id is retried instead. */
