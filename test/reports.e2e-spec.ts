@@ -417,6 +417,21 @@ describe('weekly fix-effectiveness reports', () => {
     expect(future.body.error.code).toBe('UNPROCESSABLE');
   });
 
+  it('documents the report schema and both formats in /docs', async () => {
+    const { body } = await t.http().get('/docs/json').expect(200);
+    const get = body.paths['/v1/reports/weekly/{isoWeek}'].get;
+    expect(Object.keys(get.responses['200'].content)).toEqual(['application/json; charset=utf-8', 'text/csv; charset=utf-8', 'text/html; charset=utf-8']);
+    expect(get['x-required-scope']).toBe('agent');
+    expect(body.paths['/v1/reports/weekly/{isoWeek}/generate'].post['x-required-scope']).toBe('admin');
+    const schema = body.components.schemas.WeeklyReportDto;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['isoWeek', 'summary', 'volume', 'macros', 'symptoms', 'worseThanPrior', 'gaps', 'quality']),
+    );
+    expect(Object.keys(body.components.schemas.MacroRowDto.properties)).toEqual(
+      expect.arrayContaining(['suggested', 'applied', 'outcomes', 'resolutionRate', 'interval', 'change', 'medianResolutionSeconds', 'worseThanPrior']),
+    );
+  });
+
   it('lets agents read reports but only admins generate them', async () => {
     const res = await t.http().post('/v1/reports/weekly/2020-W11/generate').set(agent()).expect(403);
     expect(res.body.error).toMatchObject({ code: 'AUTH.FORBIDDEN' });
