@@ -54,33 +54,44 @@ function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/** Median time of one run, each sample repeating the run until it lasts long enough to measure. */
-function medianMs(run: () => void, samples = 5): number {
-  run(); // warm-up
+/** How many calls make one sample long enough to measure. */
+function repsFor(run: () => void): number {
   let reps = 1;
   for (;;) {
     const start = nowMs();
     for (let k = 0; k < reps; k++) run();
-    if (nowMs() - start >= 5 || reps >= 1024) break;
+    if (nowMs() - start >= 2 || reps >= 4096) return reps;
     reps *= 2;
   }
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const start = nowMs();
-    for (let k = 0; k < reps; k++) run();
-    times.push((nowMs() - start) / reps);
-  }
-  times.sort((x, y) => x - y);
-  return times[samples >> 1];
+}
+
+function msPerCall(run: () => void, reps: number): number {
+  const start = nowMs();
+  for (let k = 0; k < reps; k++) run();
+  return (nowMs() - start) / reps;
 }
 
 /**
- * time(large) / time(small), measured up to three times: load from other processes only slows a
- * measurement down, while a cost that grows faster than the input fails every attempt.
+ * time(large) / time(small), after a warm-up. Samples of the two sizes alternate and each size keeps
+ * its fastest: load from other processes only adds time, so on a busy machine the fastest sample is
+ * the steady estimate (medians of the same linear regex swung from 7x to 57x here). A cost that grows
+ * faster than the input fails every one of the three attempts.
  */
-function growthRatio(runSmall: () => void, runLarge: () => void): number {
+function growthRatio(runSmall: () => void, runLarge: () => void, samples = 7): number {
   let best = Infinity;
-  for (let attempt = 0; attempt < 3 && best >= 30; attempt++) best = Math.min(best, medianMs(runLarge) / medianMs(runSmall));
+  for (let attempt = 0; attempt < 3 && best >= 30; attempt++) {
+    runSmall();
+    runLarge();
+    const repsSmall = repsFor(runSmall);
+    const repsLarge = repsFor(runLarge);
+    let small = Infinity;
+    let large = Infinity;
+    for (let s = 0; s < samples; s++) {
+      small = Math.min(small, msPerCall(runSmall, repsSmall));
+      large = Math.min(large, msPerCall(runLarge, repsLarge));
+    }
+    best = Math.min(best, large / small);
+  }
   return best;
 }
 
