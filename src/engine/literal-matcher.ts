@@ -10,7 +10,10 @@ const OTHER = 0;
 const CLASS_OF = new Uint8Array(128);
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 '-./:\"+%&>?!,()";
 for (let i = 0; i < ALPHABET.length; i++) CLASS_OF[ALPHABET.charCodeAt(i)] = i + 1;
-const CLASSES = ALPHABET.length + 1;
+/** Row width of the transition table: a power of two, so a state's row offset is its id shifted. */
+const SHIFT = 6;
+const CLASSES = 1 << SHIFT;
+if (ALPHABET.length + 1 > CLASSES) throw new Error('LiteralMatcher: alphabet larger than a table row');
 
 function classOf(code: number): number {
   return code < 128 ? CLASS_OF[code] : OTHER;
@@ -41,12 +44,17 @@ export interface LiteralHit<T> {
   readonly target: T;
 }
 
+const EMPTY = new Int32Array(0);
+
 export class LiteralMatcher<T> {
   private readonly literals: Literal<T>[] = [];
   private readonly trie: Map<number, number>[] = [new Map()];
   private terminal: number[][] = [[]];
+  /** Transition table; each entry is the next state's row offset (state id << SHIFT). */
   private delta = new Int32Array(0);
-  private outputs: (Int32Array | undefined)[] = [];
+  /** 1 where a state (by id) ends at least one literal. */
+  private hasOutput = new Uint8Array(0);
+  private outputs: Int32Array[] = [];
   private built = false;
 
   get size(): number {
@@ -108,8 +116,10 @@ export class LiteralMatcher<T> {
         queue.push(child);
       }
     }
+    for (let k = 0; k < delta.length; k++) delta[k] <<= SHIFT;
     this.delta = delta;
-    this.outputs = outputs;
+    this.hasOutput = Uint8Array.from(outputs, (o) => (o ? 1 : 0));
+    this.outputs = outputs.map((o) => o ?? EMPTY);
     this.terminal = [];
     this.trie.length = 0;
     this.built = true;
@@ -119,14 +129,14 @@ export class LiteralMatcher<T> {
   scan(text: string): LiteralHit<T>[] {
     if (!this.built) throw new Error('LiteralMatcher: scan() before build()');
     const hits: LiteralHit<T>[] = [];
-    const { delta, outputs, literals } = this;
-    let state = 0;
+    const { delta, outputs, literals, hasOutput } = this;
+    let row = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const code = text.charCodeAt(i);
-      state = delta[state * CLASSES + (code < 128 ? CLASS_OF[code] : OTHER)];
-      const out = outputs[state];
-      if (out === undefined) continue;
+      row = delta[row + (code < 128 ? CLASS_OF[code] : OTHER)];
+      if (hasOutput[row >> SHIFT] === 0) continue;
+      const out = outputs[row >> SHIFT];
       for (let k = 0; k < out.length; k++) {
         const literal = literals[out[k]];
         const start = i + 1 - literal.length;
