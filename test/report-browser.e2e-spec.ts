@@ -173,7 +173,7 @@ describe('the weekly report page in a real browser', () => {
     for (const m of charts.macros) expect(m).toMatchObject({ bars: 1, intervals: 1, points: 1 });
     expect(charts.macros.some((m: { barWidth: number }) => m.barWidth > 50)).toBe(true);
     expect(charts.weeks.map((w: { week: string }) => w.week)).toEqual(report.volume.weekly.map((w: { isoWeek: string }) => w.isoWeek));
-    expect(charts.weeks.at(-1).height).toBeGreaterThan(charts.weeks[0].height);
+    expect(charts.weeks[charts.weeks.length - 1].height).toBeGreaterThan(charts.weeks[0].height);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(requests).toEqual([]);
   });
