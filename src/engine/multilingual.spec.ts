@@ -26,6 +26,12 @@ describe('multilingual symptoms', () => {
     ["Le bouton est grisé dans Temps d'écran", 'greyed_out', 'restricted'],
     ['A copia se queda pegada en preparando', 'stuck_progress', 'software_glitch'],
     ['Das Backup ist hängen geblieben', 'stuck_progress', 'software_glitch'],
+    ['La sauvegarde reste bloquée et ne finit jamais', 'stuck_progress', 'software_glitch'],
+    ["L'iPhone me demande le mot de passe de mon identifiant Apple tous les jours", 'password_prompts', 'account_signin'],
+    ['Mi iPhone me pide la contraseña del ID de Apple cada noche', 'password_prompts', 'account_signin'],
+    ['O iPhone não está carregando à noite, o cabo é barato', 'not_charging', 'power'],
+    ['Der Schalter für das iCloud-Backup ist ausgegraut, es ist ein Firmenhandy', 'greyed_out', 'restricted'],
+    ['Hay una actualización disponible que no he instalado y el backup falla', 'update_pending', 'ios_outdated'],
   ])('%s', (text, symptom, cause) => {
     expect(symptomsOf(text)).toContain(symptom);
     expect(engine.triage(makeTicket({ description: text })).cause.id).toBe(cause);
