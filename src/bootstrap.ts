@@ -14,6 +14,7 @@ import { setupOpenApi } from './platform/openapi';
 import { mountQueueDashboard } from './platform/queue/queue-dashboard';
 import { prepareDatabase } from './platform/database/prepare-database';
 import type { ErrorBody } from './platform/errors/domain-error';
+import { inspectBody } from './platform/http/body-guards';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -62,6 +63,16 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
         error: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' },
       };
       return reply.status(415).send(body);
+    });
+  // Before validation: hostile nesting would exhaust the transformer's stack, and Postgres stores no NUL.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (req, reply) => {
+      const verdict = inspectBody(req.body, { stripNul: req.url.startsWith('/webhooks/') });
+      if (verdict.ok) return;
+      const body: ErrorBody = { error: { code: 'REQUEST.INVALID', message: verdict.message, details: verdict.details } };
+      return reply.status(400).send(body);
     });
   const metrics = app.get(MetricsService);
   app

@@ -90,6 +90,59 @@ describe('hostile HTTP input', () => {
     });
   });
 
+  describe('nesting and NUL characters', () => {
+    const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+    it.each([
+      ['a top-level array nested 5,000 deep', deep(5000)],
+      ['tags nested 3,000 deep', JSON.stringify({ ...makeTicket(), tags: 'X' }).replace('"X"', deep(3000))],
+      ['a requester nested 2,500 deep', JSON.stringify({ ...makeTicket(), requester: 'X' }).replace('"X"', `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`)],
+    ])('400 for %s, and keeps serving', async (_name, raw) => {
+      const res = await postRaw(raw);
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+      expect(res.body.error.message).toContain('nested deeper');
+      await expectStillServing();
+    });
+
+    it.each(['externalId', 'subject', 'description'])('400 naming the field for a NUL character in %s, storing nothing', async (field) => {
+      const ticket = makeTicket();
+      const res = await t
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send({ ...ticket, [field]: `before\u0000after` });
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+      expect(JSON.stringify(res.body.error.details)).toContain(field);
+      const [{ n }] = await db.query('SELECT count(*)::int AS n FROM tickets WHERE external_id = $1', [ticket.externalId]);
+      expect(n).toBe(0);
+    });
+
+    it('400 for a NUL character in the requester or the tags', async () => {
+      await t.http().post('/v1/tickets').set(auth).send(makeTicket({ requester: { name: 'Ana\u0000' } })).expect(400);
+      await t.http().post('/v1/tickets').set(auth).send(makeTicket({ tags: ['ok', 'b\u0000d'] })).expect(400);
+    });
+
+    it('404, never 500, for a NUL character in a ticket reference', async () => {
+      const res = await getTicket('api:a\u0000b');
+      expect(res.status).toBe(404);
+      expectErrorShape(res.body);
+    });
+
+    it('accepts a helpdesk description holding NUL characters, without them', async () => {
+      const id = uniqueId('fdnul');
+      const res = await t
+        .http()
+        .post('/webhooks/freshdesk')
+        .set('X-Webhook-Token', FRESHDESK_TOKEN)
+        .send({ freshdesk_webhook: { ticket_id: id, ticket_subject: 'x\u0000y', ticket_description: 'backup\u0000 fails' } })
+        .expect(202);
+      const stored = await getTicket(`freshdesk:${id}`).expect(200);
+      expect(stored.body).toMatchObject({ id: res.body.id, subject: 'xy', description: 'backup fails' });
+    });
+  });
+
   describe('prototype pollution', () => {
     afterEach(() => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

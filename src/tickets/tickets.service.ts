@@ -177,6 +177,7 @@ export class TicketsService {
 }
 
 function parseRef(ref: string): { sql: string; params: unknown[] } {
+  if (ref.includes('\u0000')) throw new DomainError('TICKET.NOT_FOUND', 'No such ticket');
   if (UUID.test(ref)) return { sql: 't.id = $1', params: [ref] };
   const colon = ref.indexOf(':');
   const source = ref.slice(0, colon);

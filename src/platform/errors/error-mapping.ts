@@ -32,6 +32,9 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: 
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'Request body is not valid JSON' },
 };
 
+/** Postgres refusing a value the API let through (NUL in text, bad encoding): the request's fault. */
+const INVALID_VALUE_PG = new Set(['22021', '22P05']);
+
 /** Postgres error classes that mean the database cannot be reached right now. */
 const UNAVAILABLE_PG = /^(08|57P0|53)/;
 
@@ -62,6 +65,9 @@ export function mapError(err: unknown): MappedError {
       return { status, body: { error: { code, message: 'Request validation failed', details: message } } };
     }
     return { status, body: { error: { code, message: String(message) } } };
+  }
+  if (err instanceof QueryFailedError && INVALID_VALUE_PG.has(String((err.driverError as { code?: string })?.code))) {
+    return { status: 400, body: { error: { code: 'REQUEST.INVALID', message: 'A value cannot be stored (e.g. a NUL character)' } } };
   }
   if (isDatabaseUnavailable(err)) {
     return {

@@ -34,6 +34,13 @@ export function loggerParams(env: Pick<Environment, 'LOG_LEVEL' | 'NODE_ENV'>): 
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       quietReqLogger: true,
       serializers: {
+        // Only what explains the error: a database error also carries the query's parameters (ticket text, emails).
+        err: (err: { type?: string; name?: string; message?: string; stack?: string; code?: unknown }) => ({
+          type: err?.type ?? err?.name,
+          message: err?.message,
+          code: err?.code,
+          stack: err?.stack,
+        }),
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
