@@ -1,0 +1,42 @@
+import Redis from 'ioredis';
+import { DrillStage, prepareStage } from './support/drill-stage';
+import { acceptedIds, expectEachTriagedOnce, pipelineCounts, postTickets, waitUntil } from './support/probes';
+import { ServiceProcess } from './support/service';
+
+const TICKETS = 400;
+
+describe('drill: a worker is killed in the middle of its jobs', () => {
+  let stage: DrillStage;
+  let api: ServiceProcess;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    stage = await prepareStage('crash');
+    api = await ServiceProcess.startApi(stage.settings);
+    redis = new Redis(stage.settings.redisUrl, { maxRetriesPerRequest: 1 });
+  }, 90_000);
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await stage?.cleanup();
+  }, 60_000);
+
+  it("lets a new worker take over the dead one's jobs after their lock expires, triaging each ticket once", async () => {
+    const { databaseUrl, queuePrefix } = stage.settings;
+    // A backlog first, so the worker is surely busy when it dies.
+    const ids = acceptedIds(await postTickets(api, 'crash', TICKETS));
+    const doomed = await ServiceProcess.startWorker(stage.settings, 'worker-1');
+    await waitUntil(() => pipelineCounts(databaseUrl), (c) => c.processed >= 20, { intervalMs: 10, what: 'worker-1 busy' });
+    await doomed.kill();
+    const heldWhenKilled = await redis.lrange(`${queuePrefix}:triage:active`, 0, -1);
+    expect(heldWhenKilled.length).toBeGreaterThan(0);
+    expect((await pipelineCounts(databaseUrl)).processed).toBeLessThan(TICKETS);
+
+    await ServiceProcess.startWorker(stage.settings, 'worker-2');
+    await expectEachTriagedOnce(databaseUrl, ids, TICKETS);
+    // The jobs the dead worker held were found stalled (their lock expired) and run again by worker-2.
+    for (const jobId of heldWhenKilled) {
+      expect(Number(await redis.hget(`${queuePrefix}:triage:${jobId}`, 'stc'))).toBeGreaterThanOrEqual(1);
+    }
+  }, 120_000);
+});
