@@ -1,5 +1,7 @@
+import { loadDefaultPack } from '../knowledge';
 import { extractEntities, storageSummary, type FieldText } from './entities';
 import { normalizeText } from './normalize';
+import { TriageEngine } from './triage-engine';
 
 function entitiesOf(description: string, subject = '') {
   const fields: FieldText[] = [];
@@ -103,5 +105,18 @@ describe('quoted on-screen messages', () => {
     const { messages } = entitiesOf(original);
     expect(messages.map((m) => m.text)).toEqual(['Backup Failed', "couldn't communicate with the server"]);
     expect(original.slice(messages[0].span.start, messages[0].span.end)).toBe('Backup Failed');
+  });
+});
+
+describe('quoted messages in a triage result', () => {
+  it('names the symptom a quoted (even misquoted) alert stands for', () => {
+    const engine = new TriageEngine(loadDefaultPack());
+    const description = 'Every morning it says "not enough space in iCloud to back up" and stops.';
+    const result = engine.triage({ description });
+    const messages = result.entities.messages as { text: string; start: number; end: number; symptoms: string[] }[];
+    expect(messages).toHaveLength(1);
+    expect(messages[0].text).toBe('not enough space in iCloud to back up');
+    expect(description.slice(messages[0].start, messages[0].end)).toBe(messages[0].text);
+    expect(messages[0].symptoms).toContain('not_enough_storage');
   });
 });

@@ -279,7 +279,7 @@ export class TriageEngine {
       cause: { id: pack.causeIds[top], confidence: round4(probabilities[top]) },
       causes,
       symptoms,
-      entities: entitiesView(entities),
+      entities: entitiesView(entities, symptoms),
       macro: recommendation.primaryStats
         ? { ...renderMacro(recommendation.primary, input, entities.device), stats: recommendation.primaryStats }
         : renderMacro(recommendation.primary, input, entities.device),
@@ -353,7 +353,8 @@ function evaluateDerived(rule: DerivedRule, entities: TicketEntities, latestIosM
   }
 }
 
-function entitiesView(e: TicketEntities): Record<string, unknown> {
+/** Entities as JSON; a quoted message lists the symptoms found in it, so a misquoted alert is still recognized. */
+function entitiesView(e: TicketEntities, symptoms: readonly SymptomHit[]): Record<string, unknown> {
   const span = (s: Span) => ({ field: s.field, text: s.text, start: s.start, end: s.end });
   const view: Record<string, unknown> = {};
   if (e.device) {
@@ -384,6 +385,13 @@ function entitiesView(e: TicketEntities): Record<string, unknown> {
   if (e.durations.length) {
     view.durations = e.durations.map((d) => ({ amount: d.amount, unit: d.unit, hours: d.hours, field: d.span.field, text: d.span.text, start: d.span.start, end: d.span.end }));
   }
-  if (e.messages.length) view.messages = e.messages.map((m) => span(m.span));
+  if (e.messages.length) {
+    view.messages = e.messages.map((m) => ({
+      ...span(m.span),
+      symptoms: symptoms
+        .filter((h) => h.field === m.span.field && h.start >= m.span.start && h.end <= m.span.end && h.polarity !== 'negated')
+        .map((h) => h.id),
+    }));
+  }
   return view;
 }
