@@ -69,6 +69,9 @@ describe('operations: health, metrics, queue dashboard, headers, preview', () =>
     expect(res.body.causes[0].evidence.length).toBeGreaterThan(0);
     expect(res.body.triagedAt).toEqual(expect.any(String));
     expect(await count()).toBe(before);
+    const refused = await t.http().post('/v1/triage/preview').set(admin).send({ description: 'x', externalId: 'no' }).expect(400);
+    expect(refused.body.error.code).toBe('REQUEST.INVALID');
+    await t.http().post('/v1/triage/preview').set(admin).send({ description: '' }).expect(400);
   });
 
   it('serves the knowledge pack', async () => {
