@@ -38,6 +38,14 @@ describe('scope', () => {
     expect(evidenceOf(fine, 'wifi').some((e) => e.symptom === 'wifi_mention' && e.polarity === 'negated' && e.weight < 0)).toBe(true);
   });
 
+  it('lets a stated problem outweigh a ruled-out mention of another place', () => {
+    const result = engine.triage(makeTicket({ description: 'The wifi in my office is fine, but at night the phone is in the bedroom where the signal is very poor. Backup fails every night.' }));
+    expect(result.cause.id).toBe('wifi');
+    const mention = evidenceOf(result, 'wifi').find((e) => e.symptom === 'wifi_mention');
+    expect(mention?.polarity).toBe('negated');
+    expect(mention!.weight).toBeGreaterThan(-1);
+  });
+
   it('treats a resolved fact as evidence against: "I already upgraded to 200GB"', () => {
     const result = engine.triage(makeTicket({ description: 'I already upgraded to 200GB and the backup still does not finish.' }));
     const storage = evidenceOf(result, 'storage_full');

@@ -43,6 +43,9 @@ export interface ScopedHit {
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
+/** Share of a ruled-out mention's weight that still counts against a cause the ticket states a problem for. */
+const MENTION_AGAINST_STATED = 0.3;
+
 /** Learned cause weights stay within +-1.5 (a strong symptom weighs 3 to 4); half of that after ~4 net verdicts. */
 const LEARNED_WEIGHT_BOUND = 1.5;
 const LEARNED_WEIGHT_SCALE = 8;
@@ -238,6 +241,13 @@ export class TriageEngine {
     const symptoms: SymptomHit[] = [];
     const tried = new Set<string>();
     const presentSymptoms: string[] = [];
+    // Causes with a specific problem stated: a ruled-out bare mention ("the wifi in the office is fine")
+    // then likely speaks of another place or time and counts for less against them.
+    const stated = new Set<number>();
+    for (const [index, hit] of bySymptom) {
+      if (hit.negated || pack.isMention[index]) continue;
+      for (const [cause, weight] of pack.symptomWeights[index]) if (weight >= 2) stated.add(cause);
+    }
     for (const [index, hit] of bySymptom) {
       const symptomDef = def.symptoms[index];
       const pairs = hit.negated ? pack.negatedWeights[index] : pack.symptomWeights[index];
@@ -247,7 +257,8 @@ export class TriageEngine {
       if (!hit.negated) presentSymptoms.push(symptomDef.id);
       const scope = hit.negated ? 'negated' : isTried ? 'tried' : 'present';
       symptoms.push({ id: symptomDef.id, ...hit.span, polarity: scope });
-      for (const [cause, weight] of pairs) {
+      for (const [cause, fullWeight] of pairs) {
+        const weight = pack.isMention[index] && fullWeight < 0 && stated.has(cause) ? round4(fullWeight * MENTION_AGAINST_STATED) : fullWeight;
         raw[cause] += weight;
         // A present symptom that rules a cause out ("wifi is fine") counts against it as negated evidence.
         const polarity = scope === 'present' && weight < 0 ? 'negated' : scope;
