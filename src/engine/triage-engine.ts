@@ -43,8 +43,8 @@ export interface ScopedHit {
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
-/** Share of a ruled-out mention's weight that still counts against a cause the ticket states a problem for. */
-const MENTION_AGAINST_STATED = 0.3;
+/** Share of reassuring evidence that still counts against a cause the ticket states a specific problem for. */
+const REASSURANCE_AGAINST_STATED = 0.3;
 
 /** Learned cause weights stay within +-1.5 (a strong symptom weighs 3 to 4); half of that after ~4 net verdicts. */
 const LEARNED_WEIGHT_BOUND = 1.5;
@@ -241,8 +241,11 @@ export class TriageEngine {
     const symptoms: SymptomHit[] = [];
     const tried = new Set<string>();
     const presentSymptoms: string[] = [];
-    // Causes with a specific problem stated: a ruled-out bare mention ("the wifi in the office is fine")
-    // then likely speaks of another place or time and counts for less against them.
+    // Causes with a specific problem stated: reassurance about them ("the wifi in the office is fine",
+    // "it is plugged in") then likely speaks of another place, time or part and counts for less.
+    // Fixes already tried keep their full weight.
+    const isReassurance = (index: number) =>
+      def.symptoms[index].tried.length === 0 && !pack.symptomWeights[index].some(([, w]) => w >= 2);
     const stated = new Set<number>();
     for (const [index, hit] of bySymptom) {
       if (hit.negated || pack.isMention[index]) continue;
@@ -258,7 +261,7 @@ export class TriageEngine {
       const scope = hit.negated ? 'negated' : isTried ? 'tried' : 'present';
       symptoms.push({ id: symptomDef.id, ...hit.span, polarity: scope });
       for (const [cause, fullWeight] of pairs) {
-        const weight = pack.isMention[index] && fullWeight < 0 && stated.has(cause) ? round4(fullWeight * MENTION_AGAINST_STATED) : fullWeight;
+        const weight = fullWeight < 0 && stated.has(cause) && isReassurance(index) ? round4(fullWeight * REASSURANCE_AGAINST_STATED) : fullWeight;
         raw[cause] += weight;
         // A present symptom that rules a cause out ("wifi is fine") counts against it as negated evidence.
         const polarity = scope === 'present' && weight < 0 ? 'negated' : scope;
