@@ -25,8 +25,26 @@ export function pickBody(macro: MacroDef, device: DeviceEntity | undefined): str
 
 const PLACEHOLDER_RE = /\{\{\s*([a-z_.]+)\s*\}\}/g;
 
+/** A template split once into literal text (even slots) and placeholder keys (odd slots). */
+const parsedTemplates = new Map<string, string[]>();
+
+function parseTemplate(template: string): string[] {
+  let parts = parsedTemplates.get(template);
+  if (!parts) {
+    parts = template.split(PLACEHOLDER_RE);
+    if (parsedTemplates.size < 1000) parsedTemplates.set(template, parts);
+  }
+  return parts;
+}
+
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(PLACEHOLDER_RE, (whole, key: string) => values[key] ?? whole);
+  const parts = parseTemplate(template);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = values[parts[i]];
+    out += (value ?? `{{${parts[i]}}}`) + parts[i + 1];
+  }
+  return out;
 }
 
 export function renderMacro(macro: MacroDef, input: TriageInput, device: DeviceEntity | undefined): RenderedMacro {
