@@ -56,9 +56,11 @@ describe('drill: a poison ticket whose triage throws', () => {
     await triaged([victimId]);
     const poisonId = await injectPoisonEvent(victimId);
 
-    await triaged(acceptedIds(await postTickets(api, 'healthy', HEALTHY_AFTER)));
-    // Those were done while the poison was still being retried (its attempts take seconds of backoff).
+    const healthy = acceptedIds(await postTickets(api, 'healthy', HEALTHY_AFTER));
+    // The first of them is done while the poison is still being retried (its attempts take seconds of backoff).
+    await waitUntil(() => untriaged(databaseUrl(), healthy), (n) => n < HEALTHY_AFTER, { intervalMs: 20 });
     expect((await inboxRow(poisonId)).state).toBe('pending');
+    await triaged(healthy);
 
     const failed = await waitUntil(
       () => call(api, 'GET', `/v1/tickets/${victimId}`),
