@@ -2,6 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { MetricsService } from '../platform/metrics/metrics.service';
+import { waitOutDatabaseOutage } from '../platform/queue/database-outage';
 import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
 import { WaitBeforeRetry, WritebackService } from './writeback.service';
 
@@ -27,6 +28,7 @@ abstract class WritebackProcessor extends WorkerHost {
         await this.worker.rateLimit(err.waitMs);
         throw Worker.RateLimitError();
       }
+      await waitOutDatabaseOutage(this.worker, err);
       throw err;
     }
   }

@@ -5,6 +5,7 @@ import { AppConfig } from '../platform/config/app-config.service';
 import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
+import { waitOutDatabaseOutage } from '../platform/queue/database-outage';
 import { TriageService } from './triage.service';
 
 const settings = QUEUE_SETTINGS[QueueName.Triage];
@@ -31,17 +32,22 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: Job<JobPayloads['triage']>): Promise<string> {
-    return this.metrics.timeJob(QueueName.Triage, async () => {
-      const outcome = await this.triage.processInboxEvent(job.data.inboxId);
-      if (outcome.causeId) this.metrics.triages.inc({ cause: outcome.causeId });
-      await this.pipeline.triaged(outcome);
-      return outcome.status;
-    });
+    try {
+      return await this.metrics.timeJob(QueueName.Triage, async () => {
+        const outcome = await this.triage.processInboxEvent(job.data.inboxId);
+        if (outcome.causeId) this.metrics.triages.inc({ cause: outcome.causeId });
+        await this.pipeline.triaged(outcome);
+        return outcome.status;
+      });
+    } catch (err) {
+      await waitOutDatabaseOutage(this.worker, err);
+      throw err;
+    }
   }
 
   @OnWorkerEvent('failed')
   async onFailed(job: Job<JobPayloads['triage']> | undefined, error: Error): Promise<void> {
-    if (!job) return;
+    if (!job || error.name === 'RateLimitError') return;
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     this.metrics.jobFailures.inc({ queue: QueueName.Triage, final: String(final) });
     try {

@@ -20,8 +20,8 @@ export async function ensureDatabaseExists(url: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     } catch (err) {
-      // Another replica created it at the same moment.
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      // Another replica created it at the same moment: "already exists", or the catalog's unique index.
+      if (!['42P04', '23505'].includes(String((err as { code?: string }).code))) throw err;
     }
     return true;
   } finally {
