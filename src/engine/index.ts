@@ -13,6 +13,7 @@ export {
   type MacroDef,
   type MacroVariantDef,
   type RegexDef,
+  type NearRuleDef,
   type ScopeDef,
   type DeviceClass,
   type DerivedRule,

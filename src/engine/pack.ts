@@ -29,6 +29,12 @@ export interface RegexDef {
   readonly anchors: readonly string[];
 }
 
+export interface NearRuleDef {
+  readonly a: readonly string[];
+  readonly b: readonly string[];
+  readonly within: number;
+}
+
 export interface SymptomDef {
   readonly id: string;
   readonly title: string;
@@ -36,6 +42,11 @@ export interface SymptomDef {
   readonly phrases: readonly string[];
   readonly regexes: readonly RegexDef[];
   readonly derived?: DerivedRule;
+  /**
+   * Co-occurrence: a word from `a` and a word from `b` within `within` characters in one clause
+   * ("charger ... broken", "storage ... full"). Matched on the shared automaton, so it costs no extra scan.
+   */
+  readonly near?: NearRuleDef;
   /** Signed weight per cause id when the symptom is present. */
   readonly causes: Readonly<Record<string, number>>;
   /** Weights when the symptom is negated or ruled out; default: the present weights times -negationFactor. */
@@ -111,6 +122,7 @@ export interface PackDefinition {
 /** What a literal in the matcher stands for. */
 export type LiteralTarget =
   | { readonly kind: 'phrase'; readonly symptom: number }
+  | { readonly kind: 'nearA' | 'nearB'; readonly symptom: number }
   | { readonly kind: 'anchor'; readonly regex: number }
   | { readonly kind: 'negBefore'; readonly rulesOut: boolean }
   | { readonly kind: 'negAfter' };
@@ -219,6 +231,15 @@ export function compilePack(def: PackDefinition): CompiledPack {
       const { text, stem } = splitStem(phrase);
       for (const variant of expandPhrase(text, def.spellings)) {
         matcher.add(variant, { kind: 'phrase', symptom: index }, { rightBoundary: !stem });
+      }
+    }
+    if (symptom.near) {
+      for (const side of ['a', 'b'] as const) {
+        for (const phrase of symptom.near[side]) {
+          const { text, stem } = splitStem(phrase);
+          const kind = side === 'a' ? 'nearA' : 'nearB';
+          for (const variant of expandPhrase(text, def.spellings)) matcher.add(variant, { kind, symptom: index }, { rightBoundary: !stem });
+        }
       }
     }
     for (const rx of symptom.regexes) {

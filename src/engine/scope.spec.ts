@@ -46,6 +46,13 @@ describe('scope', () => {
     expect(mention!.weight).toBeGreaterThan(-1);
   });
 
+  it('pairs co-occurring words within a clause, not across sentences', () => {
+    const near = engine.triage(makeTicket({ description: 'No backups lately. The plug by my bed is kind of wobbly.' }));
+    expect(near.symptoms.map((s) => s.id)).toContain('power_near_problem');
+    const apart = engine.triage(makeTicket({ description: 'No backups lately. I bought a new plug. The weather is wobbly.' }));
+    expect(apart.symptoms.map((s) => s.id)).not.toContain('power_near_problem');
+  });
+
   it('treats a resolved fact as evidence against: "I already upgraded to 200GB"', () => {
     const result = engine.triage(makeTicket({ description: 'I already upgraded to 200GB and the backup still does not finish.' }));
     const storage = evidenceOf(result, 'storage_full');

@@ -93,6 +93,42 @@ function withoutCuesInsideHits(cues: readonly Cue[], hits: readonly RawHit[]): C
   });
 }
 
+interface NearHit {
+  readonly symptom: number;
+  readonly side: 'nearA' | 'nearB';
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Longest co-occurrence word the scan looks back over (a window bound, not a limit on words). */
+const MAX_NEAR_WORD = 40;
+
+/**
+ * Pairs co-occurrence words: an a-word and a b-word of one symptom, close together in one clause. Hits are
+ * sorted by start and each a-word looks only at the words in its window, so the cost stays linear.
+ */
+function pairNearHits(text: string, hits: NearHit[], pack: CompiledPack, out: RawHit[]): void {
+  hits.sort((x, y) => x.start - y.start);
+  const paired = new Set<number>();
+  for (let i = 0; i < hits.length; i++) {
+    const a = hits[i];
+    if (a.side !== 'nearA' || paired.has(a.symptom)) continue;
+    const within = pack.definition.symptoms[a.symptom].near?.within ?? 0;
+    const matches = (b: NearHit) => {
+      if (b.side !== 'nearB' || b.symptom !== a.symptom) return false;
+      const [first, second] = a.start <= b.start ? [a, b] : [b, a];
+      return second.start >= first.end && second.start - first.end <= within && !crossesBoundary(text, first.end, second.start);
+    };
+    let found: NearHit | undefined;
+    for (let j = i + 1; j < hits.length && hits[j].start <= a.end + within && !found; j++) if (matches(hits[j])) found = hits[j];
+    for (let j = i - 1; j >= 0 && hits[j].start >= a.start - within - MAX_NEAR_WORD && !found; j--) if (matches(hits[j])) found = hits[j];
+    if (!found) continue;
+    // One hit per symptom is all the diagnosis uses.
+    paired.add(a.symptom);
+    out.push({ symptom: a.symptom, start: Math.min(a.start, found.start), end: Math.max(a.end, found.end) });
+  }
+}
+
 /** A regex match contains one of its anchors, so it lies within this many characters of an anchor hit. */
 const REGEX_WINDOW = 200;
 
@@ -158,9 +194,11 @@ export class TriageEngine {
     const negBefore: Cue[] = [];
     const negAfter: Cue[] = [];
     let anchorHits: Map<number, number[]> | undefined;
+    let nearHits: NearHit[] | undefined;
     for (const lit of literals) {
       const target = lit.target;
       if (target.kind === 'phrase') raw.push({ symptom: target.symptom, start: lit.start, end: lit.end });
+      else if (target.kind === 'nearA' || target.kind === 'nearB') (nearHits ??= []).push({ symptom: target.symptom, side: target.kind, start: lit.start, end: lit.end });
       else if (target.kind === 'anchor') {
         anchorHits ??= new Map();
         const at = anchorHits.get(target.regex);
@@ -171,6 +209,7 @@ export class TriageEngine {
       else negAfter.push(lit);
     }
     if (anchorHits) for (const [index, at] of anchorHits) runRegexNearAnchors(text, pack.regexes[index], at, raw);
+    if (nearHits) pairNearHits(text, nearHits, pack, raw);
     if (raw.length === 0) return [];
     const hits = dropContained(raw);
     const before = withoutCuesInsideHits(negBefore, hits);

@@ -65,6 +65,13 @@ describe('pack loading and validation', () => {
     expect(loadError(packWith('macros.yaml', (doc) => delete macro(doc, 'update_ios').prior)).message).toBe('macros.yaml: update_ios: "prior" {alpha, beta} is required');
   });
 
+  it('checks co-occurrence rules', () => {
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'screen_near_on').near.within = 0))).message).toBe(
+      'symptoms.yaml: screen_near_on.near: "within" must be at least 1',
+    );
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'screen_near_on').near.b = []))).message).toMatch(/screen_near_on\.near: "a" and "b" must each list/);
+  });
+
   it('requires a macro for every cause and a known fallback', () => {
     expect(loadError(packWith('macros.yaml', (doc) => (doc.macros = doc.macros.filter((m: Yaml) => m.id !== 'let_device_lock')))).message).toBe(
       "macros.yaml: device_not_locked: no macro fixes this cause (list it in some macro's causeIds)",

@@ -9,6 +9,7 @@ import {
   type CauseDef,
   type MacroDef,
   type MacroVariantDef,
+  type NearRuleDef,
   type PackDefinition,
   type RegexDef,
   type ScopeDef,
@@ -51,6 +52,10 @@ class Reader {
     private readonly rule: string,
     private readonly obj: Obj,
   ) {}
+
+  get ruleName(): string {
+    return this.rule;
+  }
 
   fail(problem: string): never {
     throw new PackValidationError(this.file, this.rule, problem);
@@ -208,14 +213,15 @@ function readSymptoms(data: unknown, causeIds: ReadonlySet<string>): SymptomDef[
     const r = new Reader(file, id, obj);
     if (seen.has(id)) r.fail('duplicate symptom id (or an alias already used)');
     seen.add(id);
-    r.only(['id', 'title', 'description', 'phrases', 'regexes', 'derived', 'causes', 'whenNegated', 'negatable', 'tried', 'aliases']);
+    r.only(['id', 'title', 'description', 'phrases', 'regexes', 'derived', 'near', 'causes', 'whenNegated', 'negatable', 'tried', 'aliases']);
     const phrases = r.strings('phrases');
     const regexes = r.list('regexes').map((raw, k) => readRegex(r, raw, k));
     const derived = r.raw('derived');
     if (derived !== undefined && !DERIVED_RULES.includes(derived as never)) {
       r.fail(`"derived" must be one of ${DERIVED_RULES.join(', ')}`);
     }
-    if (phrases.length === 0 && regexes.length === 0 && derived === undefined) r.fail('needs phrases, regexes or a derived rule');
+    const near = readNear(r);
+    if (phrases.length === 0 && regexes.length === 0 && derived === undefined && !near) r.fail('needs phrases, regexes, a near rule or a derived rule');
     for (const p of phrases) if (p.replace(/\*$/, '').trim().length < 2) r.fail(`phrase "${p}" is too short`);
     const aliases = r.strings('aliases');
     for (const alias of aliases) {
@@ -229,6 +235,7 @@ function readSymptoms(data: unknown, causeIds: ReadonlySet<string>): SymptomDef[
       phrases,
       regexes,
       derived: derived as SymptomDef['derived'],
+      near,
       causes: weights(r, 'causes', causeIds) ?? r.fail('"causes" (weights per cause) is required'),
       whenNegated: weights(r, 'whenNegated', causeIds),
       negatable: r.boolean('negatable', true),
@@ -236,6 +243,17 @@ function readSymptoms(data: unknown, causeIds: ReadonlySet<string>): SymptomDef[
       aliases,
     };
   });
+}
+
+function readNear(r: Reader): NearRuleDef | undefined {
+  const raw = r.record('near');
+  if (!raw) return undefined;
+  const n = new Reader(PACK_FILE_NAMES.symptoms, `${r.ruleName}.near`, raw);
+  n.only(['a', 'b', 'within']);
+  const a = n.strings('a', { optional: false });
+  const b = n.strings('b', { optional: false });
+  if (a.length === 0 || b.length === 0) n.fail('"a" and "b" must each list at least one word');
+  return { a, b, within: n.number('within', { min: 1, max: 200 }) };
 }
 
 function checkPlaceholders(r: Reader, where: string, body: string): void {
