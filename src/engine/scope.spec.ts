@@ -53,6 +53,12 @@ describe('scope', () => {
     expect(apart.symptoms.map((s) => s.id)).not.toContain('power_near_problem');
   });
 
+  it('reads "no backup since ..." as negating the backup, not what follows', () => {
+    const result = engine.triage(makeTicket({ description: 'No backup since the router keeps dropping every evening.' }));
+    expect(result.cause.id).toBe('wifi');
+    expect(evidenceOf(result, 'wifi').every((e) => e.weight > 0)).toBe(true);
+  });
+
   it('treats a resolved fact as evidence against: "I already upgraded to 200GB"', () => {
     const result = engine.triage(makeTicket({ description: 'I already upgraded to 200GB and the backup still does not finish.' }));
     const storage = evidenceOf(result, 'storage_full');

@@ -100,6 +100,12 @@ interface NearHit {
   readonly end: number;
 }
 
+/** "no backup on the boat", "not backing up since the router died": the negation is about the backup. */
+function negatesTheBackup(text: string, from: number, to: number): boolean {
+  const gap = text.slice(from, to);
+  return gap.includes('backup') || gap.includes('back up') || gap.includes('backing up') || gap.includes('backed up');
+}
+
 /** Longest co-occurrence word the scan looks back over (a window bound, not a limit on words). */
 const MAX_NEAR_WORD = 40;
 
@@ -225,7 +231,11 @@ export class TriageEngine {
           before,
           hit.start - windowBefore,
           hit.start,
-          (c) => (c.rulesOut === true || !mention) && c.end <= hit.start && !crossesBoundary(text, c.end, hit.start),
+          (c) =>
+            (c.rulesOut === true || !mention) &&
+            c.end <= hit.start &&
+            !crossesBoundary(text, c.end, hit.start) &&
+            !negatesTheBackup(text, c.end, hit.start),
         );
         if (!negated && pack.isMention[hit.symptom] && after.length > 0) {
           negated = cueInWindow(
