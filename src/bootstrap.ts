@@ -1,7 +1,7 @@
-import helmet from '@fastify/helmet';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createServer } from 'node:http';
 import { AppModule } from './app.module';
@@ -38,7 +38,8 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 export async function configureHttpApp(app: NestFastifyApplication): Promise<void> {
   app.enableShutdownHooks();
   const config = app.get(AppConfig);
-  await app.register(helmet, {
+  // helmet's headers, its middleware built once (the Fastify plugin rebuilds it on every request).
+  const securityHeaders = helmet({
     // Swagger UI and bull-board initialise with inline scripts; nothing is loaded from elsewhere.
     contentSecurityPolicy: {
       directives: {
@@ -49,6 +50,10 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       },
     },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   const origins = config.get('CORS_ORIGINS');
   if (origins) app.enableCors({ origin: origins === '*' ? true : origins.split(',').map((o) => o.trim()) });
   // Every endpoint takes JSON: any other body is refused before it is parsed.

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
+import { HotQueries } from '../platform/database/hot-queries';
 import { DomainError } from '../platform/errors/domain-error';
 import type { InboxPayload } from './inbox-event.entity';
 import { dedupeKeyOf, TicketEvent } from './ticket-event';
@@ -23,6 +24,7 @@ export class IntakeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly pipeline: PipelineService,
+    private readonly hot: HotQueries,
   ) {}
 
   /**
@@ -40,7 +42,8 @@ export class IntakeService {
       tags: event.tags ?? [],
       status: event.status ?? null,
     };
-    const [row]: { inbox_id: string | null; ticket_id: string; touched: boolean }[] = await this.db.query(
+    const [row] = await this.hot.run<{ inbox_id: string | null; ticket_id: string; touched: boolean }>(
+      'intake_accept',
       `WITH seen AS (SELECT ticket_id FROM inbox_events WHERE dedupe_key = $4),
        t AS (
          INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,

@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config.service';
 import { validateEnvironment } from './config/environment';
 import { dataSourceOptions } from './database/data-source';
 import { loggerParams } from './logging/logging';
+import { HotQueries } from './database/hot-queries';
 import { MetricsService } from './metrics/metrics.service';
 import { QueueName } from './queue/queues';
 import { redisConnection } from './queue/redis-options';
@@ -52,6 +53,7 @@ const SHARED_SERVICES = [
   FixStatsService,
   OutcomesService,
   MetricsService,
+  HotQueries,
 ];
 
 /** Configuration, logging, Postgres, Redis queues and the engine: shared by the API and the worker. */

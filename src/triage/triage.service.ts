@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { InboxPayload } from '../intake/inbox-event.entity';
 import { FixStatsService } from '../outcomes/fix-stats.service';
+import { HotQueries } from '../platform/database/hot-queries';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
 import type { Helpdesk } from '../platform/queue/queues';
 import { EngineService } from './engine.service';
@@ -37,11 +38,13 @@ export class TriageService {
     private readonly engine: EngineService,
     private readonly helpdesks: HelpdeskRegistry,
     private readonly fixStats: FixStatsService,
+    private readonly hot: HotQueries,
   ) {}
 
   /** Triages one inbox event. Running it twice stores one result: the inbox id is the result's unique key. */
   async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
-    const [row]: InboxRow[] = await this.db.query(
+    const [row] = await this.hot.run<InboxRow>(
+      'triage_load',
       'SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = $1',
       [inboxId],
     );
@@ -62,7 +65,8 @@ export class TriageService {
     // a newer event's result is already there; an agent's override keeps its cause and macro), the inbox row
     // processed, the ticket's state, and the write-back to run. Sub-statements see the rows as they were
     // before it, hence "pending other than this event".
-    const [stored]: { result_id: string | null; writeback_id: string | null }[] = await this.db.query(
+    const [stored] = await this.hot.run<{ result_id: string | null; writeback_id: string | null }>(
+      'triage_store',
       `WITH r AS (
          INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
                                      symptom_ids, result, event_at, triaged_at)
