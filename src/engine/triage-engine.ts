@@ -106,6 +106,20 @@ function negatesTheBackup(text: string, from: number, to: number): boolean {
   return gap.includes('backup') || gap.includes('back up') || gap.includes('backing up') || gap.includes('backed up');
 }
 
+/**
+ * Co-occurrence hits are a fallback: one that overlaps a phrase or regex hit is dropped (the phrase says
+ * the same thing more precisely), the rest join the hits in start order.
+ */
+function withFallbackHits(hits: RawHit[], fallback: readonly RawHit[], isMention: readonly boolean[]): RawHit[] {
+  if (fallback.length === 0) return hits;
+  const overlaps = (a: RawHit, b: RawHit) => a.start < b.end && b.start < a.end;
+  const kept = fallback.filter((f) => !hits.some((h) => !isMention[h.symptom] && overlaps(h, f)));
+  if (kept.length === 0) return hits;
+  // Bare mentions inside a kept co-occurrence are part of it.
+  const rest = hits.filter((h) => !(isMention[h.symptom] && kept.some((f) => h.start >= f.start && h.end <= f.end)));
+  return [...rest, ...kept].sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
 /** Longest co-occurrence word the scan looks back over (a window bound, not a limit on words). */
 const MAX_NEAR_WORD = 40;
 
@@ -215,9 +229,10 @@ export class TriageEngine {
       else negAfter.push(lit);
     }
     if (anchorHits) for (const [index, at] of anchorHits) runRegexNearAnchors(text, pack.regexes[index], at, raw);
-    if (nearHits) pairNearHits(text, nearHits, pack, raw);
-    if (raw.length === 0) return [];
-    const hits = dropContained(raw);
+    const nearRaw: RawHit[] = [];
+    if (nearHits) pairNearHits(text, nearHits, pack, nearRaw);
+    if (raw.length === 0 && nearRaw.length === 0) return [];
+    const hits = withFallbackHits(dropContained(raw), nearRaw, pack.isMention);
     const before = withoutCuesInsideHits(negBefore, hits);
     const after = withoutCuesInsideHits(negAfter, hits);
     const { windowBefore, windowAfter } = pack.definition.scope;
