@@ -25,9 +25,10 @@ export interface NormalizedText {
   readonly breaks?: { readonly norm: Int32Array; readonly orig: Int32Array; readonly origEnd: Int32Array };
 }
 
-function originalStart(norm: NormalizedText, i: number): number {
-  if (norm.starts) return norm.starts[i];
-  const b = norm.breaks as NonNullable<NormalizedText['breaks']>;
+type Breaks = NonNullable<NormalizedText['breaks']>;
+
+/** Index of the last breakpoint at or before normalized offset i. */
+function breakAt(b: Breaks, i: number): number {
   let lo = 0;
   let hi = b.norm.length - 1;
   while (lo < hi) {
@@ -35,22 +36,23 @@ function originalStart(norm: NormalizedText, i: number): number {
     if (b.norm[mid] <= i) lo = mid;
     else hi = mid - 1;
   }
-  return b.orig[lo] + (i - b.norm[lo]);
+  return lo;
+}
+
+function originalStart(norm: NormalizedText, i: number): number {
+  if (norm.starts) return norm.starts[i];
+  const b = norm.breaks as Breaks;
+  const k = breakAt(b, i);
+  return b.orig[k] + (i - b.norm[k]);
 }
 
 function originalEnd(norm: NormalizedText, i: number): number {
   if (norm.ends) return norm.ends[i];
   if (norm.starts) return norm.starts[i] + 1;
-  const b = norm.breaks as NonNullable<NormalizedText['breaks']>;
+  const b = norm.breaks as Breaks;
+  const k = breakAt(b, i);
   // A collapsed whitespace run is one character here and ends where the run ends.
-  let lo = 0;
-  let hi = b.norm.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (b.norm[mid] <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return b.norm[lo] === i && b.origEnd[lo] >= 0 ? b.origEnd[lo] : b.orig[lo] + (i - b.norm[lo]) + 1;
+  return b.norm[k] === i && b.origEnd[k] >= 0 ? b.origEnd[k] : b.orig[k] + (i - b.norm[k]) + 1;
 }
 
 /** Maps [start, end) of the normalized text to offsets in the original text. */
