@@ -55,7 +55,7 @@ export class Environment {
   @IsInt()
   @Min(1)
   @Max(256)
-  TRIAGE_CONCURRENCY = 8;
+  TRIAGE_CONCURRENCY = 16;
 
   /** Zendesk: webhook signing secret, API access for write-back, and its rate limit. */
   @IsOptional()

@@ -45,7 +45,7 @@ function writebackSettings(): Required<QueueSettings> {
 
 export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
   [QueueName.Triage]: {
-    concurrency: 8,
+    concurrency: 16,
     attempts: 4,
     backoff: { type: 'exponential', delay: 500 },
     lockDurationMs: LOCK_MS,
