@@ -106,6 +106,26 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
     expect(body.triage.cause.id).toBe('storage_full');
   });
 
+  it('accepts events arriving together: each stored once, duplicates answered 200, two updates of one ticket both kept', async () => {
+    const tickets = Array.from({ length: 40 }, () => makeTicket());
+    const same = makeTicket({ updatedAt: '2026-11-20T10:00:00Z' });
+    const later = { ...same, updatedAt: '2026-11-20T11:00:00Z', description: `${same.description} Still failing today.` };
+    const bodies = [...tickets, same, same, same, later];
+    const answers = await Promise.all(bodies.map((b) => t.http().post('/v1/tickets').set(auth).send(b)));
+    expect(answers.slice(0, 40).every((a) => a.status === 202)).toBe(true);
+    const forSame = answers.slice(40);
+    expect(new Set(forSame.map((a) => a.body.id)).size).toBe(1);
+    expect(forSame.filter((a) => a.status === 202)).toHaveLength(2);
+    expect(forSame.filter((a) => a.status === 200)).toHaveLength(2);
+    expect(await countRows('inbox_events', same.externalId)).toBe(2);
+    for (const ticket of tickets.slice(0, 5)) expect(await countRows('tickets', ticket.externalId)).toBe(1);
+    const body = await waitFor(
+      () => getTicket(`api:${same.externalId}`).then((r) => r.body),
+      (b) => b.triage?.state === 'done' && b.description === later.description,
+    );
+    expect(body.description).toBe(later.description);
+  });
+
   describe('bad input gets a clear error and changes nothing', () => {
     it.each([
       ['an unknown field', { surprise: true }, 'surprise'],

@@ -6,11 +6,8 @@ import { PipelineService } from '../pipeline/pipeline.service';
 import { HotQueries } from '../platform/database/hot-queries';
 import { DomainError } from '../platform/errors/domain-error';
 import type { InboxPayload } from './inbox-event.entity';
-import { dedupeKeyOf, TicketEvent } from './ticket-event';
-
-/** The event is not older than what the ticket holds (no updatedAt on either side counts as newer). */
-const NEWER =
-  '(tk.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL OR EXCLUDED.source_updated_at >= tk.source_updated_at)';
+import { InboxWriter } from './inbox-writer';
+import { TicketEvent } from './ticket-event';
 
 export interface AcceptResult {
   ticketId: string;
@@ -24,67 +21,20 @@ export class IntakeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly pipeline: PipelineService,
-    private readonly hot: HotQueries,
-  ) {}
+    hot: HotQueries,
+  ) {
+    this.writer = new InboxWriter(hot);
+  }
+
+  private readonly writer: InboxWriter;
 
   /**
-   * Stores the event in the inbox (committed before anything else), then enqueues its triage. One statement
-   * (atomic on its own, one round trip): skip a known dedupe key, upsert the ticket (newer content wins),
-   * insert the inbox row.
+   * Stores the event in the inbox (committed before anything else), then enqueues its triage. Events arriving
+   * together are written together: one statement (atomic on its own, one round trip, one WAL flush) skips
+   * known dedupe keys, upserts the tickets (newer content wins) and inserts the inbox rows.
    */
   async accept(event: TicketEvent): Promise<AcceptResult> {
-    const dedupeKey = dedupeKeyOf(event);
-    const inboxId = randomUUID();
-    const payload: InboxPayload = {
-      subject: event.subject,
-      description: event.description,
-      requester: event.requester ?? null,
-      tags: event.tags ?? [],
-      status: event.status ?? null,
-    };
-    const [row] = await this.hot.run<{ inbox_id: string | null; ticket_id: string; touched: boolean }>(
-      'intake_accept',
-      `WITH seen AS (SELECT ticket_id FROM inbox_events WHERE dedupe_key = $4),
-       t AS (
-         INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,
-                                    source_created_at, source_updated_at, triage_state)
-         SELECT $1, $2, $3, $5, $6, $7, $8, COALESCE($9::text[], '{}'), $10, $11, 'queued'
-         WHERE NOT EXISTS (SELECT 1 FROM seen)
-         ON CONFLICT (source, external_id) DO UPDATE SET
-           subject = CASE WHEN ${NEWER} THEN EXCLUDED.subject ELSE tk.subject END,
-           description = CASE WHEN ${NEWER} THEN EXCLUDED.description ELSE tk.description END,
-           status = CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.status, tk.status) ELSE tk.status END,
-           requester = CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.requester, tk.requester) ELSE tk.requester END,
-           tags = CASE WHEN ${NEWER} AND $9::text[] IS NOT NULL THEN EXCLUDED.tags ELSE tk.tags END,
-           source_created_at = COALESCE(tk.source_created_at, EXCLUDED.source_created_at),
-           source_updated_at = GREATEST(tk.source_updated_at, EXCLUDED.source_updated_at),
-           triage_state = 'queued',
-           updated_at = now()
-         RETURNING id),
-       i AS (
-         INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
-         SELECT $12, t.id, $2, $4, 'ticket', $13, COALESCE($11, now()) FROM t
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id, ticket_id)
-       SELECT (SELECT id FROM i) AS inbox_id,
-              COALESCE((SELECT ticket_id FROM i), (SELECT ticket_id FROM seen), (SELECT id FROM t)) AS ticket_id,
-              EXISTS (SELECT 1 FROM t) AS touched`,
-      [
-        randomUUID(),
-        event.source,
-        event.externalId,
-        dedupeKey,
-        event.subject,
-        event.description,
-        event.status ?? null,
-        event.requester ?? null,
-        event.tags ?? null,
-        event.createdAt ?? null,
-        event.updatedAt ?? null,
-        inboxId,
-        payload,
-      ],
-    );
+    const row = await this.writer.write(event);
     if (!row.inbox_id) {
       // The same event again. A concurrent first delivery may have raced past the check: mend the state.
       if (row.touched) await this.refreshTriageState(row.ticket_id);

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { HotQueries } from '../platform/database/hot-queries';
+import type { InboxPayload } from './inbox-event.entity';
+import { dedupeKeyOf, TicketEvent } from './ticket-event';
+
+export interface InboxWrite {
+  /** Null when the event was accepted before (same dedupe key). */
+  inbox_id: string | null;
+  ticket_id: string;
+  /** The ticket row was written (a duplicate that raced past the check did so). */
+  touched: boolean;
+}
+
+interface Pending {
+  event: TicketEvent;
+  resolve: (row: InboxWrite) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Events written by one statement at most; more wait for the next turn. */
+const MAX_BATCH = 100;
+
+/** The event is not older than what the ticket holds (no updatedAt on either side counts as newer). */
+const NEWER =
+  '(tk.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL OR EXCLUDED.source_updated_at >= tk.source_updated_at)';
+
+/** The event named tags (absent tags keep the ticket's); read from the input CTE, in scope of ON CONFLICT. */
+const HAS_TAGS =
+  '(SELECT f.tags IS NOT NULL FROM fresh f WHERE f.source = EXCLUDED.source AND f.external_id = EXCLUDED.external_id)';
+
+const WRITE_BATCH = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
+                         $7::varchar[], $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[],
+                         $12::uuid[], $13::jsonb[], $14::int[])
+      AS x(ticket_id, source, external_id, dedupe_key, subject, description, status, requester, tags,
+           created_at, updated_at, inbox_id, payload, ord)),
+  seen AS (SELECT x.ord, i.ticket_id FROM input x JOIN inbox_events i ON i.dedupe_key = x.dedupe_key),
+  fresh AS (SELECT x.* FROM input x WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.ord = x.ord)),
+  t AS (
+    INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,
+                               source_created_at, source_updated_at, triage_state)
+    SELECT ticket_id, source, external_id, subject, description, status, requester,
+           COALESCE(ARRAY(SELECT jsonb_array_elements_text(tags)), '{}'), created_at, updated_at, 'queued'
+    FROM fresh
+    ON CONFLICT (source, external_id) DO UPDATE SET
+      subject = CASE WHEN ${NEWER} THEN EXCLUDED.subject ELSE tk.subject END,
+      description = CASE WHEN ${NEWER} THEN EXCLUDED.description ELSE tk.description END,
+      status = CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.status, tk.status) ELSE tk.status END,
+      requester = CASE WHEN ${NEWER} THEN COALESCE(EXCLUDED.requester, tk.requester) ELSE tk.requester END,
+      tags = CASE WHEN ${NEWER} AND ${HAS_TAGS} THEN EXCLUDED.tags ELSE tk.tags END,
+      source_created_at = COALESCE(tk.source_created_at, EXCLUDED.source_created_at),
+      source_updated_at = GREATEST(tk.source_updated_at, EXCLUDED.source_updated_at),
+      triage_state = 'queued',
+      updated_at = now()
+    RETURNING id, source, external_id),
+  i AS (
+    INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
+    SELECT f.inbox_id, t.id, f.source, f.dedupe_key, 'ticket', f.payload, COALESCE(f.updated_at, now())
+    FROM fresh f JOIN t ON t.source = f.source AND t.external_id = f.external_id
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id, ticket_id, dedupe_key)
+  SELECT x.ord, i.id AS inbox_id, COALESCE(i.ticket_id, s.ticket_id, t.id) AS ticket_id, t.id IS NOT NULL AS touched
+  FROM input x
+  LEFT JOIN i ON i.dedupe_key = x.dedupe_key
+  LEFT JOIN seen s ON s.ord = x.ord
+  LEFT JOIN t ON t.source = x.source AND t.external_id = x.external_id`;
+
+/**
+ * Writes accepted events to the inbox, the events of one event-loop turn in one statement: under load, one
+ * round trip and one WAL flush serve many requests; alone, an event is written at once. A statement may touch
+ * a ticket only once, so a second event for the same ticket waits for the next statement.
+ */
+export class InboxWriter {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private inFlight = 0;
+
+  constructor(
+    private readonly hot: HotQueries,
+    /** Statements allowed in flight at once; further events wait and join larger batches. */
+    private readonly maxInFlight = 4,
+  ) {}
+
+  write(event: TicketEvent): Promise<InboxWrite> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const tickets = new Set<string>();
+    for (const p of this.pending) {
+      const key = `${p.event.source}\u0000${p.event.externalId}`;
+      if (batch.length < MAX_BATCH && !tickets.has(key)) {
+        tickets.add(key);
+        batch.push(p);
+      } else rest.push(p);
+    }
+    this.pending = rest;
+    if (batch.length === 0) return;
+    this.inFlight++;
+    this.schedule();
+    try {
+      const rows = await this.hot.run<InboxWrite & { ord: number }>('inbox_write_batch', WRITE_BATCH, columns(batch));
+      const byOrd = new Map(rows.map((r) => [r.ord, r]));
+      batch.forEach((p, ord) => {
+        const row = byOrd.get(ord);
+        if (row) p.resolve({ inbox_id: row.inbox_id, ticket_id: row.ticket_id, touched: row.touched });
+        else p.reject(new Error('inbox write returned no row for an event'));
+      });
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+  }
+}
+
+function columns(batch: readonly Pending[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+  batch.forEach(({ event }, ord) => {
+    const payload: InboxPayload = {
+      subject: event.subject,
+      description: event.description,
+      requester: event.requester ?? null,
+      tags: event.tags ?? [],
+      status: event.status ?? null,
+    };
+    const values = [
+      randomUUID(),
+      event.source,
+      event.externalId,
+      dedupeKeyOf(event),
+      event.subject,
+      event.description,
+      event.status ?? null,
+      event.requester ? JSON.stringify(event.requester) : null,
+      event.tags ? JSON.stringify(event.tags) : null,
+      event.createdAt ?? null,
+      event.updatedAt ?? null,
+      randomUUID(),
+      JSON.stringify(payload),
+      ord,
+    ];
+    values.forEach((v, i) => cols[i].push(v));
+  });
+  return cols;
+}
