@@ -188,8 +188,10 @@ async function main(): Promise<void> {
         [e2eStart],
       )
     ).rows[0];
-    const half = Math.floor(backlog.length / 2);
-    const growing = backlog.length > 2 && Math.max(...backlog.slice(half)) > Math.max(10, 2 * Math.max(...backlog.slice(0, half)));
+    // Growing: the last samples stay high and above the first ones (a short blip that drains is not growth).
+    const third = Math.max(1, Math.floor(backlog.length / 3));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const growing = mean(backlog.slice(-third)) > Math.max(E2E_RATE / 5, 2 * mean(backlog.slice(0, third)));
     const peakRss = {
       api: Math.max(...rss.map((r) => r.api)),
       worker: Math.max(...rss.map((r) => r.worker)),
