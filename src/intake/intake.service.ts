@@ -18,6 +18,8 @@ export interface AcceptResult {
 
 @Injectable()
 export class IntakeService {
+  private readonly writer: InboxWriter;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly pipeline: PipelineService,
@@ -25,8 +27,6 @@ export class IntakeService {
   ) {
     this.writer = new InboxWriter(hot);
   }
-
-  private readonly writer: InboxWriter;
 
   /**
    * Stores the event in the inbox (committed before anything else), then enqueues its triage. Events arriving
