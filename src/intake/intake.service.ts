@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { HotQueries } from '../platform/database/hot-queries';
 import { DomainError } from '../platform/errors/domain-error';
-import type { InboxPayload } from './inbox-event.entity';
 import { InboxWriter } from './inbox-writer';
 import { TicketEvent } from './ticket-event';
 
