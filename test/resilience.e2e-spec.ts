@@ -1,7 +1,6 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { EngineService, LearnedState, TriageOutput } from '../src/triage/engine.service';
-import { TriageProcessor } from '../src/triage/triage.processor';
 import type { TriageInput } from '../src/engine';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
@@ -46,21 +45,22 @@ describe('no accepted ticket is lost', () => {
   }
 
   it('triages a ticket whose queued job vanished from Redis, through the inbox sweeper', async () => {
-    const db = t.app.get(DataSource);
-    // Stop the worker from taking the job, lose the queue, then let the sweeper find the inbox row.
-    const ticket = makeTicket();
-    const worker = t.app.get(TriageProcessor).worker;
-    await worker.pause(true);
+    // An API with no worker accepts the ticket; the queue is lost; a worker started afterwards finds the
+    // inbox row through its sweeper. Its own queue prefix keeps the suite's other worker out of it.
+    const suitePrefix = process.env.QUEUE_PREFIX;
+    process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-lost}`;
+    const api = await createTestApp({ role: 'api' });
+    let worker: TestApp | undefined;
     try {
-      const res = await t.http().post('/v1/tickets').set(auth).send(ticket).expect(202);
+      const db = api.app.get(DataSource);
+      const res = await api.http().post('/v1/tickets').set(auth).send(makeTicket()).expect(202);
       expect(await deleteQueueKeys()).toBeGreaterThan(0);
-      const [inbox] = await db.query(`SELECT state FROM inbox_events i JOIN tickets t ON t.id = i.ticket_id WHERE t.id = $1`, [
-        res.body.id,
-      ]);
+      const [inbox] = await db.query('SELECT state FROM inbox_events WHERE ticket_id = $1', [res.body.id]);
       expect(inbox.state).toBe('pending');
-      worker.resume();
+
+      worker = await createTestApp({ role: 'worker' });
       const body = await waitFor(
-        () => getTicket(res.body.id),
+        () => api.http().get(`/v1/tickets/${res.body.id}`).set(auth).then((r) => r.body),
         (b) => b.triage.state === 'done',
         { timeoutMs: 15_000 },
       );
@@ -68,7 +68,9 @@ describe('no accepted ticket is lost', () => {
       const [{ n }] = await db.query('SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = $1', [res.body.id]);
       expect(n).toBe(1);
     } finally {
-      if (worker.isPaused()) worker.resume();
+      await worker?.close();
+      await api.close();
+      process.env.QUEUE_PREFIX = suitePrefix;
     }
   });
 
