@@ -1,4 +1,5 @@
 import { FRESHDESK_WEBHOOK_BODY_TEMPLATE, freshdeskStatus, htmlToText, mapFreshdeskWebhook } from './freshdesk-webhook.mapper';
+import { growthRatio } from '../engine/testing/growth';
 import { WebhookPayloadError } from './zendesk-webhook.mapper';
 
 const now = new Date('2026-11-25T15:00:00Z');
@@ -132,5 +133,22 @@ describe('Freshdesk satisfaction ratings', () => {
       freshdesk_webhook: { ticket_id: '901', ticket_description: 'x', ticket_status: 'Resolved', ticket_satisfaction: 'Bad', ticket_tags: 'a, b' },
     });
     expect(event).toMatchObject({ kind: 'csat', source: 'freshdesk', externalId: '901', rating: 'bad', tags: ['a', 'b'] });
+  });
+});
+
+describe('htmlToText on hostile HTML', () => {
+  it('drops script and style blocks, and reads an unclosed one to the end', () => {
+    expect(htmlToText('<p>a</p><script>alert(1)</script><style>p{}</style><p>b</p>')).toBe('a\nb');
+    expect(htmlToText('<p>keep</p><SCRIPT type="x">never closed <p>gone')).toBe('keep');
+    expect(htmlToText('<scripts>x</scripts> and <p>y</p>')).toBe('x and y');
+  });
+
+  it('costs time in step with the input, even with thousands of unclosed script tags', () => {
+    const hostile = (n: number) => '<script>'.repeat(n / 8) + 'x';
+    const ratio = growthRatio(
+      () => htmlToText(hostile(6_000)),
+      () => htmlToText(hostile(60_000)),
+    );
+    expect(ratio).toBeLessThan(30);
   });
 });

@@ -126,11 +126,39 @@ function canonicalJson(value: unknown): string {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
+/**
+ * Removes <tag ...>...</tag> blocks in one left-to-right pass (a lazy regex with a back-reference rescans the
+ * rest of the text for every opening tag that is never closed: quadratic on hostile input). An unclosed block
+ * runs to the end of the text, as a browser would read it.
+ */
+function stripBlocks(html: string, tag: 'script' | 'style'): string {
+  const lower = html.toLowerCase();
+  const open = `<${tag}`;
+  const close = `</${tag}`;
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const start = lower.indexOf(open, from);
+    if (start < 0) return out + html.slice(from);
+    const after = lower.charCodeAt(start + open.length);
+    // "<scripts>" or "<styled>" are other tags.
+    if (!(after === 62 || after === 47 || after === 32 || after === 9 || after === 10 || after === 13 || Number.isNaN(after))) {
+      out += html.slice(from, start + open.length);
+      from = start + open.length;
+      continue;
+    }
+    out += html.slice(from, start);
+    const end = lower.indexOf(close, start + open.length);
+    if (end < 0) return out;
+    const gt = lower.indexOf('>', end + close.length);
+    from = gt < 0 ? html.length : gt + 1;
+  }
+}
+
 /** {{ticket.description}} is HTML; triage reads text. Plain text passes through unchanged. */
 export function htmlToText(html: string): string {
   if (!/<[a-z!/][^>]*>/i.test(html)) return html;
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
+  return stripBlocks(stripBlocks(html, 'script'), 'style')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|h[1-6]|blockquote|tr)>/gi, '\n')
     .replace(/<[^>]+>/g, '')
