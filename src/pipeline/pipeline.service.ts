@@ -90,8 +90,18 @@ export class PipelineService {
 
   async enqueueWriteback(writebackId: string, helpdesk: Helpdesk): Promise<void> {
     const payload = validatePayload('writeback', { writebackId, helpdesk });
-    const queue = WRITEBACK_QUEUE[helpdesk] === QueueName.WritebackZendesk ? this.zendeskQueue : this.freshdeskQueue;
-    await queue.add('writeback', payload, { ...defaultJobOptions(WRITEBACK_QUEUE[helpdesk]), jobId: writebackId });
+    await this.writebackQueue(helpdesk).add('writeback', payload, {
+      ...defaultJobOptions(WRITEBACK_QUEUE[helpdesk]),
+      jobId: writebackId,
+    });
+  }
+
+  get triage(): Queue {
+    return this.triageQueue;
+  }
+
+  writebackQueue(helpdesk: Helpdesk): Queue {
+    return WRITEBACK_QUEUE[helpdesk] === QueueName.WritebackZendesk ? this.zendeskQueue : this.freshdeskQueue;
   }
 }
 

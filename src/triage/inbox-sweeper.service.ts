@@ -1,12 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
 import { WritebackService } from '../helpdesk/writeback.service';
-import { Helpdesk, QueueName } from '../platform/queue/queues';
+import type { Helpdesk } from '../platform/queue/queues';
 import { TriageService } from './triage.service';
 
 const BATCH = 500;
@@ -23,9 +22,6 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QueueName.Triage) private readonly triageQueue: Queue,
-    @InjectQueue(QueueName.WritebackZendesk) private readonly zendeskQueue: Queue,
-    @InjectQueue(QueueName.WritebackFreshdesk) private readonly freshdeskQueue: Queue,
     private readonly writebacks: WritebackService,
     private readonly pipeline: PipelineService,
     private readonly triage: TriageService,
@@ -44,50 +40,56 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
 
   /** One pass; returns how many jobs were enqueued again. */
   async sweep(): Promise<number> {
-    return (await this.sweepInbox()) + (await this.sweepWritebacks());
-  }
-
-  private async sweepInbox(): Promise<number> {
-    const rows: { id: string }[] = await this.db.query(
+    const inbox: { id: string }[] = await this.db.query(
       `SELECT id FROM inbox_events
        WHERE state = 'pending' AND received_at < now() - make_interval(secs => $1)
        ORDER BY received_at LIMIT $2`,
       [this.config.get('INBOX_SWEEP_SECONDS'), BATCH],
     );
-    let requeued = 0;
-    for (const { id } of rows) {
-      const job = await this.triageQueue.getJob(id);
-      if (!job) {
-        await this.pipeline.enqueueTriage(id);
-        requeued++;
-      } else if (await job.isFailed()) {
-        // The job gave up but its failure never reached the database (e.g. the worker died).
-        await this.triage.recordFailure(id, job.failedReason || 'failed', true);
-      }
-    }
-    if (requeued > 0) this.logger.warn({ requeued }, 're-enqueued inbox events missing from the queue');
-    return requeued;
-  }
-
-  private async sweepWritebacks(): Promise<number> {
-    const rows: { id: string; helpdesk: Helpdesk }[] = await this.db.query(
+    const writebacks: { id: string; helpdesk: Helpdesk }[] = await this.db.query(
       `SELECT id, helpdesk FROM writebacks
        WHERE state = 'pending' AND created_at < now() - make_interval(secs => $1)
        ORDER BY created_at LIMIT $2`,
       [this.config.get('INBOX_SWEEP_SECONDS'), BATCH],
     );
+    const requeued =
+      (await this.requeueMissing('inbox events', inbox, {
+        queue: () => this.pipeline.triage,
+        enqueue: (r) => this.pipeline.enqueueTriage(r.id),
+        recordFailure: (r, reason) => this.triage.recordFailure(r.id, reason, true),
+      })) +
+      (await this.requeueMissing('write-backs', writebacks, {
+        queue: (r) => this.pipeline.writebackQueue(r.helpdesk),
+        enqueue: (r) => this.pipeline.enqueueWriteback(r.id, r.helpdesk),
+        recordFailure: (r, reason) => this.writebacks.recordFailure(r.id, reason, true),
+      }));
+    return requeued;
+  }
+
+  /**
+   * Each row whose job is gone from Redis is enqueued again; a job that failed for good without its failure
+   * reaching the database (the worker died) gets it recorded.
+   */
+  private async requeueMissing<R extends { id: string }>(
+    what: string,
+    rows: readonly R[],
+    ops: {
+      queue: (row: R) => Queue;
+      enqueue: (row: R) => Promise<void>;
+      recordFailure: (row: R, reason: string) => Promise<void>;
+    },
+  ): Promise<number> {
     let requeued = 0;
-    for (const { id, helpdesk } of rows) {
-      const queue = helpdesk === 'zendesk' ? this.zendeskQueue : this.freshdeskQueue;
-      const job = await queue.getJob(id);
+    for (const row of rows) {
+      const job = await ops.queue(row).getJob(row.id);
       if (!job) {
-        await this.pipeline.enqueueWriteback(id, helpdesk);
+        await ops.enqueue(row);
         requeued++;
       } else if (await job.isFailed()) {
-        await this.writebacks.recordFailure(id, job.failedReason || 'failed', true);
+        await ops.recordFailure(row, job.failedReason || 'failed');
       }
     }
-    if (requeued > 0) this.logger.warn({ requeued }, 're-enqueued write-backs missing from the queue');
+    if (requeued > 0) this.logger.warn({ requeued }, `re-enqueued ${what} missing from the queue`);
     return requeued;
   }
 
