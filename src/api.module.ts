@@ -12,6 +12,7 @@ import { ZendeskWebhookController } from './intake/zendesk-webhook.controller';
 import { TicketsIntakeController } from './intake/tickets-intake.controller';
 import { ApiKeyGuard } from './platform/auth/api-key.guard';
 import { KeyThrottlerGuard } from './platform/auth/key-throttler.guard';
+import { RateLimitStorageModule, RedisThrottlerStorage } from './platform/auth/redis-throttler.storage';
 import { AppConfig } from './platform/config/app-config.service';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { HealthController } from './platform/health/health.controller';
@@ -28,11 +29,15 @@ import { ReportsApiModule } from './reports/reports.module';
     ReportsApiModule,
     TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (cfg: AppConfig) => [
-        { name: 'default', ttl: 60_000, limit: cfg.get('RATE_LIMIT_PER_MINUTE') },
-        { name: 'ingest', ttl: 60_000, limit: cfg.get('RATE_LIMIT_INGEST_PER_MINUTE') },
-      ],
+      imports: [RateLimitStorageModule],
+      inject: [AppConfig, RedisThrottlerStorage],
+      useFactory: (cfg: AppConfig, storage: RedisThrottlerStorage) => ({
+        throttlers: [
+          { name: 'default', ttl: 60_000, limit: cfg.get('RATE_LIMIT_PER_MINUTE') },
+          { name: 'ingest', ttl: 60_000, limit: cfg.get('RATE_LIMIT_INGEST_PER_MINUTE') },
+        ],
+        storage,
+      }),
     }),
   ],
   controllers: [

@@ -233,24 +233,38 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
 
 describe('rate limits per key', () => {
   let t: TestApp;
+  let replica: TestApp;
   const saved = process.env.RATE_LIMIT_PER_MINUTE;
   beforeAll(async () => {
     process.env.RATE_LIMIT_PER_MINUTE = '3';
     t = await createTestApp({ role: 'api' });
+    replica = await createTestApp({ role: 'api' });
   });
   afterAll(async () => {
     await t.close();
+    await replica.close();
     if (saved === undefined) delete process.env.RATE_LIMIT_PER_MINUTE;
     else process.env.RATE_LIMIT_PER_MINUTE = saved;
   });
 
+  const newKey = async (name: string) => (await t.app.get(ApiKeyService).create(name, ['agent'])).key;
+
   it('answers 429 with Retry-After past the limit, per key', async () => {
-    const other = (await t.app.get(ApiKeyService).create('second key', ['agent'])).key;
-    for (let i = 0; i < 3; i++) await t.http().get('/v1/causes').set('Authorization', `Bearer ${ADMIN_KEY}`).expect(200);
-    const limited = await t.http().get('/v1/causes').set('Authorization', `Bearer ${ADMIN_KEY}`).expect(429);
+    const [first, other] = [await newKey('first key'), await newKey('second key')];
+    for (let i = 0; i < 3; i++) await t.http().get('/v1/causes').set('Authorization', `Bearer ${first}`).expect(200);
+    const limited = await t.http().get('/v1/causes').set('Authorization', `Bearer ${first}`).expect(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     await t.http().get('/v1/causes').set('Authorization', `Bearer ${other}`).expect(200);
     await t.http().get('/health/live').expect(200);
+  });
+
+  it('counts a key across API replicas: the limit is not multiplied by their number', async () => {
+    const key = await newKey('shared key');
+    await t.http().get('/v1/causes').set('Authorization', `Bearer ${key}`).expect(200);
+    await replica.http().get('/v1/causes').set('Authorization', `Bearer ${key}`).expect(200);
+    await t.http().get('/v1/causes').set('Authorization', `Bearer ${key}`).expect(200);
+    await replica.http().get('/v1/causes').set('Authorization', `Bearer ${key}`).expect(429);
+    await t.http().get('/v1/causes').set('Authorization', `Bearer ${key}`).expect(429);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { AuthedRequest } from './api-key.guard';
 import { PUBLIC_KEY, SCOPE_KEY } from './scopes.decorator';
@@ -15,6 +15,11 @@ export class KeyThrottlerGuard extends ThrottlerGuard {
     const isIngest = this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) === 'ingest';
     if ((props.throttler.name === 'ingest') !== isIngest) return true;
     return super.handleRequest(props);
+  }
+
+  /** One counter per key and limit, across every route it covers (the default key is per route). */
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return `${name}:${tracker}`;
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
