@@ -2,6 +2,13 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { HelpdeskWritebackAndSignals1764000100000 } from './1764000100000-helpdesk-writeback-and-signals';
 import { OutcomesLearningOverrides1764000200000 } from './1764000200000-outcomes-learning-overrides';
 import { WeeklyReports1764000300000 } from './1764000300000-weekly-reports';
+import { HotPathStorage1764000400000 } from './1764000400000-hot-path-storage';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
-export const MIGRATIONS = [InitialSchema1764000000000, HelpdeskWritebackAndSignals1764000100000, OutcomesLearningOverrides1764000200000, WeeklyReports1764000300000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  HelpdeskWritebackAndSignals1764000100000,
+  OutcomesLearningOverrides1764000200000,
+  WeeklyReports1764000300000,
+  HotPathStorage1764000400000,
+];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { HotQueries } from '../platform/database/hot-queries';
+import { HotQueries, isDataError } from '../platform/database/hot-queries';
+import { MicroBatcher } from '../platform/database/micro-batcher';
 import type { InboxPayload } from './inbox-event.entity';
 import { dedupeKeyOf, TicketEvent } from './ticket-event';
 
@@ -9,12 +10,6 @@ export interface InboxWrite {
   ticket_id: string;
   /** The ticket row was written (a duplicate that raced past the check did so). */
   touched: boolean;
-}
-
-interface Pending {
-  event: TicketEvent;
-  resolve: (row: InboxWrite) => void;
-  reject: (err: unknown) => void;
 }
 
 /** Events written by one statement at most; more wait for the next turn. */
@@ -68,71 +63,42 @@ const WRITE_BATCH = `
 
 /**
  * Writes accepted events to the inbox, the events of one event-loop turn in one statement: under load, one
- * round trip and one WAL flush serve many requests; alone, an event is written at once. A statement may touch
- * a ticket only once, so a second event for the same ticket waits for the next statement.
+ * round trip and one WAL flush serve many requests; alone, an event is written at once. Two events of one
+ * ticket never share a statement nor run in two at once; the second waits for the first.
  */
 export class InboxWriter {
-  private pending: Pending[] = [];
-  private scheduled = false;
-  private inFlight = 0;
+  private readonly batcher: MicroBatcher<TicketEvent, InboxWrite>;
 
   constructor(
     private readonly hot: HotQueries,
     /** Statements allowed in flight at once; further events wait and join larger batches. */
-    private readonly maxInFlight = 4,
-  ) {}
+    maxInFlight = 4,
+  ) {
+    this.batcher = new MicroBatcher((events) => this.writeBatch(events), {
+      maxBatch: MAX_BATCH,
+      maxInFlight,
+      keyOf: (event) => `${event.source}\u0000${event.externalId}`,
+      itemError: isDataError,
+    });
+  }
 
   write(event: TicketEvent): Promise<InboxWrite> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      this.schedule();
-    });
+    return this.batcher.submit(event);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
+  private async writeBatch(events: TicketEvent[]): Promise<(InboxWrite | Error)[]> {
+    const rows = await this.hot.run<InboxWrite & { ord: number }>('inbox_write_batch', WRITE_BATCH, columns(events));
+    const byOrd = new Map(rows.map((r) => [r.ord, r]));
+    return events.map((_, ord) => {
+      const row = byOrd.get(ord);
+      return row ? { inbox_id: row.inbox_id, ticket_id: row.ticket_id, touched: row.touched } : new Error('inbox write returned no row for an event');
     });
-  }
-
-  private async flush(): Promise<void> {
-    const batch: Pending[] = [];
-    const rest: Pending[] = [];
-    const tickets = new Set<string>();
-    for (const p of this.pending) {
-      const key = `${p.event.source}\u0000${p.event.externalId}`;
-      if (batch.length < MAX_BATCH && !tickets.has(key)) {
-        tickets.add(key);
-        batch.push(p);
-      } else rest.push(p);
-    }
-    this.pending = rest;
-    if (batch.length === 0) return;
-    this.inFlight++;
-    this.schedule();
-    try {
-      const rows = await this.hot.run<InboxWrite & { ord: number }>('inbox_write_batch', WRITE_BATCH, columns(batch));
-      const byOrd = new Map(rows.map((r) => [r.ord, r]));
-      batch.forEach((p, ord) => {
-        const row = byOrd.get(ord);
-        if (row) p.resolve({ inbox_id: row.inbox_id, ticket_id: row.ticket_id, touched: row.touched });
-        else p.reject(new Error('inbox write returned no row for an event'));
-      });
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-    } finally {
-      this.inFlight--;
-      this.schedule();
-    }
   }
 }
 
-function columns(batch: readonly Pending[]): unknown[][] {
+function columns(events: readonly TicketEvent[]): unknown[][] {
   const cols: unknown[][] = Array.from({ length: 14 }, () => []);
-  batch.forEach(({ event }, ord) => {
+  events.forEach((event, ord) => {
     const payload: InboxPayload = {
       subject: event.subject,
       description: event.description,

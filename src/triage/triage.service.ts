@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { InboxPayload } from '../intake/inbox-event.entity';
 import { FixStatsService } from '../outcomes/fix-stats.service';
-import { HotQueries } from '../platform/database/hot-queries';
+import { HotQueries, isDataError } from '../platform/database/hot-queries';
+import { MicroBatcher } from '../platform/database/micro-batcher';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
 import type { Helpdesk } from '../platform/queue/queues';
 import { EngineService } from './engine.service';
@@ -19,8 +20,76 @@ interface InboxRow {
   event_at: Date;
 }
 
+/** What a triage stores: the event it answers and the engine's output. */
+interface Triaged {
+  row: InboxRow;
+  output: ReturnType<EngineService['triage']>;
+  symptomIds: string[];
+  helpdesk: Helpdesk | null;
+}
+
+interface Stored {
+  result_id: string | null;
+  writeback_id: string | null;
+}
+
+const LOAD_BATCH = `SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = ANY($1::uuid[])`;
+
 /** This event's result becomes the ticket's latest unless a newer event's result is already there. */
-const LATEST = '((SELECT id FROM r) IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_event_at <= $10))';
+const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_event_at <= x.event_at))';
+
+/**
+ * One statement, atomic on its own, for the triages of one event-loop turn: each result (unique per inbox
+ * event), its ticket's latest triage (unless a newer event's result is already there; an agent's override keeps
+ * its cause and macro), the inbox row processed, the ticket's state, and the write-back to run. Sub-statements
+ * see the rows as they were before it, hence "pending other than this event"; a ticket appears once.
+ */
+const STORE_BATCH = `
+  WITH input AS (
+    SELECT x.*, ARRAY(SELECT jsonb_array_elements_text(x.symptoms)) AS symptom_ids
+    FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::float8[],
+                $8::varchar[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::timestamptz[], $13::uuid[],
+                $14::varchar[])
+      AS x(ord, result_id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id, symptoms, result,
+           event_at, triaged_at, writeback_id, helpdesk)),
+  r AS (
+    INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
+                                symptom_ids, result, event_at, triaged_at)
+    SELECT result_id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id, symptom_ids, result,
+           event_at, triaged_at
+    FROM input
+    ON CONFLICT (inbox_id) DO NOTHING RETURNING id, inbox_id),
+  tk AS (
+    UPDATE tickets t SET
+      latest_triage_id = CASE WHEN ${LATEST} THEN r.id ELSE t.latest_triage_id END,
+      latest_event_at = CASE WHEN ${LATEST} THEN x.event_at ELSE t.latest_event_at END,
+      symptom_ids = CASE WHEN ${LATEST} THEN x.symptom_ids ELSE t.symptom_ids END,
+      cause_id = CASE WHEN ${LATEST} THEN COALESCE(o.cause_id, x.cause_id) ELSE t.cause_id END,
+      macro_id = CASE WHEN ${LATEST} THEN COALESCE(o.macro_id, x.macro_id) ELSE t.macro_id END,
+      triage_state = CASE WHEN EXISTS (
+          SELECT 1 FROM inbox_events p WHERE p.ticket_id = t.id AND p.state = 'pending' AND p.id <> x.inbox_id)
+        THEN 'queued' ELSE 'done' END,
+      triage_error = NULL
+    FROM input x
+    LEFT JOIN r ON r.inbox_id = x.inbox_id
+    JOIN tickets t0 ON t0.id = x.ticket_id
+    LEFT JOIN triage_overrides o ON o.id = t0.override_id
+    WHERE t.id = x.ticket_id
+    RETURNING t.id),
+  ib AS (
+    UPDATE inbox_events i SET state = 'processed', processed_at = now(), attempts = i.attempts + 1, last_error = NULL
+    FROM input x WHERE i.id = x.inbox_id
+    RETURNING i.id),
+  wb AS (
+    INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk)
+    SELECT x.writeback_id, r.id, x.ticket_id, x.helpdesk FROM input x JOIN r ON r.inbox_id = x.inbox_id
+    WHERE x.helpdesk IS NOT NULL
+    ON CONFLICT (triage_result_id) DO NOTHING RETURNING id, triage_result_id)
+  SELECT x.ord, r.id AS result_id, wb.id AS writeback_id
+  FROM input x LEFT JOIN r ON r.inbox_id = x.inbox_id LEFT JOIN wb ON wb.triage_result_id = r.id`;
+
+/** Triages loaded or stored by one statement at most. */
+const MAX_BATCH = 64;
 
 export interface ProcessOutcome {
   status: 'triaged' | 'already-processed';
@@ -41,13 +110,24 @@ export class TriageService {
     private readonly hot: HotQueries,
   ) {}
 
-  /** Triages one inbox event. Running it twice stores one result: the inbox id is the result's unique key. */
+  private readonly loads = new MicroBatcher<string, InboxRow | null>((ids) => this.loadBatch(ids), {
+    maxBatch: MAX_BATCH,
+    maxInFlight: 4,
+  });
+
+  private readonly stores = new MicroBatcher<Triaged, Stored>((items) => this.storeBatch(items), {
+    maxBatch: MAX_BATCH,
+    maxInFlight: 4,
+    keyOf: (item) => item.row.ticket_id,
+    itemError: isDataError,
+  });
+
+  /**
+   * Triages one inbox event. Running it twice stores one result: the inbox id is the result's unique key.
+   * The loads and stores of jobs running at the same time share statements (see STORE_BATCH).
+   */
   async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
-    const [row] = await this.hot.run<InboxRow>(
-      'triage_load',
-      'SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = $1',
-      [inboxId],
-    );
+    const row = await this.loads.submit(inboxId);
     if (!row) throw new UnrecoverableError(`inbox event ${inboxId} does not exist`);
     if (row.state === 'processed') return { status: 'already-processed' };
 
@@ -58,44 +138,23 @@ export class TriageService {
       learned,
     );
     const symptomIds = [...new Set(output.symptoms.map((s) => s.id))];
-
     const helpdesk = isHelpdesk(row.source) && this.helpdesks.isEnabled(row.source) ? row.source : null;
-    const writebackId = randomUUID();
-    // One statement, atomic on its own: the result (unique per inbox event), the ticket's latest triage (unless
-    // a newer event's result is already there; an agent's override keeps its cause and macro), the inbox row
-    // processed, the ticket's state, and the write-back to run. Sub-statements see the rows as they were
-    // before it, hence "pending other than this event".
-    const [stored] = await this.hot.run<{ result_id: string | null; writeback_id: string | null }>(
-      'triage_store',
-      `WITH r AS (
-         INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
-                                     symptom_ids, result, event_at, triaged_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (inbox_id) DO NOTHING RETURNING id),
-       tk AS (
-         UPDATE tickets t SET
-           latest_triage_id = CASE WHEN ${LATEST} THEN (SELECT id FROM r) ELSE t.latest_triage_id END,
-           latest_event_at = CASE WHEN ${LATEST} THEN $10 ELSE t.latest_event_at END,
-           symptom_ids = CASE WHEN ${LATEST} THEN $8 ELSE t.symptom_ids END,
-           cause_id = CASE WHEN ${LATEST} THEN COALESCE(o.cause_id, $5) ELSE t.cause_id END,
-           macro_id = CASE WHEN ${LATEST} THEN COALESCE(o.macro_id, $7) ELSE t.macro_id END,
-           triage_state = CASE WHEN EXISTS (
-               SELECT 1 FROM inbox_events p WHERE p.ticket_id = t.id AND p.state = 'pending' AND p.id <> $3)
-             THEN 'queued' ELSE 'done' END,
-           triage_error = NULL
-         FROM tickets t0 LEFT JOIN triage_overrides o ON o.id = t0.override_id
-         WHERE t.id = $2 AND t0.id = t.id
-         RETURNING t.id),
-       ib AS (
-         UPDATE inbox_events SET state = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL
-         WHERE id = $3 RETURNING id),
-       wb AS (
-         INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk)
-         SELECT $12, r.id, $2, $13 FROM r WHERE $13::varchar IS NOT NULL
-         ON CONFLICT (triage_result_id) DO NOTHING RETURNING id)
-       SELECT (SELECT id FROM r) AS result_id, (SELECT id FROM wb) AS writeback_id,
-              (SELECT count(*) FROM tk) + (SELECT count(*) FROM ib) AS touched`,
-      [
+    const stored = await this.stores.submit({ row, output, symptomIds, helpdesk });
+    const writeback = stored.writeback_id && helpdesk ? { writebackId: stored.writeback_id, helpdesk } : undefined;
+    return { status: 'triaged', causeId: output.cause.id, writeback };
+  }
+
+  private async loadBatch(ids: string[]): Promise<(InboxRow | null)[]> {
+    const rows = await this.hot.run<InboxRow>('triage_load_batch', LOAD_BATCH, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private async storeBatch(items: Triaged[]): Promise<(Stored | Error)[]> {
+    const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+    items.forEach(({ row, output, symptomIds, helpdesk }, ord) => {
+      const values = [
+        ord,
         randomUUID(),
         row.ticket_id,
         row.id,
@@ -103,16 +162,18 @@ export class TriageService {
         output.cause.id,
         output.cause.confidence,
         output.macro.id,
-        symptomIds,
-        output,
+        JSON.stringify(symptomIds),
+        JSON.stringify(output),
         row.event_at,
         output.triagedAt,
-        writebackId,
+        randomUUID(),
         helpdesk,
-      ],
-    );
-    const writeback = stored.writeback_id && helpdesk ? { writebackId: stored.writeback_id, helpdesk } : undefined;
-    return { status: 'triaged', causeId: output.cause.id, writeback };
+      ];
+      values.forEach((v, i) => cols[i].push(v));
+    });
+    const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, cols);
+    const byOrd = new Map(rows.map((r) => [r.ord, r]));
+    return items.map((_, ord) => byOrd.get(ord) ?? new Error('triage store returned no row for an event'));
   }
 
   /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */

@@ -21,6 +21,12 @@ export class Environment {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_HOT_POOL_SIZE = 8;
+
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -55,7 +61,7 @@ export class Environment {
   @IsInt()
   @Min(1)
   @Max(256)
-  TRIAGE_CONCURRENCY = 16;
+  TRIAGE_CONCURRENCY = 64;
 
   /** Zendesk: webhook signing secret, API access for write-back, and its rate limit. */
   @IsOptional()

@@ -1,24 +1,46 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, QueryResultRow } from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Pool, QueryResultRow } from 'pg';
+import { AppConfig } from '../config/app-config.service';
 
 /**
- * The few statements on the hot path (accepting an event, loading and storing a triage) run as named
- * prepared statements on the pool TypeORM already holds: Postgres parses and plans each once per connection
- * instead of once per call, and no query runner is built around them.
+ * The few statements on the hot path (accepting events, loading and storing a triage) run as named prepared
+ * statements on a small pool of their own. Its connections plan each statement once (plan_cache_mode
+ * force_generic_plan): these statements take arrays and ids whose values never change the best plan, and
+ * replanning them per call cost Postgres more than running them. Every other query keeps the ORM's pool
+ * and Postgres' usual per-call planning.
  */
 @Injectable()
-export class HotQueries {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+export class HotQueries implements OnApplicationShutdown {
+  private readonly logger = new Logger(HotQueries.name);
+  private readonly pool: Pool;
 
-  private get pool(): Pool {
-    return (this.db.driver as PostgresDriver).master as Pool;
+  constructor(config: AppConfig) {
+    this.pool = new Pool({
+      connectionString: config.get('DATABASE_URL'),
+      max: config.get('DATABASE_HOT_POOL_SIZE'),
+      connectionTimeoutMillis: 5000,
+      options: '-c plan_cache_mode=force_generic_plan',
+      application_name: 'triage-hot-path',
+    });
+    // An idle connection that Postgres drops is only removed from the pool; the next query opens a new one.
+    this.pool.on('error', (err) => this.logger.warn({ err }, 'idle hot-path connection lost'));
   }
 
   async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const result = await this.pool.query<R>({ name, text, values });
     return result.rows;
   }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * A statement error that one row's values can cause (SQLSTATE class 22, data exception, or 23, integrity
+ * constraint violation), as opposed to a lost connection or an outage, which would fail any statement.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
 }

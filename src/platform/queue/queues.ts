@@ -28,7 +28,8 @@ export interface QueueSettings {
   attempts: number;
   backoff: { type: 'exponential' | 'fixed'; delay: number };
   lockDurationMs: number;
-  removeOnComplete: { age: number; count: number };
+  /** true: a finished job leaves Redis at once (its record is in Postgres). */
+  removeOnComplete: true | { age: number; count: number };
   removeOnFail: { age: number; count: number };
 }
 
@@ -45,11 +46,12 @@ function writebackSettings(): Required<QueueSettings> {
 
 export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
   [QueueName.Triage]: {
-    concurrency: 16,
+    concurrency: 64,
     attempts: 4,
     backoff: { type: 'exponential', delay: 500 },
     lockDurationMs: LOCK_MS,
-    removeOnComplete: { age: 3600, count: 10_000 },
+    // The stored triage is the record; keeping finished jobs would cost Redis a trim on every completion.
+    removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   },
   [QueueName.WritebackZendesk]: writebackSettings(),
