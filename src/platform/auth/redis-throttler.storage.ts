@@ -54,7 +54,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.redis.defineCommand('throttleWindow', { numberOfKeys: 2, lua: FIXED_WINDOW });
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, _throttler?: string): Promise<ThrottlerStorageRecord> {
     try {
       const base = this.prefix + key;
       const [hits, left, blocked, blockLeft] = await this.redis.throttleWindow(`${base}:hits`, `${base}:block`, ttl, limit, blockDuration || ttl);
