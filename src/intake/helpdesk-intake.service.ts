@@ -5,6 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
+import { HotQueries } from '../platform/database/hot-queries';
+import { MicroBatcher } from '../platform/database/micro-batcher';
 import { assertUnreachable } from '../platform/errors/domain-error';
 import type { TicketSource, TicketStatus } from '../tickets/ticket.entity';
 import type { InboxPayload } from './inbox-event.entity';
@@ -31,13 +33,33 @@ const CLOSED: readonly (TicketStatus | null | undefined)[] = ['solved', 'closed'
 export class HelpdeskIntakeService {
   private readonly logger = new Logger(HelpdeskIntakeService.name);
 
+  /** The stored status of the tickets named in one event-loop turn's webhooks, read by one statement. */
+  private readonly statuses: MicroBatcher<{ source: TicketSource; externalId: string }, TicketStatus | null | undefined>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly intake: IntakeService,
     private readonly pipeline: PipelineService,
     private readonly config: AppConfig,
     private readonly outcomes: OutcomesService,
-  ) {}
+    hot: HotQueries,
+  ) {
+    this.statuses = new MicroBatcher(
+      async (keys) => {
+        const rows = await hot.run<{ source: string; external_id: string; status: TicketStatus | null }>(
+          'ticket_status_batch',
+          `SELECT t.source, t.external_id, t.status
+           FROM unnest($1::varchar[], $2::varchar[]) AS k(source, external_id)
+           JOIN tickets t ON t.source = k.source AND t.external_id = k.external_id`,
+          [keys.map((k) => k.source), keys.map((k) => k.externalId)],
+        );
+        const byKey = new Map(rows.map((r) => [`${r.source}\u0000${r.external_id}`, r.status]));
+        // undefined: no such ticket yet.
+        return keys.map((k) => byKey.get(`${k.source}\u0000${k.externalId}`));
+      },
+      { maxBatch: 100, maxInFlight: 4 },
+    );
+  }
 
   async accept(event: HelpdeskEvent): Promise<WebhookAnswer> {
     switch (event.kind) {
@@ -163,18 +185,15 @@ export class HelpdeskIntakeService {
   /** A content event whose status leaves solved or closed, as a status signal (keyed by its time). */
   private async reopenOf(event: TicketEvent): Promise<SignalEvent | null> {
     if (event.source === 'api' || !event.status || CLOSED.includes(event.status)) return null;
-    const [row]: { status: TicketStatus | null }[] = await this.db.query(
-      'SELECT status FROM tickets WHERE source = $1 AND external_id = $2',
-      [event.source, event.externalId],
-    );
-    if (!row || !CLOSED.includes(row.status)) return null;
+    const stored = await this.statuses.submit({ source: event.source, externalId: event.externalId });
+    if (stored === undefined || !CLOSED.includes(stored)) return null;
     const at = event.updatedAt ?? new Date();
     return {
       kind: 'status',
       source: event.source,
       externalId: event.externalId,
       status: event.status,
-      previousStatus: row.status,
+      previousStatus: stored,
       tags: event.tags ?? [],
       at,
       dedupeKey: `${event.source}:${event.externalId}:reopen:${at.toISOString()}`,
