@@ -93,3 +93,15 @@ describe('MicroBatcher', () => {
     await expect(batcher.submit(2)).resolves.toBe(2);
   });
 });
+
+describe('MicroBatcher with a linger', () => {
+  it('waits for calls of later turns to join a batch that is not full', async () => {
+    const { batches, run } = recorder();
+    const batcher = new MicroBatcher(run, { maxBatch: 10, maxInFlight: 1, lingerMs: 20 });
+    const first = batcher.submit(1);
+    await new Promise((r) => setImmediate(r));
+    const second = batcher.submit(2);
+    await expect(Promise.all([first, second])).resolves.toEqual([2, 4]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+});

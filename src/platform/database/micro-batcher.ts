@@ -8,6 +8,11 @@ export interface MicroBatcherOptions<T> {
    * once) and not in two batches in flight (two statements would each see the other's row as it was).
    */
   keyOf?: (item: T) => string;
+  /**
+   * How long a batch that is not full waits for more items, in ms (0: only the current event-loop turn). For
+   * background work, where a few ms of wait buys fewer, larger statements.
+   */
+  lingerMs?: number;
   /** Errors that may come from one item alone: the batch then runs again item by item. */
   itemError?: (err: unknown) => boolean;
 }
@@ -50,10 +55,13 @@ export class MicroBatcher<T, R> {
   private schedule(): void {
     if (this.scheduled || this.waiting.length === 0 || this.inFlight >= this.options.maxInFlight) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const go = () => {
       this.scheduled = false;
       void this.flush();
-    });
+    };
+    const linger = this.options.lingerMs ?? 0;
+    if (linger > 0 && this.waiting.length < this.options.maxBatch) setTimeout(go, linger);
+    else setImmediate(go);
   }
 
   /** A batch failed by one item's data runs again item by item, so that the bad item fails alone. */
