@@ -13,15 +13,40 @@ export type CauseFeedback = CauseFeedbackSnapshot;
 
 type MutableTable = Record<string, Record<string, BetaCounts>>;
 
+interface Snapshot {
+  at: number;
+  stats: FixStatsSnapshot;
+  feedback: CauseFeedback;
+}
+
 /** The learned fix statistics: served to the engine as a snapshot, rebuilt exactly from outcomes on demand. */
 @Injectable()
 export class FixStatsService {
-  private cached?: { at: number; stats: FixStatsSnapshot; feedback: CauseFeedback };
+  private cached?: Snapshot;
+  /** The read in progress: the jobs that find the snapshot stale together wait for one read, not one each. */
+  private loading?: Promise<Snapshot>;
+  private generation = 0;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async snapshot(): Promise<{ stats: FixStatsSnapshot; feedback: CauseFeedback }> {
     if (this.cached && Date.now() - this.cached.at < SNAPSHOT_TTL_MS) return this.cached;
+    if (!this.loading) {
+      const generation = this.generation;
+      const loading = this.load().then((snapshot) => {
+        if (generation === this.generation) this.cached = snapshot;
+        return snapshot;
+      });
+      this.loading = loading;
+      void loading.then(
+        () => this.loading === loading && (this.loading = undefined),
+        () => this.loading === loading && (this.loading = undefined),
+      );
+    }
+    return this.loading;
+  }
+
+  private async load(): Promise<Snapshot> {
     const rows: { dimension: 'symptom' | 'cause'; key: string; macro_id: string; successes: number; failures: number }[] =
       await this.db.query('SELECT dimension, key, macro_id, successes, failures FROM fix_stats');
     const bySymptomMacro: MutableTable = {};
@@ -35,12 +60,14 @@ export class FixStatsService {
     );
     const bySymptomCause: Record<string, Record<string, number>> = {};
     for (const r of fb) (bySymptomCause[r.symptom_id] ??= {})[r.cause_id] = r.net;
-    this.cached = { at: Date.now(), stats: { bySymptomMacro, byCauseMacro }, feedback: { bySymptomCause } };
-    return this.cached;
+    return { at: Date.now(), stats: { bySymptomMacro, byCauseMacro }, feedback: { bySymptomCause } };
   }
 
+  /** The next snapshot is read afresh (a read already in progress may hold older figures). */
   invalidate(): void {
+    this.generation++;
     this.cached = undefined;
+    this.loading = undefined;
   }
 
   /** Statistics of one macro: overall and per symptom and cause. */
