@@ -14,9 +14,13 @@ export class HotPathStorage1764000400000 implements MigrationInterface {
       `SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`,
     );
     if (lz4) await q.query(`ALTER TABLE triage_results ALTER COLUMN result SET COMPRESSION lz4`);
+    // Events accepted together are triaged by one queue job; the sweeper looks for that job before it
+    // enqueues an event again.
+    await q.query(`ALTER TABLE inbox_events ADD COLUMN batch_job_id varchar(64)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE inbox_events DROP COLUMN batch_job_id`);
     await q.query(`ALTER TABLE triage_results ALTER COLUMN result SET COMPRESSION default`);
     await q.query(`DROP INDEX ix_inbox_pending_ticket`);
   }

@@ -1,9 +1,12 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { IntakeService } from '../src/intake/intake.service';
+import { PipelineService } from '../src/pipeline/pipeline.service';
+import { InboxSweeperService } from '../src/triage/inbox-sweeper.service';
 import { EngineService, LearnedState, TriageOutput } from '../src/triage/engine.service';
 import type { TriageInput } from '../src/engine';
 import { makeTicket } from './support/factories';
-import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 
 const POISON = 'POISON-TICKET-MARKER';
 
@@ -99,5 +102,71 @@ describe('no accepted ticket is lost', () => {
       .get(DataSource)
       .query('SELECT state, attempts, last_error FROM inbox_events WHERE ticket_id = $1', [poison.body.id]);
     expect(row).toMatchObject({ state: 'failed', attempts: 4, last_error: 'engine exploded on this ticket' });
+  });
+
+  /** Events accepted in the same event-loop turn, as concurrent requests are under load: one statement, one job. */
+  async function acceptTogether(app: TestApp, descriptions: string[]): Promise<string[]> {
+    const intake = app.app.get(IntakeService);
+    const results = await Promise.all(
+      descriptions.map((description, i) =>
+        intake.accept({ source: 'api', externalId: uniqueId(`together-${i}`), subject: 'Backup', description }),
+      ),
+    );
+    return results.map((r) => r.ticketId);
+  }
+
+  it('triages tickets accepted together in one job; a poison among them fails alone after its attempts', async () => {
+    const healthyText = makeTicket().description;
+    const ids = await acceptTogether(t, [...Array.from({ length: 7 }, () => healthyText), `backup broken ${POISON}`]);
+    const db = t.app.get(DataSource);
+    const jobs: { batch_job_id: string | null }[] = await db.query(
+      'SELECT DISTINCT batch_job_id FROM inbox_events WHERE ticket_id = ANY($1::uuid[])',
+      [ids],
+    );
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].batch_job_id).toMatch(/^b-/);
+
+    for (const id of ids.slice(0, 7)) {
+      const body = await waitFor(() => getTicket(id), (b) => b.triage.state === 'done');
+      expect(body.triage.cause.id).toBe('storage_full');
+    }
+    const failed = await waitFor(() => getTicket(ids[7]), (b) => b.triage.state === 'failed', { timeoutMs: 20_000 });
+    expect(failed.triage.error).toContain('engine exploded');
+    const [row] = await db.query('SELECT state, attempts FROM inbox_events WHERE ticket_id = $1', [ids[7]]);
+    expect(row).toMatchObject({ state: 'failed', attempts: 4 });
+  });
+
+  it('the sweeper leaves events alone while their common job is queued, and enqueues them once it is gone', async () => {
+    const suitePrefix = process.env.QUEUE_PREFIX;
+    process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-swept}`;
+    const worker = await createTestApp({ role: 'all' });
+    try {
+      const queue = worker.app.get(PipelineService).triage;
+      await queue.pause();
+      const ids = await acceptTogether(worker, Array.from({ length: 3 }, () => makeTicket().description));
+      const db = worker.app.get(DataSource);
+      // Old enough to be swept.
+      await db.query(`UPDATE inbox_events SET received_at = now() - interval '1 hour' WHERE ticket_id = ANY($1::uuid[])`, [ids]);
+      const sweeper = worker.app.get(InboxSweeperService);
+      expect(await sweeper.sweep()).toBe(0);
+
+      const batchJobs: { batch_job_id: string }[] = await db.query(
+        'SELECT DISTINCT batch_job_id FROM inbox_events WHERE ticket_id = ANY($1::uuid[])',
+        [ids],
+      );
+      for (const { batch_job_id } of batchJobs) await (await queue.getJob(batch_job_id))!.remove();
+      expect(await sweeper.sweep()).toBe(3);
+      expect(await sweeper.sweep()).toBe(0);
+
+      await queue.resume();
+      for (const id of ids) {
+        await waitFor(() => worker.http().get(`/v1/tickets/${id}`).set(auth).then((r) => r.body), (b) => b.triage.state === 'done');
+      }
+      const [{ n }] = await db.query('SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = ANY($1::uuid[])', [ids]);
+      expect(n).toBe(3);
+    } finally {
+      await worker.close();
+      process.env.QUEUE_PREFIX = suitePrefix;
+    }
   });
 });

@@ -54,4 +54,8 @@ export class InboxEventEntity {
 
   @Column('text', { name: 'last_error', nullable: true })
   lastError: string | null;
+
+  /** The queue job that triages the events accepted together with this one (null: a job of its own). */
+  @Column('varchar', { name: 'batch_job_id', length: 64, nullable: true })
+  batchJobId: string | null;
 }

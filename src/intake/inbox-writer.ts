@@ -50,8 +50,8 @@ const WRITE_BATCH = `
       updated_at = now()
     RETURNING id, source, external_id),
   i AS (
-    INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at)
-    SELECT f.inbox_id, t.id, f.source, f.dedupe_key, 'ticket', f.payload, COALESCE(f.updated_at, now())
+    INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at, batch_job_id)
+    SELECT f.inbox_id, t.id, f.source, f.dedupe_key, 'ticket', f.payload, COALESCE(f.updated_at, now()), $15::varchar
     FROM fresh f JOIN t ON t.source = f.source AND t.external_id = f.external_id
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id, ticket_id, dedupe_key)
@@ -61,16 +61,21 @@ const WRITE_BATCH = `
   LEFT JOIN seen s ON s.ord = x.ord
   LEFT JOIN t ON t.source = x.source AND t.external_id = x.external_id`;
 
+/** Called once per written batch with the new events (never empty), before any of its writers is answered. */
+export type BatchStored = (batchJobId: string, inboxIds: string[]) => Promise<unknown>;
+
 /**
  * Writes accepted events to the inbox, the events of one event-loop turn in one statement: under load, one
  * round trip and one WAL flush serve many requests; alone, an event is written at once. Two events of one
- * ticket never share a statement nor run in two at once; the second waits for the first.
+ * ticket never share a statement nor run in two at once; the second waits for the first. The new events of a
+ * statement are handed on together (one queue job triages them), under an id written on their rows.
  */
 export class InboxWriter {
   private readonly batcher: MicroBatcher<TicketEvent, InboxWrite>;
 
   constructor(
     private readonly hot: HotQueries,
+    private readonly stored: BatchStored,
     /** Statements allowed in flight at once; further events wait and join larger batches. */
     maxInFlight = 4,
   ) {
@@ -87,7 +92,13 @@ export class InboxWriter {
   }
 
   private async writeBatch(events: TicketEvent[]): Promise<(InboxWrite | Error)[]> {
-    const rows = await this.hot.run<InboxWrite & { ord: number }>('inbox_write_batch', WRITE_BATCH, columns(events));
+    const batchJobId = `b-${randomUUID()}`;
+    const rows = await this.hot.run<InboxWrite & { ord: number }>('inbox_write_batch', WRITE_BATCH, [
+      ...columns(events),
+      batchJobId,
+    ]);
+    const fresh = rows.flatMap((r) => (r.inbox_id ? [r.inbox_id] : []));
+    if (fresh.length > 0) await this.stored(batchJobId, fresh);
     const byOrd = new Map(rows.map((r) => [r.ord, r]));
     return events.map((_, ord) => {
       const row = byOrd.get(ord);

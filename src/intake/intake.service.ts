@@ -24,13 +24,14 @@ export class IntakeService {
     private readonly pipeline: PipelineService,
     hot: HotQueries,
   ) {
-    this.writer = new InboxWriter(hot);
+    this.writer = new InboxWriter(hot, (batchJobId, inboxIds) => this.pipeline.batchAccepted(batchJobId, inboxIds));
   }
 
   /**
    * Stores the event in the inbox (committed before anything else), then enqueues its triage. Events arriving
    * together are written together: one statement (atomic on its own, one round trip, one WAL flush) skips
-   * known dedupe keys, upserts the tickets (newer content wins) and inserts the inbox rows.
+   * known dedupe keys, upserts the tickets (newer content wins) and inserts the inbox rows; one queue job then
+   * triages the new ones.
    */
   async accept(event: TicketEvent): Promise<AcceptResult> {
     const row = await this.writer.write(event);
@@ -39,7 +40,6 @@ export class IntakeService {
       if (row.touched) await this.refreshTriageState(row.ticket_id);
       return { ticketId: row.ticket_id, accepted: false };
     }
-    await this.pipeline.eventAccepted(row.inbox_id);
     return { ticketId: row.ticket_id, accepted: true, inboxId: row.inbox_id };
   }
 

@@ -16,7 +16,9 @@ interface PendingEnqueue {
 
 /**
  * The whole flow in one place:
- *   intake (inbox row committed) -> "triage" job (jobId = inbox id)
+ *   intake (inbox rows committed together) -> one "triage-batch" job (jobId written on the rows)
+ *   other events (comments, retriage, replays) -> "triage" job (jobId = inbox id)
+ *   a batch's event whose triage failed        -> "triage" job of its own, with the usual attempts
  *   triage (result stored, write-back row in the same transaction)
  *                                -> "writeback" job on the helpdesk's own queue (jobId = write-back id)
  * Inbox and write-back rows are the durable record; the sweeper re-enqueues jobs Redis lost.
@@ -44,9 +46,30 @@ export class PipelineService {
     }
   }
 
-  async enqueueTriage(inboxId: string): Promise<void> {
+  /**
+   * After inbox rows are committed together: one job triages them all. A Redis failure here loses nothing: the
+   * sweeper finds the rows pending without their job and enqueues them.
+   */
+  async batchAccepted(batchJobId: string, inboxIds: string[]): Promise<boolean> {
+    try {
+      const payload = validatePayload('triage-batch', { inboxIds });
+      await withTimeout(
+        this.triageQueue.add('triage-batch', payload, { ...defaultJobOptions(QueueName.Triage), jobId: batchJobId }),
+        ENQUEUE_TIMEOUT_MS,
+      );
+      return true;
+    } catch (err) {
+      this.logger.warn({ err, batchJobId, events: inboxIds.length }, 'could not enqueue triage now; the inbox sweeper will');
+      return false;
+    }
+  }
+
+  /** `attemptsLeft`: fewer attempts than usual, for an event that already spent one in a batch. */
+  async enqueueTriage(inboxId: string, attemptsLeft?: number): Promise<void> {
     const payload = validatePayload('triage', { inboxId });
-    await this.triageQueue.add('triage', payload, { ...defaultJobOptions(QueueName.Triage), jobId: inboxId });
+    const options = defaultJobOptions(QueueName.Triage);
+    if (attemptsLeft !== undefined) options.attempts = Math.max(1, attemptsLeft);
+    await this.triageQueue.add('triage', payload, { ...options, jobId: inboxId });
   }
 
   private enqueueBatched(inboxId: string): Promise<void> {

@@ -12,7 +12,8 @@ const BATCH = 500;
 
 /**
  * Redis may lose its queue (it keeps nothing on disk): every inbox row and write-back still pending after
- * INBOX_SWEEP_SECONDS is enqueued again. Job ids are the row ids, so a job still in Redis is not doubled.
+ * INBOX_SWEEP_SECONDS is enqueued again. Job ids are the row ids, so a job still in Redis is not doubled; an
+ * event accepted with others is left alone while their common job (its batch_job_id) is queued or running.
  */
 @Injectable()
 export class InboxSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,8 +41,8 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
 
   /** One pass; returns how many jobs were enqueued again. */
   async sweep(): Promise<number> {
-    const inbox: { id: string }[] = await this.db.query(
-      `SELECT id FROM inbox_events
+    const inbox: { id: string; batch_job_id: string | null }[] = await this.db.query(
+      `SELECT id, batch_job_id FROM inbox_events
        WHERE state = 'pending' AND received_at < now() - make_interval(secs => $1)
        ORDER BY received_at LIMIT $2`,
       [this.config.get('INBOX_SWEEP_SECONDS'), BATCH],
@@ -52,9 +53,15 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
        ORDER BY created_at LIMIT $2`,
       [this.config.get('INBOX_SWEEP_SECONDS'), BATCH],
     );
+    const batchJobs = new Map<string, Promise<boolean>>();
+    const inBatchJob = (batchJobId: string) => {
+      if (!batchJobs.has(batchJobId)) batchJobs.set(batchJobId, this.jobAlive(this.pipeline.triage, batchJobId));
+      return batchJobs.get(batchJobId)!;
+    };
     const requeued =
       (await this.requeueMissing('inbox events', inbox, {
         queue: () => this.pipeline.triage,
+        coveredBy: async (r) => r.batch_job_id !== null && (await inBatchJob(r.batch_job_id)),
         enqueue: (r) => this.pipeline.enqueueTriage(r.id),
         recordFailure: (r, reason) => this.triage.recordFailure(r.id, reason, true),
       })) +
@@ -75,6 +82,8 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
     rows: readonly R[],
     ops: {
       queue: (row: R) => Queue;
+      /** The row's work is in another job still queued or running (events accepted together). */
+      coveredBy?: (row: R) => Promise<boolean>;
       enqueue: (row: R) => Promise<void>;
       recordFailure: (row: R, reason: string) => Promise<void>;
     },
@@ -83,6 +92,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
     for (const row of rows) {
       const job = await ops.queue(row).getJob(row.id);
       if (!job) {
+        if (await ops.coveredBy?.(row)) continue;
         await ops.enqueue(row);
         requeued++;
       } else if (await job.isFailed()) {
@@ -91,6 +101,12 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
     }
     if (requeued > 0) this.logger.warn({ requeued }, `re-enqueued ${what} missing from the queue`);
     return requeued;
+  }
+
+  /** The job exists and has not failed for good. */
+  private async jobAlive(queue: Queue, jobId: string): Promise<boolean> {
+    const job = await queue.getJob(jobId);
+    return Boolean(job) && !(await job!.isFailed());
   }
 
   private async sweepSafely(): Promise<void> {

@@ -69,6 +69,8 @@ export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
 /** Job payloads keyed by job name: a payload cannot be enqueued under the wrong name. */
 export interface JobPayloads {
   triage: { inboxId: string };
+  /** Events accepted together, triaged by one job (see PipelineService). */
+  'triage-batch': { inboxIds: string[] };
   writeback: { writebackId: string; helpdesk: Helpdesk };
   /** Without isoWeek: the previous ISO week in REPORT_TIMEZONE at the time the job runs. */
   'weekly-report': { isoWeek?: string };
@@ -94,6 +96,13 @@ export function validatePayload<N extends JobName>(name: N, payload: JobPayloads
     case 'triage': {
       const p = payload as JobPayloads['triage'];
       if (!UUID.test(p.inboxId)) throw new Error(`triage job needs a UUID inboxId, got ${p.inboxId}`);
+      return payload;
+    }
+    case 'triage-batch': {
+      const p = payload as JobPayloads['triage-batch'];
+      if (!Array.isArray(p.inboxIds) || p.inboxIds.length === 0 || !p.inboxIds.every((id) => UUID.test(id))) {
+        throw new Error('triage-batch job needs a non-empty list of UUID inboxIds');
+      }
       return payload;
     }
     case 'writeback': {
