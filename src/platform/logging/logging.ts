@@ -33,6 +33,8 @@ export function loggerParams(env: Pick<Environment, 'LOG_LEVEL' | 'NODE_ENV'>): 
       level: env.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       quietReqLogger: true,
+      // One line per request is logged at info; above that level nothing would print, so do not track them.
+      autoLogging: ['trace', 'debug', 'info'].includes(env.LOG_LEVEL),
       serializers: {
         // Only what explains the error: a database error also carries the query's parameters (ticket text, emails).
         err: (err: { type?: string; name?: string; message?: string; stack?: string; code?: unknown }) => ({
