@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { dropDatabase, freePort, freshDatabase, machine, ROOT, rssMiB, startService } from './support/processes';
 
@@ -236,6 +237,18 @@ async function main(): Promise<void> {
     baseline.kill('SIGTERM');
     await Promise.all([api.stop(), worker.stop()]);
     await dropDatabase(DB);
+    await dropQueueKeys(prefix);
+  }
+}
+
+/** The run's queue and rate-limit keys, so that runs leave nothing behind in Redis. */
+async function dropQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const stream = redis.scanStream({ match: `${prefix}*`, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
   }
 }
 
