@@ -10,6 +10,8 @@ export interface InboxWrite {
   ticket_id: string;
   /** The ticket row was written (a duplicate that raced past the check did so). */
   touched: boolean;
+  /** Settles when the statement's new events have been handed on (see BatchStored); never rejects. */
+  handedOn: Promise<unknown>;
 }
 
 /** Events written by one statement at most; more wait for the next turn. */
@@ -61,7 +63,10 @@ const WRITE_BATCH = `
   LEFT JOIN seen s ON s.ord = x.ord
   LEFT JOIN t ON t.source = x.source AND t.external_id = x.external_id`;
 
-/** Called once per written batch with the new events (never empty), before any of its writers is answered. */
+/**
+ * Called once per written batch with its new events (never empty); its writers await it before they answer,
+ * while the next statements already run. It must not reject.
+ */
 export type BatchStored = (batchJobId: string, inboxIds: string[]) => Promise<unknown>;
 
 /**
@@ -98,11 +103,12 @@ export class InboxWriter {
       batchJobId,
     ]);
     const fresh = rows.flatMap((r) => (r.inbox_id ? [r.inbox_id] : []));
-    if (fresh.length > 0) await this.stored(batchJobId, fresh);
+    const handedOn = fresh.length > 0 ? this.stored(batchJobId, fresh) : Promise.resolve();
     const byOrd = new Map(rows.map((r) => [r.ord, r]));
     return events.map((_, ord) => {
       const row = byOrd.get(ord);
-      return row ? { inbox_id: row.inbox_id, ticket_id: row.ticket_id, touched: row.touched } : new Error('inbox write returned no row for an event');
+      if (!row) return new Error('inbox write returned no row for an event');
+      return { inbox_id: row.inbox_id, ticket_id: row.ticket_id, touched: row.touched, handedOn };
     });
   }
 }

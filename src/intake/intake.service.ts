@@ -40,6 +40,7 @@ export class IntakeService {
       if (row.touched) await this.refreshTriageState(row.ticket_id);
       return { ticketId: row.ticket_id, accepted: false };
     }
+    await row.handedOn;
     return { ticketId: row.ticket_id, accepted: true, inboxId: row.inbox_id };
   }
 

@@ -18,7 +18,7 @@ interface PendingEnqueue {
  * The whole flow in one place:
  *   intake (inbox rows committed together) -> one "triage-batch" job (jobId written on the rows)
  *   other events (comments, retriage, replays) -> "triage" job (jobId = inbox id)
- *   a batch's event whose triage failed        -> "triage" job of its own, with the usual attempts
+ *   a batch's event whose triage failed        -> "triage" job of its own, with the attempts it has left
  *   triage (result stored, write-back row in the same transaction)
  *                                -> "writeback" job on the helpdesk's own queue (jobId = write-back id)
  * Inbox and write-back rows are the durable record; the sweeper re-enqueues jobs Redis lost.
