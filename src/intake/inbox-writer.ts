@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HotQueries, isDataError } from '../platform/database/hot-queries';
+import { HotQueries, unnestColumns } from '../platform/database/hot-queries';
+import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
 import type { InboxPayload } from './inbox-event.entity';
 import { dedupeKeyOf, TicketEvent } from './ticket-event';
@@ -114,8 +115,7 @@ export class InboxWriter {
 }
 
 function columns(events: readonly TicketEvent[]): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: 14 }, () => []);
-  events.forEach((event, ord) => {
+  const rows = events.map((event, ord) => {
     const payload: InboxPayload = {
       subject: event.subject,
       description: event.description,
@@ -123,7 +123,7 @@ function columns(events: readonly TicketEvent[]): unknown[][] {
       tags: event.tags ?? [],
       status: event.status ?? null,
     };
-    const values = [
+    return [
       randomUUID(),
       event.source,
       event.externalId,
@@ -139,7 +139,6 @@ function columns(events: readonly TicketEvent[]): unknown[][] {
       JSON.stringify(payload),
       ord,
     ];
-    values.forEach((v, i) => cols[i].push(v));
   });
-  return cols;
+  return unnestColumns(rows);
 }

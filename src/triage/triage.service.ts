@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { InboxPayload } from '../intake/inbox-event.entity';
 import { FixStatsService } from '../outcomes/fix-stats.service';
-import { HotQueries, isDataError } from '../platform/database/hot-queries';
+import { HotQueries, unnestColumns } from '../platform/database/hot-queries';
+import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
 import type { Helpdesk } from '../platform/queue/queues';
@@ -155,27 +156,23 @@ export class TriageService {
   }
 
   private async storeBatch(items: Triaged[]): Promise<(Stored | Error)[]> {
-    const cols: unknown[][] = Array.from({ length: 14 }, () => []);
-    items.forEach(({ row, output, symptomIds, helpdesk }, ord) => {
-      const values = [
-        ord,
-        randomUUID(),
-        row.ticket_id,
-        row.id,
-        output.packVersion,
-        output.cause.id,
-        output.cause.confidence,
-        output.macro.id,
-        JSON.stringify(symptomIds),
-        JSON.stringify(output),
-        row.event_at,
-        output.triagedAt,
-        randomUUID(),
-        helpdesk,
-      ];
-      values.forEach((v, i) => cols[i].push(v));
-    });
-    const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, cols);
+    const values = items.map(({ row, output, symptomIds, helpdesk }, ord) => [
+      ord,
+      randomUUID(),
+      row.ticket_id,
+      row.id,
+      output.packVersion,
+      output.cause.id,
+      output.cause.confidence,
+      output.macro.id,
+      JSON.stringify(symptomIds),
+      JSON.stringify(output),
+      row.event_at,
+      output.triagedAt,
+      randomUUID(),
+      helpdesk,
+    ]);
+    const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, unnestColumns(values));
     const byOrd = new Map(rows.map((r) => [r.ord, r]));
     return items.map((_, ord) => byOrd.get(ord) ?? new Error('triage store returned no row for an event'));
   }

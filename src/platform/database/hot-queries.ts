@@ -36,11 +36,8 @@ export class HotQueries implements OnApplicationShutdown {
   }
 }
 
-/**
- * A statement error that one row's values can cause (SQLSTATE class 22, data exception, or 23, integrity
- * constraint violation), as opposed to a lost connection or an outage, which would fail any statement.
- */
-export function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
+/** Rows of values as the column arrays that `unnest($1::t[], $2::t[], ...)` takes: one array per column. */
+export function unnestColumns(rows: readonly unknown[][]): unknown[][] {
+  const width = rows[0]?.length ?? 0;
+  return Array.from({ length: width }, (_, col) => rows.map((row) => row[col]));
 }

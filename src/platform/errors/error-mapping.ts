@@ -101,3 +101,12 @@ function withDetails(code: string, message: string, details: unknown): ErrorBody
 function isErrorShape(v: unknown): v is ErrorBody['error'] {
   return typeof v === 'object' && v !== null && 'code' in v && 'message' in v;
 }
+
+/**
+ * A statement error that one row's values can cause (SQLSTATE class 22, data exception, or 23, integrity
+ * constraint violation), as opposed to a lost connection or an outage, which would fail any statement.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
+}
