@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { dropDatabase, freePort, freshDatabase, machine, ROOT, rssMiB, startService } from './support/processes';
+import { cpuSeconds, cpuSecondsBetween, cpuSecondsByPid, dropDatabase, freePort, freshDatabase, machine, ROOT, rssMiB, startService } from './support/processes';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
 const E2E_RATE = Number(process.env.E2E_RATE ?? 500);
@@ -40,10 +40,66 @@ interface LoadFigures {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds per accepted request, by process, until the run's tickets were triaged and stored. */
+  cpuMsPerRequest?: CpuSplit;
 }
 
-function figures(name: string, r: autocannon.Result): LoadFigures {
-  return { name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+interface CpuSplit {
+  api: number;
+  worker: number;
+  postgres: number;
+  redis: number;
+  loadGenerator: number;
+  total: number;
+}
+
+function figures(name: string, r: autocannon.Result, cpu?: CpuSplit): LoadFigures {
+  return {
+    name,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    ...(cpu ? { cpuMsPerRequest: cpu } : {}),
+  };
+}
+
+/**
+ * CPU time used by each part between start() and the returned stop(), per request. On a shared machine whose
+ * speed varies between runs this is steadier than requests per second for comparing two versions of the code.
+ */
+function cpuMeter(pids: () => { api?: number; worker?: number }): () => () => (requests: number) => CpuSplit {
+  const read = () => {
+    const { api, worker } = pids();
+    const own = process.cpuUsage();
+    return {
+      api: cpuSeconds(api),
+      worker: cpuSeconds(worker),
+      postgres: cpuSecondsByPid('postgres'),
+      redis: cpuSecondsByPid('redis-server'),
+      loadGenerator: (own.user + own.system) / 1e6,
+    };
+  };
+  return () => {
+    const before = read();
+    return () => {
+      const after = read();
+      const used = {
+        api: after.api - before.api,
+        // A worker restarted in between counts from its start.
+        worker: after.worker >= before.worker ? after.worker - before.worker : after.worker,
+        postgres: cpuSecondsBetween(before.postgres, after.postgres),
+        redis: cpuSecondsBetween(before.redis, after.redis),
+        loadGenerator: after.loadGenerator - before.loadGenerator,
+      };
+      return (requests: number) => {
+        const per = (k: keyof typeof used) => Math.round((used[k] * 1e6) / Math.max(1, requests)) / 1000;
+        const split = { api: per('api'), worker: per('worker'), postgres: per('postgres'), redis: per('redis'), loadGenerator: per('loadGenerator') };
+        return { ...split, total: Math.round((split.api + split.worker + split.postgres + split.redis + split.loadGenerator) * 1000) / 1000 };
+      };
+    };
+  };
 }
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
@@ -137,27 +193,39 @@ async function main(): Promise<void> {
     console.log(`Ingest benchmark on ${results.machine}; ${CONNECTIONS} connections, ${LOAD_SECONDS} s per run`);
     await load(basePort, '/v1/tickets', { duration: 2 });
     await load(apiPort, '/v1/tickets', { duration: 3 });
-    const base = figures('baseline: same framework, 202, no work', await load(basePort, '/v1/tickets'));
-    const intake = figures('POST /v1/tickets', await load(apiPort, '/v1/tickets'));
+    const meter = cpuMeter(() => ({ api: api.child.pid, worker: worker.child.pid }));
+    // A measured run: load, then wait until its tickets are triaged and stored, so that the CPU split covers
+    // each ticket's whole path.
+    const baselineMeter = cpuMeter(() => ({ api: baseline.pid }));
+    const measured = async (name: string, port: number, pathName: string, extra: Partial<autocannon.Options> = {}) => {
+      const stop = port === basePort ? baselineMeter() : meter();
+      const result = await load(port, pathName, extra);
+      const drained = port === basePort || (await waitDrained(db, 180_000));
+      if (!drained) console.log(`${name}: backlog NOT drained within 180 s`);
+      return figures(name, result, stop()(result.requests.total - result.non2xx));
+    };
+    const base = await measured('baseline: same framework, 202, no work', basePort, '/v1/tickets');
+    const intake = await measured('POST /v1/tickets', apiPort, '/v1/tickets');
     const rssUnderLoad = { api: rssMiB(api.child.pid), worker: rssMiB(worker.child.pid) };
-    const zendesk = figures(
-      'POST /webhooks/zendesk (signed)',
-      await load(apiPort, '/webhooks/zendesk', {
-        headers: {},
-        requests: [{ setupRequest: (req) => ({ ...req, ...zendeskRequest() }) }],
-      }),
-    );
+    const zendesk = await measured('POST /webhooks/zendesk (signed)', apiPort, '/webhooks/zendesk', {
+      headers: {},
+      requests: [{ setupRequest: (req) => ({ ...req, ...zendeskRequest() }) }],
+    });
     const table = [base, intake, zendesk];
     console.log('\nrun                                       req/s    p50 ms   p99 ms   non-2xx  errors');
     for (const f of table) {
       console.log(`${f.name.padEnd(40)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.non2xx).padStart(9)} ${String(f.errors).padStart(7)}`);
     }
     console.log(`intake / baseline throughput: ${(intake.rps / base.rps).toFixed(2)}; zendesk / baseline: ${(zendesk.rps / base.rps).toFixed(2)}`);
+    console.log('\nCPU ms per accepted request, until its triage is stored   api* worker  postgres  redis  autocannon  total');
+    for (const f of table) {
+      const c = f.cpuMsPerRequest!;
+      const cell = (n: number, w: number) => n.toFixed(3).padStart(w);
+      console.log(`${f.name.padEnd(56)} ${cell(c.api, 5)} ${cell(c.worker, 7)} ${cell(c.postgres, 9)} ${cell(c.redis, 6)} ${cell(c.loadGenerator, 11)} ${cell(c.total, 6)}`);
+    }
+    console.log('* for the baseline: its server process');
     results.load = table;
     results.ratios = { intakeToBaseline: intake.rps / base.rps, zendeskToBaseline: zendesk.rps / base.rps };
-
-    const drained = await waitDrained(db, 180_000);
-    console.log(`backlog from the load runs ${drained ? 'drained' : 'NOT drained within 180 s'}`);
 
     // End to end at a fixed rate.
     const e2eStart = new Date();
@@ -209,8 +277,14 @@ async function main(): Promise<void> {
     // Intake with the worker stopped (what the API sustains when triage runs elsewhere); its tickets are the
     // backlog for the worker throughput run below.
     await worker.stop();
-    const alone = figures('POST /v1/tickets, worker stopped', await load(apiPort, '/v1/tickets'));
-    console.log(`\n${alone.name}: ${alone.rps} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms, non-2xx ${alone.non2xx}, errors ${alone.errors}`);
+    const stopAlone = meter();
+    const aloneRun = await load(apiPort, '/v1/tickets');
+    const alone = figures('POST /v1/tickets, worker stopped', aloneRun, stopAlone()(aloneRun.requests.total - aloneRun.non2xx));
+    const aloneCpu = alone.cpuMsPerRequest!;
+    console.log(
+      `\n${alone.name}: ${alone.rps} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms, non-2xx ${alone.non2xx}, errors ${alone.errors}; ` +
+        `CPU ms per request: api ${aloneCpu.api}, postgres ${aloneCpu.postgres}, redis ${aloneCpu.redis}`,
+    );
     results.intakeWorkerStopped = alone;
     if (BACKLOG > 0) {
       await run({
@@ -224,11 +298,16 @@ async function main(): Promise<void> {
     }
     const [{ n: pending }] = (await db.query(`SELECT count(*)::int AS n FROM inbox_events WHERE state = 'pending'`)).rows;
     const t0 = Date.now();
+    const stopDrain = meter();
     worker = await startService('worker', { ...env, ROLE: 'worker', LOG_LEVEL: 'info' });
     await waitDrained(db, 600_000);
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`\nworker: ${pending} queued tickets triaged and stored in ${seconds.toFixed(1)} s = ${Math.round(pending / seconds)} tickets/s (one worker process, start-up included)`);
-    results.worker = { tickets: pending, seconds, perSecond: pending / seconds };
+    const drainCpu = stopDrain()(pending);
+    console.log(
+      `\nworker: ${pending} queued tickets triaged and stored in ${seconds.toFixed(1)} s = ${Math.round(pending / seconds)} tickets/s ` +
+        `(one worker process, start-up included); CPU ms per ticket: worker ${drainCpu.worker}, postgres ${drainCpu.postgres}, redis ${drainCpu.redis}`,
+    );
+    results.worker = { tickets: pending, seconds, perSecond: pending / seconds, cpuMsPerTicket: drainCpu };
 
     fs.mkdirSync(path.join(ROOT, 'bench/out'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'bench/out/ingest.json'), JSON.stringify(results, null, 2));

@@ -2,13 +2,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { createServer } from 'node:http';
 import { AppModule } from './app.module';
 import { ApiKeyService } from './platform/auth/api-key.service';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
-import { requestId } from './platform/logging/logging';
+import { registerRequestLogging, requestId } from './platform/logging/logging';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { setupOpenApi } from './platform/openapi';
 import { mountQueueDashboard } from './platform/queue/queue-dashboard';
@@ -79,6 +79,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       const body: ErrorBody = { error: { code: 'REQUEST.INVALID', message: verdict.message, details: verdict.details } };
       return reply.status(400).send(body);
     });
+  registerRequestLogging(app.getHttpAdapter().getInstance(), PinoLogger.root, config.get('LOG_LEVEL'));
   const metrics = app.get(MetricsService);
   app
     .getHttpAdapter()

@@ -93,3 +93,42 @@ export function machine(): string {
   const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 when it is gone. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds used so far by each process whose command name is `name` (every Postgres backend, say), by pid. */
+export function cpuSecondsByPid(name: string): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) byPid.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return byPid;
+}
+
+/**
+ * CPU seconds that the processes named `name` used between two readings of cpuSecondsByPid: processes started
+ * in between count in full; those that ended in between are missing (their time can no longer be read).
+ */
+export function cpuSecondsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
