@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { ApiKeyEntity, Scope, SCOPES } from './api-key.entity';
@@ -13,8 +13,9 @@ export interface Principal {
 
 const CACHE_MS = 10_000;
 
+/** SHA-256 of a key, hex: the stored form. One-shot hashing, as this runs on every request. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 @Injectable()
@@ -33,17 +34,17 @@ export class ApiKeyService {
 
   /** Resolves a presented key to its principal, or null. Lookups are cached briefly: this runs on every request. */
   async authenticate(presented: string): Promise<Principal | null> {
-    const hash = hashKey(presented);
-    if (this.adminKeyHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminKeyHash)) {
+    const keyHash = hashKey(presented);
+    if (this.adminKeyHash && timingSafeEqual(Buffer.from(keyHash, 'hex'), this.adminKeyHash)) {
       return { keyId: 'env:ADMIN_API_KEY', name: 'ADMIN_API_KEY', scopes: SCOPES };
     }
     const now = Date.now();
-    const cached = this.cache.get(hash);
+    const cached = this.cache.get(keyHash);
     if (cached && cached.until > now) return cached.principal;
-    const row = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const row = await this.keys.findOne({ where: { keyHash, revokedAt: IsNull() } });
     const principal = row ? { keyId: row.id, name: row.name, scopes: row.scopes } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_MS });
+    this.cache.set(keyHash, { principal, until: now + CACHE_MS });
     return principal;
   }
 
