@@ -136,6 +136,17 @@ describe('no accepted ticket is lost', () => {
     expect(row).toMatchObject({ state: 'failed', attempts: 4 });
   });
 
+  /**
+   * The sweep under test runs by hand: the periodic sweeps of this app and of the suite's app (another queue
+   * prefix, same database) are stopped meanwhile, or they would take some of the aged rows.
+   */
+  function sweepByHand(app: TestApp): InboxSweeperService {
+    t.app.get(InboxSweeperService).onApplicationShutdown();
+    const sweeper = app.app.get(InboxSweeperService);
+    sweeper.onApplicationShutdown();
+    return sweeper;
+  }
+
   it('the sweeper leaves events alone while their common job is queued, and enqueues them once it is gone', async () => {
     const suitePrefix = process.env.QUEUE_PREFIX;
     process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-swept}`;
@@ -147,7 +158,7 @@ describe('no accepted ticket is lost', () => {
       const db = worker.app.get(DataSource);
       // Old enough to be swept.
       await db.query(`UPDATE inbox_events SET received_at = now() - interval '1 hour' WHERE ticket_id = ANY($1::uuid[])`, [ids]);
-      const sweeper = worker.app.get(InboxSweeperService);
+      const sweeper = sweepByHand(worker);
       expect(await sweeper.sweep()).toBe(0);
 
       const batchJobs: { batch_job_id: string }[] = await db.query(
@@ -167,6 +178,39 @@ describe('no accepted ticket is lost', () => {
     } finally {
       await worker.close();
       process.env.QUEUE_PREFIX = suitePrefix;
+      t.app.get(InboxSweeperService).onApplicationBootstrap();
     }
   });
+
+  it('the sweeper rebuilds a lost queue larger than one page in one pass', async () => {
+    const suitePrefix = process.env.QUEUE_PREFIX;
+    process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-lost}`;
+    const worker = await createTestApp({ role: 'all' });
+    try {
+      const queue = worker.app.get(PipelineService).triage;
+      await queue.pause();
+      const text = makeTicket().description;
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push(...(await acceptTogether(worker, Array.from({ length: 100 }, () => text))));
+      const db = worker.app.get(DataSource);
+      await db.query(`UPDATE inbox_events SET received_at = now() - interval '1 hour' WHERE ticket_id = ANY($1::uuid[])`, [ids]);
+      // Redis loses the queue: every waiting job is gone.
+      await queue.obliterate({ force: true });
+      const sweeper = sweepByHand(worker);
+      expect(await sweeper.sweep()).toBe(1200);
+      expect(await sweeper.sweep()).toBe(0);
+
+      await queue.resume();
+      const done = await waitFor(
+        () => db.query('SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = ANY($1::uuid[])', [ids]),
+        (rows: { n: number }[]) => rows[0].n === 1200,
+        { timeoutMs: 60_000 },
+      );
+      expect(done[0].n).toBe(1200);
+    } finally {
+      await worker.close();
+      process.env.QUEUE_PREFIX = suitePrefix;
+      t.app.get(InboxSweeperService).onApplicationBootstrap();
+    }
+  }, 90_000);
 });

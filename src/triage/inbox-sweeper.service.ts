@@ -8,13 +8,31 @@ import { WritebackService } from '../helpdesk/writeback.service';
 import type { Helpdesk } from '../platform/queue/queues';
 import { TriageService } from './triage.service';
 
-const BATCH = 500;
+/** Rows read per page; a pass reads pages until one comes back short or MAX_ROWS_PER_PASS were seen. */
+const PAGE = 500;
+const MAX_ROWS_PER_PASS = 50_000;
+
+/** Where the next page starts: the last row's time, as Postgres wrote it (microseconds kept), and id. */
+interface PageStart {
+  at: string;
+  id: string;
+}
 
 /**
  * Redis may lose its queue (it keeps nothing on disk): every inbox row and write-back still pending after
  * INBOX_SWEEP_SECONDS is enqueued again. Job ids are the row ids, so a job still in Redis is not doubled; an
  * event accepted with others is left alone while their common job (its batch_job_id) is queued or running.
+ * A pass pages through every stale row (up to MAX_ROWS_PER_PASS), so a queue lost under a large backlog is
+ * rebuilt in one pass rather than a page per period.
  */
+interface RequeueOps<R> {
+  queue: (row: R) => Queue;
+  /** The row's work is in another job still queued or running (events accepted together). */
+  coveredBy?: (row: R) => Promise<boolean>;
+  enqueue: (row: R) => Promise<void>;
+  recordFailure: (row: R, reason: string) => Promise<void>;
+}
+
 @Injectable()
 export class InboxSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboxSweeperService.name);
@@ -41,35 +59,64 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
 
   /** One pass; returns how many jobs were enqueued again. */
   async sweep(): Promise<number> {
-    const inbox: { id: string; batch_job_id: string | null }[] = await this.db.query(
-      `SELECT id, batch_job_id FROM inbox_events
-       WHERE state = 'pending' AND received_at < now() - make_interval(secs => $1)
-       ORDER BY received_at LIMIT $2`,
-      [this.config.get('INBOX_SWEEP_SECONDS'), BATCH],
-    );
-    const writebacks: { id: string; helpdesk: Helpdesk }[] = await this.db.query(
-      `SELECT id, helpdesk FROM writebacks
-       WHERE state = 'pending' AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at LIMIT $2`,
-      [this.config.get('INBOX_SWEEP_SECONDS'), BATCH],
-    );
     const batchJobs = new Map<string, Promise<boolean>>();
     const inBatchJob = (batchJobId: string) => {
       if (!batchJobs.has(batchJobId)) batchJobs.set(batchJobId, this.jobAlive(this.pipeline.triage, batchJobId));
       return batchJobs.get(batchJobId)!;
     };
-    const requeued =
-      (await this.requeueMissing('inbox events', inbox, {
+    const inbox = await this.pages(
+      'inbox events',
+      (after) =>
+        this.db.query(
+          `SELECT id, batch_job_id, received_at::text AS at FROM inbox_events
+           WHERE state = 'pending' AND received_at < now() - make_interval(secs => $1)
+             AND ($3::timestamptz IS NULL OR (received_at, id) > ($3, $4::uuid))
+           ORDER BY received_at, id LIMIT $2`,
+          [this.config.get('INBOX_SWEEP_SECONDS'), PAGE, after?.at ?? null, after?.id ?? null],
+        ) as Promise<{ id: string; batch_job_id: string | null; at: string }[]>,
+      {
         queue: () => this.pipeline.triage,
         coveredBy: async (r) => r.batch_job_id !== null && (await inBatchJob(r.batch_job_id)),
         enqueue: (r) => this.pipeline.enqueueTriage(r.id),
         recordFailure: (r, reason) => this.triage.recordFailure(r.id, reason, true),
-      })) +
-      (await this.requeueMissing('write-backs', writebacks, {
+      },
+    );
+    const writebacks = await this.pages(
+      'write-backs',
+      (after) =>
+        this.db.query(
+          `SELECT id, helpdesk, created_at::text AS at FROM writebacks
+           WHERE state = 'pending' AND created_at < now() - make_interval(secs => $1)
+             AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
+           ORDER BY created_at, id LIMIT $2`,
+          [this.config.get('INBOX_SWEEP_SECONDS'), PAGE, after?.at ?? null, after?.id ?? null],
+        ) as Promise<{ id: string; helpdesk: Helpdesk; at: string }[]>,
+      {
         queue: (r) => this.pipeline.writebackQueue(r.helpdesk),
         enqueue: (r) => this.pipeline.enqueueWriteback(r.id, r.helpdesk),
         recordFailure: (r, reason) => this.writebacks.recordFailure(r.id, reason, true),
-      }));
+      },
+    );
+    return inbox + writebacks;
+  }
+
+  /** Reads stale rows page by page (oldest first) and requeues those whose job is missing. */
+  private async pages<R extends { id: string; at: string }>(
+    what: string,
+    page: (after: PageStart | null) => Promise<R[]>,
+    ops: RequeueOps<R>,
+  ): Promise<number> {
+    let requeued = 0;
+    let after: PageStart | null = null;
+    for (let seen = 0; seen < MAX_ROWS_PER_PASS; ) {
+      const rows = await page(after);
+      requeued += await this.requeueMissing(rows, ops);
+      seen += rows.length;
+      if (rows.length < PAGE) break;
+      const last = rows[rows.length - 1];
+      after = { at: last.at, id: last.id };
+    }
+    if (requeued > 0) this.logger.warn({ requeued }, `re-enqueued ${what} missing from the queue`);
     return requeued;
   }
 
@@ -77,17 +124,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
    * Each row whose job is gone from Redis is enqueued again; a job that failed for good without its failure
    * reaching the database (the worker died) gets it recorded.
    */
-  private async requeueMissing<R extends { id: string }>(
-    what: string,
-    rows: readonly R[],
-    ops: {
-      queue: (row: R) => Queue;
-      /** The row's work is in another job still queued or running (events accepted together). */
-      coveredBy?: (row: R) => Promise<boolean>;
-      enqueue: (row: R) => Promise<void>;
-      recordFailure: (row: R, reason: string) => Promise<void>;
-    },
-  ): Promise<number> {
+  private async requeueMissing<R extends { id: string }>(rows: readonly R[], ops: RequeueOps<R>): Promise<number> {
     let requeued = 0;
     for (const row of rows) {
       const job = await ops.queue(row).getJob(row.id);
@@ -99,7 +136,6 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
         await ops.recordFailure(row, job.failedReason || 'failed');
       }
     }
-    if (requeued > 0) this.logger.warn({ requeued }, `re-enqueued ${what} missing from the queue`);
     return requeued;
   }
 
