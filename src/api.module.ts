@@ -1,4 +1,5 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { FastValidationPipe } from './platform/http/fast-validation.pipe';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -59,7 +60,7 @@ import { ReportsApiModule } from './reports/reports.module';
     InboxReplayService,
     {
       provide: APP_PIPE,
-      useValue: new ValidationPipe({
+      useValue: new FastValidationPipe({
         transform: true,
         whitelist: true,
         forbidNonWhitelisted: true,

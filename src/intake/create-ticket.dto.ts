@@ -6,12 +6,15 @@ import {
   IsEmail,
   IsIn,
   IsISO8601,
+  isEmail,
+  isISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { FastChecked, isJsonObject, isShortString, onlyKeys } from '../platform/http/fast-validation.pipe';
 import { TICKET_STATUSES, TicketStatus } from '../tickets/ticket.entity';
 
 export const MAX_DESCRIPTION_CHARS = 65_536;
@@ -38,7 +41,43 @@ export class RequesterDto {
   readonly firstName?: string;
 }
 
+const TICKET_KEYS = new Set(['externalId', 'subject', 'description', 'requester', 'tags', 'status', 'createdAt', 'updatedAt']);
+const REQUESTER_KEYS = new Set(['email', 'name', 'firstName']);
+const STATUSES: ReadonlySet<unknown> = new Set(TICKET_STATUSES);
+
+function isOptional(value: unknown, check: (v: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
+/**
+ * The rules below as one plain function, for the intake fast path (FastValidationPipe): true only for a body
+ * they accept. Anything unusual (null for an absent field, say) answers false and gets the full validation.
+ */
+export function isValidCreateTicket(body: unknown): boolean {
+  if (!isJsonObject(body) || !onlyKeys(body, TICKET_KEYS)) return false;
+  const { requester, tags } = body;
+  return (
+    isShortString(body.externalId, MAX_EXTERNAL_ID_CHARS, true) &&
+    isShortString(body.description, MAX_DESCRIPTION_CHARS, true) &&
+    isOptional(body.subject, (v) => isShortString(v, MAX_SUBJECT_CHARS)) &&
+    isOptional(
+      requester,
+      (r) =>
+        isJsonObject(r) &&
+        onlyKeys(r, REQUESTER_KEYS) &&
+        isOptional(r.email, (v) => isShortString(v, 320) && isEmail(v)) &&
+        isOptional(r.name, (v) => isShortString(v, 200)) &&
+        isOptional(r.firstName, (v) => isShortString(v, 100)),
+    ) &&
+    isOptional(tags, (t) => Array.isArray(t) && t.length <= 200 && t.every((tag) => isShortString(tag, 200))) &&
+    isOptional(body.status, (v) => STATUSES.has(v)) &&
+    isOptional(body.createdAt, (v) => typeof v === 'string' && isISO8601(v, { strict: true })) &&
+    isOptional(body.updatedAt, (v) => typeof v === 'string' && isISO8601(v, { strict: true }))
+  );
+}
+
 /** POST /v1/tickets body. Unknown fields are refused by the global ValidationPipe. */
+@FastChecked(isValidCreateTicket)
 export class CreateTicketDto {
   @ApiProperty({ maxLength: 200, example: 'T-1001', description: 'The ticket id in the calling system' })
   @IsString()
