@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { HotQueries, unnestColumns } from '../platform/database/hot-queries';
+import { HotQueries } from '../platform/database/hot-queries';
 import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
-import type { InboxPayload } from './inbox-event.entity';
 import { dedupeKeyOf, TicketEvent } from './ticket-event';
 
 export interface InboxWrite {
@@ -28,18 +27,20 @@ const HAS_TAGS =
 
 const WRITE_BATCH = `
   WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
-                         $7::varchar[], $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[],
-                         $12::uuid[], $13::jsonb[], $14::int[])
-      AS x(ticket_id, source, external_id, dedupe_key, subject, description, status, requester, tags,
-           created_at, updated_at, inbox_id, payload, ord)),
+    SELECT x.*,
+           jsonb_build_object('subject', x.subject, 'description', x.description, 'requester', x.requester,
+                              'tags', COALESCE(to_jsonb(x.tags), '[]'::jsonb), 'status', x.status) AS payload
+    FROM jsonb_to_recordset($1::jsonb)
+      AS x(ord int, ticket_id uuid, source varchar, external_id varchar, dedupe_key varchar, subject text,
+           description text, status varchar, requester jsonb, tags text[], created_at timestamptz,
+           updated_at timestamptz, inbox_id uuid)),
   seen AS (SELECT x.ord, i.ticket_id FROM input x JOIN inbox_events i ON i.dedupe_key = x.dedupe_key),
   fresh AS (SELECT x.* FROM input x WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.ord = x.ord)),
   t AS (
     INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,
                                source_created_at, source_updated_at, triage_state)
     SELECT ticket_id, source, external_id, subject, description, status, requester,
-           COALESCE(ARRAY(SELECT jsonb_array_elements_text(tags)), '{}'), created_at, updated_at, 'queued'
+           COALESCE(tags, '{}'), created_at, updated_at, 'queued'
     FROM fresh
     ON CONFLICT (source, external_id) DO UPDATE SET
       subject = CASE WHEN ${NEWER} THEN EXCLUDED.subject ELSE tk.subject END,
@@ -54,7 +55,7 @@ const WRITE_BATCH = `
     RETURNING id, source, external_id),
   i AS (
     INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at, batch_job_id)
-    SELECT f.inbox_id, t.id, f.source, f.dedupe_key, 'ticket', f.payload, COALESCE(f.updated_at, now()), $15::varchar
+    SELECT f.inbox_id, t.id, f.source, f.dedupe_key, 'ticket', f.payload, COALESCE(f.updated_at, now()), $2::varchar
     FROM fresh f JOIN t ON t.source = f.source AND t.external_id = f.external_id
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id, ticket_id, dedupe_key)
@@ -100,7 +101,7 @@ export class InboxWriter {
   private async writeBatch(events: TicketEvent[]): Promise<(InboxWrite | Error)[]> {
     const batchJobId = `b-${randomUUID()}`;
     const rows = await this.hot.run<InboxWrite & { ord: number }>('inbox_write_batch', WRITE_BATCH, [
-      ...columns(events),
+      JSON.stringify(events.map(inputRow)),
       batchJobId,
     ]);
     const fresh = rows.flatMap((r) => (r.inbox_id ? [r.inbox_id] : []));
@@ -114,31 +115,25 @@ export class InboxWriter {
   }
 }
 
-function columns(events: readonly TicketEvent[]): unknown[][] {
-  const rows = events.map((event, ord) => {
-    const payload: InboxPayload = {
-      subject: event.subject,
-      description: event.description,
-      requester: event.requester ?? null,
-      tags: event.tags ?? [],
-      status: event.status ?? null,
-    };
-    return [
-      randomUUID(),
-      event.source,
-      event.externalId,
-      dedupeKeyOf(event),
-      event.subject,
-      event.description,
-      event.status ?? null,
-      event.requester ? JSON.stringify(event.requester) : null,
-      event.tags ? JSON.stringify(event.tags) : null,
-      event.createdAt ?? null,
-      event.updatedAt ?? null,
-      randomUUID(),
-      JSON.stringify(payload),
-      ord,
-    ];
-  });
-  return unnestColumns(rows);
+/**
+ * An event as a row of the statement's input: the batch goes as one JSON document (jsonb_to_recordset), which
+ * costs less on both sides than one escaped text array per column. The stored payload (InboxPayload: subject,
+ * description, requester, tags, status) is built by the statement from the same fields.
+ */
+function inputRow(event: TicketEvent, ord: number) {
+  return {
+    ord,
+    ticket_id: randomUUID(),
+    source: event.source,
+    external_id: event.externalId,
+    dedupe_key: dedupeKeyOf(event),
+    subject: event.subject,
+    description: event.description,
+    status: event.status ?? null,
+    requester: event.requester ?? null,
+    tags: event.tags ?? null,
+    created_at: event.createdAt ?? null,
+    updated_at: event.updatedAt ?? null,
+    inbox_id: randomUUID(),
+  };
 }

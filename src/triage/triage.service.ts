@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { InboxPayload } from '../intake/inbox-event.entity';
 import { FixStatsService } from '../outcomes/fix-stats.service';
-import { HotQueries, unnestColumns } from '../platform/database/hot-queries';
+import { HotQueries } from '../platform/database/hot-queries';
 import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
@@ -47,12 +47,10 @@ const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_eve
  */
 const STORE_BATCH = `
   WITH input AS (
-    SELECT x.*, ARRAY(SELECT jsonb_array_elements_text(x.symptoms)) AS symptom_ids
-    FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::float8[],
-                $8::varchar[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::timestamptz[], $13::uuid[],
-                $14::varchar[])
-      AS x(ord, result_id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id, symptoms, result,
-           event_at, triaged_at, writeback_id, helpdesk)),
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS x(ord int, result_id uuid, ticket_id uuid, inbox_id uuid, pack_version varchar, cause_id varchar,
+           confidence float8, macro_id varchar, symptom_ids text[], result jsonb, event_at timestamptz,
+           triaged_at timestamptz, writeback_id uuid, helpdesk varchar)),
   r AS (
     INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
                                 symptom_ids, result, event_at, triaged_at)
@@ -156,23 +154,25 @@ export class TriageService {
   }
 
   private async storeBatch(items: Triaged[]): Promise<(Stored | Error)[]> {
-    const values = items.map(({ row, output, symptomIds, helpdesk }, ord) => [
+    // One JSON document for the whole batch: the results are JSON already, and text arrays of JSON would be
+    // escaped element by element here and parsed twice by Postgres.
+    const input = items.map(({ row, output, symptomIds, helpdesk }, ord) => ({
       ord,
-      randomUUID(),
-      row.ticket_id,
-      row.id,
-      output.packVersion,
-      output.cause.id,
-      output.cause.confidence,
-      output.macro.id,
-      JSON.stringify(symptomIds),
-      JSON.stringify(output),
-      row.event_at,
-      output.triagedAt,
-      randomUUID(),
+      result_id: randomUUID(),
+      ticket_id: row.ticket_id,
+      inbox_id: row.id,
+      pack_version: output.packVersion,
+      cause_id: output.cause.id,
+      confidence: output.cause.confidence,
+      macro_id: output.macro.id,
+      symptom_ids: symptomIds,
+      result: output,
+      event_at: row.event_at,
+      triaged_at: output.triagedAt,
+      writeback_id: randomUUID(),
       helpdesk,
-    ]);
-    const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, unnestColumns(values));
+    }));
+    const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, [JSON.stringify(input)]);
     const byOrd = new Map(rows.map((r) => [r.ord, r]));
     return items.map((_, ord) => byOrd.get(ord) ?? new Error('triage store returned no row for an event'));
   }

@@ -35,9 +35,3 @@ export class HotQueries implements OnApplicationShutdown {
     await this.pool.end();
   }
 }
-
-/** Rows of values as the column arrays that `unnest($1::t[], $2::t[], ...)` takes: one array per column. */
-export function unnestColumns(rows: readonly unknown[][]): unknown[][] {
-  const width = rows[0]?.length ?? 0;
-  return Array.from({ length: width }, (_, col) => rows.map((row) => row[col]));
-}
