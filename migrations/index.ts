@@ -3,7 +3,7 @@ import { HelpdeskWritebackAndSignals1764000100000 } from './1764000100000-helpde
 import { OutcomesLearningOverrides1764000200000 } from './1764000200000-outcomes-learning-overrides';
 import { WeeklyReports1764000300000 } from './1764000300000-weekly-reports';
 import { HotPathStorage1764000400000 } from './1764000400000-hot-path-storage';
-import { DropRedundantIndex1764000500000 } from './1764000500000-drop-redundant-index';
+import { HotPathIndexes1764000500000 } from './1764000500000-hot-path-indexes';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -12,5 +12,5 @@ export const MIGRATIONS = [
   OutcomesLearningOverrides1764000200000,
   WeeklyReports1764000300000,
   HotPathStorage1764000400000,
-  DropRedundantIndex1764000500000,
+  HotPathIndexes1764000500000,
 ];

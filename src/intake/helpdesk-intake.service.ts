@@ -48,9 +48,11 @@ export class HelpdeskIntakeService {
       async (keys) => {
         const rows = await hot.run<{ source: string; external_id: string; status: TicketStatus | null }>(
           'ticket_status_batch',
-          `SELECT t.source, t.external_id, t.status
+          // By key per input row (a cached plan must not become a hash join over all tickets).
+          `SELECT k.source, k.external_id, t.status
            FROM unnest($1::varchar[], $2::varchar[]) AS k(source, external_id)
-           JOIN tickets t ON t.source = k.source AND t.external_id = k.external_id`,
+           CROSS JOIN LATERAL (
+             SELECT status FROM tickets WHERE source = k.source AND external_id = k.external_id LIMIT 1) t`,
           [keys.map((k) => k.source), keys.map((k) => k.externalId)],
         );
         const byKey = new Map(rows.map((r) => [`${r.source}\u0000${r.external_id}`, r.status]));

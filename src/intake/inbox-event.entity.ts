@@ -16,7 +16,6 @@ export interface InboxPayload {
 /** Durable record of every accepted event; the queue is only a copy of the pending rows. */
 @Entity({ name: 'inbox_events' })
 @Index('ix_inbox_pending', ['receivedAt'], { where: "state = 'pending'" })
-@Index('ix_inbox_pending_ticket', ['ticketId'], { where: "state = 'pending'" })
 export class InboxEventEntity {
   @PrimaryColumn('uuid')
   id: string;

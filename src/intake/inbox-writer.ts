@@ -34,7 +34,9 @@ const WRITE_BATCH = `
       AS x(ord int, ticket_id uuid, source varchar, external_id varchar, dedupe_key varchar, subject text,
            description text, status varchar, requester jsonb, tags text[], created_at timestamptz,
            updated_at timestamptz, inbox_id uuid)),
-  seen AS (SELECT x.ord, i.ticket_id FROM input x JOIN inbox_events i ON i.dedupe_key = x.dedupe_key),
+  seen AS (
+    SELECT x.ord, i.ticket_id FROM input x
+    CROSS JOIN LATERAL (SELECT ticket_id FROM inbox_events WHERE dedupe_key = x.dedupe_key LIMIT 1) i),
   fresh AS (SELECT x.* FROM input x WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.ord = x.ord)),
   t AS (
     INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,

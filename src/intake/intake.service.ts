@@ -45,9 +45,12 @@ export class IntakeService {
   }
 
   private async refreshTriageState(ticketId: string): Promise<void> {
+    // The ticket's own events, by ix_inbox_ticket (see OTHER_PENDING in the triage store for why not the
+    // partial pending index).
     await this.db.query(
       `UPDATE tickets SET triage_state = CASE
-         WHEN EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND state = 'pending') THEN 'queued'
+         WHEN EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND CASE WHEN state = 'pending' THEN true END)
+           THEN 'queued'
          WHEN latest_triage_id IS NULL AND EXISTS (SELECT 1 FROM inbox_events WHERE ticket_id = $1 AND state = 'failed')
            THEN 'failed'
          ELSE 'done' END

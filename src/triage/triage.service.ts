@@ -36,6 +36,16 @@ interface Stored {
 
 const LOAD_BATCH = `SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = ANY($1::uuid[])`;
 
+/**
+ * Another event of the ticket is still pending. Read through the ticket's own events (ix_inbox_ticket: a
+ * handful) and written so that no partial "pending" index qualifies (the planner cannot prove their predicate
+ * from a CASE): with statistics taken while nothing was pending, a cached plan walked the whole pending index
+ * for every stored triage once a backlog built up, so a worker slowed down most when it was most needed.
+ */
+const OTHER_PENDING = `EXISTS (
+  SELECT 1 FROM inbox_events p
+  WHERE p.ticket_id = t.id AND p.id <> x.inbox_id AND CASE WHEN p.state = 'pending' THEN true END)`;
+
 /** This event's result becomes the ticket's latest unless a newer event's result is already there. */
 const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_event_at <= x.event_at))';
 
@@ -44,6 +54,12 @@ const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_eve
  * event), its ticket's latest triage (unless a newer event's result is already there; an agent's override keeps
  * its cause and macro), the inbox row processed, the ticket's state, and the write-back to run. Sub-statements
  * see the rows as they were before it, hence "pending other than this event"; a ticket appears once.
+ *
+ * Its plan is made once and cached (force_generic_plan), possibly while the tables are small, and the input's
+ * size is unknown to the planner. So every table is reached by key from the input: the updated rows through
+ * "id = ANY(ids of the input)" (an index scan whatever the statistics), the override through a subquery run only
+ * for an overridden ticket. A join left to the planner became a hash join over the whole table, planned when it held a few
+ * thousand rows and kept as it grew.
  */
 const STORE_BATCH = `
   WITH input AS (
@@ -63,21 +79,21 @@ const STORE_BATCH = `
       latest_triage_id = CASE WHEN ${LATEST} THEN r.id ELSE t.latest_triage_id END,
       latest_event_at = CASE WHEN ${LATEST} THEN x.event_at ELSE t.latest_event_at END,
       symptom_ids = CASE WHEN ${LATEST} THEN x.symptom_ids ELSE t.symptom_ids END,
-      cause_id = CASE WHEN ${LATEST} THEN COALESCE(o.cause_id, x.cause_id) ELSE t.cause_id END,
-      macro_id = CASE WHEN ${LATEST} THEN COALESCE(o.macro_id, x.macro_id) ELSE t.macro_id END,
-      triage_state = CASE WHEN EXISTS (
-          SELECT 1 FROM inbox_events p WHERE p.ticket_id = t.id AND p.state = 'pending' AND p.id <> x.inbox_id)
-        THEN 'queued' ELSE 'done' END,
+      cause_id = CASE WHEN ${LATEST}
+        THEN COALESCE(CASE WHEN t.override_id IS NOT NULL THEN (SELECT o.cause_id FROM triage_overrides o WHERE o.id = t.override_id) END, x.cause_id)
+        ELSE t.cause_id END,
+      macro_id = CASE WHEN ${LATEST}
+        THEN COALESCE(CASE WHEN t.override_id IS NOT NULL THEN (SELECT o.macro_id FROM triage_overrides o WHERE o.id = t.override_id) END, x.macro_id)
+        ELSE t.macro_id END,
+      triage_state = CASE WHEN ${OTHER_PENDING} THEN 'queued' ELSE 'done' END,
       triage_error = NULL
     FROM input x
     LEFT JOIN r ON r.inbox_id = x.inbox_id
-    JOIN tickets t0 ON t0.id = x.ticket_id
-    LEFT JOIN triage_overrides o ON o.id = t0.override_id
-    WHERE t.id = x.ticket_id
+    WHERE t.id = x.ticket_id AND t.id = ANY(ARRAY(SELECT ticket_id FROM input))
     RETURNING t.id),
   ib AS (
     UPDATE inbox_events i SET state = 'processed', processed_at = now(), attempts = i.attempts + 1, last_error = NULL
-    FROM input x WHERE i.id = x.inbox_id
+    FROM input x WHERE i.id = x.inbox_id AND i.id = ANY(ARRAY(SELECT inbox_id FROM input))
     RETURNING i.id),
   wb AS (
     INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk)

@@ -8,6 +8,10 @@ import { AppConfig } from '../config/app-config.service';
  * force_generic_plan): these statements take arrays and ids whose values never change the best plan, and
  * replanning them per call cost Postgres more than running them. Every other query keeps the ORM's pool
  * and Postgres' usual per-call planning.
+ *
+ * A plan made once may be made while the tables are nearly empty, when reading a whole table looks cheapest,
+ * and then kept as they grow. The hot statements reach every table by key (see STORE_BATCH), and their
+ * connections also turn sequential scans off, so such a plan still probes indexes.
  */
 @Injectable()
 export class HotQueries implements OnApplicationShutdown {
@@ -19,7 +23,7 @@ export class HotQueries implements OnApplicationShutdown {
       connectionString: config.get('DATABASE_URL'),
       max: config.get('DATABASE_HOT_POOL_SIZE'),
       connectionTimeoutMillis: 5000,
-      options: '-c plan_cache_mode=force_generic_plan',
+      options: '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off',
       application_name: 'triage-hot-path',
     });
     // An idle connection that Postgres drops is only removed from the pool; the next query opens a new one.
