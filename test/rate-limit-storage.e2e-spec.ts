@@ -31,6 +31,29 @@ describe('rate-limit counters in Redis', () => {
     }
   });
 
+  it('counts the hits of one turn with one call, each as it would count alone, in arrival order', async () => {
+    const storage = storageFor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      await waitReady(100);
+      const key = `turn:${Date.now()}`;
+      // Five requests of one event-loop turn against a limit of 3.
+      const answers = await Promise.all(Array.from({ length: 5 }, () => storage.increment(key, 60_000, 3, 300, 'default')));
+      expect(answers.map((a) => a.totalHits)).toEqual([1, 2, 3, 4, 5]);
+      expect(answers.map((a) => a.isBlocked)).toEqual([false, false, false, true, true]);
+      expect(answers[3].timeToBlockExpire).toBeGreaterThan(0);
+      expect(answers[0].timeToBlockExpire).toBe(0);
+      // The next turn finds the key blocked; another key in the same turn has its own count.
+      const [next, other] = await Promise.all([
+        storage.increment(key, 60_000, 3, 300, 'default'),
+        storage.increment(`${key}:other`, 60_000, 3, 300, 'default'),
+      ]);
+      expect(next.isBlocked).toBe(true);
+      expect(other).toMatchObject({ isBlocked: false, totalHits: 1 });
+    } finally {
+      await storage.onApplicationShutdown();
+    }
+  });
+
   it('starts a new window when the old one ends', async () => {
     const storage = storageFor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
