@@ -1,20 +1,19 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 import type { Scope } from './api-key.entity';
 import { ApiKeyService, Principal } from './api-key.service';
 import { PUBLIC_KEY, SCOPE_KEY } from './scopes.decorator';
+import { StaticMetadataReflector } from './static-metadata-reflector';
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };
 
 /** Global guard: every route needs a bearer key with its scope unless marked @Public(). */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly keys: ApiKeyService,
-  ) {}
+  private readonly reflector = new StaticMetadataReflector();
+
+  constructor(private readonly keys: ApiKeyService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];

@@ -1,7 +1,15 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { AuthedRequest } from './api-key.guard';
 import { PUBLIC_KEY, SCOPE_KEY } from './scopes.decorator';
+import { StaticMetadataReflector } from './static-metadata-reflector';
 
 /**
  * Per-key rate limits (the guard runs after authentication). Intake routes count against the
@@ -9,6 +17,11 @@ import { PUBLIC_KEY, SCOPE_KEY } from './scopes.decorator';
  */
 @Injectable()
 export class KeyThrottlerGuard extends ThrottlerGuard {
+  /** Route metadata is read once per route (StaticMetadataReflector), not sixteen times per request. */
+  constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage) {
+    super(options, storage, new StaticMetadataReflector());
+  }
+
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const targets = [props.context.getHandler(), props.context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
