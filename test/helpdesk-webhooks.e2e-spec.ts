@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { signZendeskPayload } from '../src/intake/zendesk-signature';
 import { FakeFreshdesk } from './fakes/fake-freshdesk';
 import { FakeZendesk } from './fakes/fake-zendesk';
+import { postSignedZendesk } from './support/zendesk';
 import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 
 const SECRET = 'zendesk-signing-secret-for-tests';
@@ -44,13 +45,7 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
   function postZendesk(body: object, opts: { secret?: string; timestamp?: string; raw?: string } = {}) {
     const raw = opts.raw ?? JSON.stringify(body);
     const timestamp = opts.timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return t
-      .http()
-      .post('/webhooks/zendesk')
-      .set('Content-Type', 'application/json')
-      .set('X-Zendesk-Webhook-Signature', signZendeskPayload(opts.secret ?? SECRET, timestamp, raw))
-      .set('X-Zendesk-Webhook-Signature-Timestamp', timestamp)
-      .send(raw);
+    return postSignedZendesk(t.http, opts.secret ?? SECRET, raw, timestamp);
   }
 
   const triggerBody = (id: string, overrides: Record<string, string> = {}) => ({

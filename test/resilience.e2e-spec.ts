@@ -149,7 +149,7 @@ describe('no accepted ticket is lost', () => {
 
   /**
    * Which of these tickets' inbox events have a job of their own in the queue. (Counts returned by sweep() would
-   * include other suites' leftover events in the shared database once they are old enough.)
+   * include earlier tests' leftover events in this suite's database, stale after a second in tests.)
    */
   async function ownJobs(app: TestApp, ticketIds: string[]): Promise<{ withJob: number; events: number }> {
     const queue = app.app.get(PipelineService).triage;

@@ -13,6 +13,9 @@ import { AppConfig } from '../config/app-config.service';
  * and then kept as they grow. The hot statements reach every table by key (see STORE_BATCH), and their
  * connections also turn sequential scans off, so such a plan still probes indexes.
  */
+/** Session settings of the hot-path connections (see above). */
+export const HOT_PATH_SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off';
+
 @Injectable()
 export class HotQueries implements OnApplicationShutdown {
   private readonly logger = new Logger(HotQueries.name);
@@ -23,7 +26,7 @@ export class HotQueries implements OnApplicationShutdown {
       connectionString: config.get('DATABASE_URL'),
       max: config.get('DATABASE_HOT_POOL_SIZE'),
       connectionTimeoutMillis: 5000,
-      options: '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off',
+      options: HOT_PATH_SESSION_OPTIONS,
       application_name: 'triage-hot-path',
     });
     // An idle connection that Postgres drops is only removed from the pool; the next query opens a new one.
