@@ -18,13 +18,7 @@ interface PageStart {
   id: string;
 }
 
-/**
- * Redis may lose its queue (it keeps nothing on disk): every inbox row and write-back still pending after
- * INBOX_SWEEP_SECONDS is enqueued again. Job ids are the row ids, so a job still in Redis is not doubled; an
- * event accepted with others is left alone while their common job (its batch_job_id) is queued or running.
- * A pass pages through every stale row (up to MAX_ROWS_PER_PASS), so a queue lost under a large backlog is
- * rebuilt in one pass rather than a page per period.
- */
+/** How the sweeper finds and requeues one kind of row (inbox events, write-backs). */
 interface RequeueOps<R> {
   queue: (row: R) => Queue;
   /** The row's work is in another job still queued or running (events accepted together). */
@@ -33,6 +27,13 @@ interface RequeueOps<R> {
   recordFailure: (row: R, reason: string) => Promise<void>;
 }
 
+/**
+ * Redis may lose its queue (it keeps nothing on disk): every inbox row and write-back still pending after
+ * INBOX_SWEEP_SECONDS is enqueued again. Job ids are the row ids, so a job still in Redis is not doubled; an
+ * event accepted with others is left alone while their common job (its batch_job_id) is queued or running.
+ * A pass pages through every stale row (up to MAX_ROWS_PER_PASS), so a queue lost under a large backlog is
+ * rebuilt in one pass rather than a page per period.
+ */
 @Injectable()
 export class InboxSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboxSweeperService.name);
