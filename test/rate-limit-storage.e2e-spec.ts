@@ -8,11 +8,20 @@ function storageFor(redisUrl: string): RedisThrottlerStorage {
 
 const waitReady = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A storage on this run's Redis, connected (given a moment to), and closed after `body`. */
+async function withStorage(body: (storage: RedisThrottlerStorage) => Promise<void>): Promise<void> {
+  const storage = storageFor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    await waitReady(100);
+    await body(storage);
+  } finally {
+    await storage.onApplicationShutdown();
+  }
+}
+
 describe('rate-limit counters in Redis', () => {
   it('lets a key through up to its limit, then blocks it until the block ends', async () => {
-    const storage = storageFor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      await waitReady(100);
+    await withStorage(async (storage) => {
       const key = `test:${Date.now()}`;
       const answers = [];
       for (let i = 0; i < 4; i++) answers.push(await storage.increment(key, 60_000, 3, 300, 'default'));
@@ -26,15 +35,11 @@ describe('rate-limit counters in Redis', () => {
       expect(after.isBlocked).toBe(true);
       const fresh = await storage.increment(`${key}:other`, 60_000, 3, 300, 'default');
       expect(fresh).toMatchObject({ isBlocked: false, totalHits: 1 });
-    } finally {
-      await storage.onApplicationShutdown();
-    }
+    });
   });
 
   it('counts the hits of one turn with one call, each as it would count alone, in arrival order', async () => {
-    const storage = storageFor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      await waitReady(100);
+    await withStorage(async (storage) => {
       const key = `turn:${Date.now()}`;
       // Five requests of one event-loop turn against a limit of 3.
       const answers = await Promise.all(Array.from({ length: 5 }, () => storage.increment(key, 60_000, 3, 300, 'default')));
@@ -49,23 +54,17 @@ describe('rate-limit counters in Redis', () => {
       ]);
       expect(next.isBlocked).toBe(true);
       expect(other).toMatchObject({ isBlocked: false, totalHits: 1 });
-    } finally {
-      await storage.onApplicationShutdown();
-    }
+    });
   });
 
   it('starts a new window when the old one ends', async () => {
-    const storage = storageFor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      await waitReady(100);
+    await withStorage(async (storage) => {
       const key = `window:${Date.now()}`;
       await storage.increment(key, 200, 1, 200, 'default');
       expect((await storage.increment(key, 200, 1, 200, 'default')).isBlocked).toBe(true);
       await waitReady(260);
       expect(await storage.increment(key, 200, 1, 200, 'default')).toMatchObject({ isBlocked: false, totalHits: 1 });
-    } finally {
-      await storage.onApplicationShutdown();
-    }
+    });
   });
 
   it('lets requests through, without waiting, while Redis does not answer', async () => {

@@ -137,14 +137,29 @@ describe('no accepted ticket is lost', () => {
   });
 
   /**
-   * The sweep under test runs by hand: the periodic sweeps of this app and of the suite's app (another queue
-   * prefix, same database) are stopped meanwhile, or they would take some of the aged rows.
+   * A second app (its own queue prefix, this suite's database) whose triage queue is paused, for sweeps run by
+   * hand: the periodic sweeps of this app and of the suite's app are stopped meanwhile, or they would take
+   * some of the aged rows. Everything is put back afterwards.
    */
-  function sweepByHand(app: TestApp): InboxSweeperService {
-    t.app.get(InboxSweeperService).onApplicationShutdown();
-    const sweeper = app.app.get(InboxSweeperService);
-    sweeper.onApplicationShutdown();
-    return sweeper;
+  async function withHandSweeper(
+    name: string,
+    body: (app: TestApp, sweeper: InboxSweeperService, queue: PipelineService['triage']) => Promise<void>,
+  ): Promise<void> {
+    const suitePrefix = process.env.QUEUE_PREFIX;
+    process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-${name}}`;
+    const app = await createTestApp({ role: 'all' });
+    try {
+      const queue = app.app.get(PipelineService).triage;
+      await queue.pause();
+      t.app.get(InboxSweeperService).onApplicationShutdown();
+      const sweeper = app.app.get(InboxSweeperService);
+      sweeper.onApplicationShutdown();
+      await body(app, sweeper, queue);
+    } finally {
+      await app.close();
+      process.env.QUEUE_PREFIX = suitePrefix;
+      t.app.get(InboxSweeperService).onApplicationBootstrap();
+    }
   }
 
   /**
@@ -161,17 +176,11 @@ describe('no accepted ticket is lost', () => {
   }
 
   it('the sweeper leaves events alone while their common job is queued, and enqueues them once it is gone', async () => {
-    const suitePrefix = process.env.QUEUE_PREFIX;
-    process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-swept}`;
-    const worker = await createTestApp({ role: 'all' });
-    try {
-      const queue = worker.app.get(PipelineService).triage;
-      await queue.pause();
+    await withHandSweeper('swept', async (worker, sweeper, queue) => {
       const ids = await acceptTogether(worker, Array.from({ length: 3 }, () => makeTicket().description));
       const db = worker.app.get(DataSource);
       // Old enough to be swept.
       await db.query(`UPDATE inbox_events SET received_at = now() - interval '1 hour' WHERE ticket_id = ANY($1::uuid[])`, [ids]);
-      const sweeper = sweepByHand(worker);
       await sweeper.sweep();
       expect(await ownJobs(worker, ids)).toEqual({ withJob: 0, events: 3 });
 
@@ -191,20 +200,11 @@ describe('no accepted ticket is lost', () => {
       }
       const [{ n }] = await db.query('SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = ANY($1::uuid[])', [ids]);
       expect(n).toBe(3);
-    } finally {
-      await worker.close();
-      process.env.QUEUE_PREFIX = suitePrefix;
-      t.app.get(InboxSweeperService).onApplicationBootstrap();
-    }
+    });
   });
 
   it('the sweeper rebuilds a lost queue larger than one page in one pass', async () => {
-    const suitePrefix = process.env.QUEUE_PREFIX;
-    process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-lost}`;
-    const worker = await createTestApp({ role: 'all' });
-    try {
-      const queue = worker.app.get(PipelineService).triage;
-      await queue.pause();
+    await withHandSweeper('lost', async (worker, sweeper, queue) => {
       const text = makeTicket().description;
       const ids: string[] = [];
       for (let i = 0; i < 12; i++) ids.push(...(await acceptTogether(worker, Array.from({ length: 100 }, () => text))));
@@ -213,7 +213,6 @@ describe('no accepted ticket is lost', () => {
       // Redis loses the queue: every waiting job is gone.
       await queue.obliterate({ force: true });
       await queue.pause(); // obliterate removed the paused mark with everything else
-      const sweeper = sweepByHand(worker);
       // One pass enqueues every one of them again (a page is 500 rows).
       expect(await sweeper.sweep()).toBeGreaterThanOrEqual(1200);
       expect(await ownJobs(worker, ids)).toEqual({ withJob: 1200, events: 1200 });
@@ -225,10 +224,6 @@ describe('no accepted ticket is lost', () => {
         { timeoutMs: 60_000 },
       );
       expect(done[0].n).toBe(1200);
-    } finally {
-      await worker.close();
-      process.env.QUEUE_PREFIX = suitePrefix;
-      t.app.get(InboxSweeperService).onApplicationBootstrap();
-    }
+    });
   }, 90_000);
 });
