@@ -23,6 +23,8 @@ interface RequeueOps<R> {
   queue: (row: R) => Queue;
   /** The row's work is in another job still queued or running (events accepted together). */
   coveredBy?: (row: R) => Promise<boolean>;
+  /** The table the rows come from: a row is enqueued only if it is still pending after its job was looked up. */
+  table: 'inbox_events' | 'writebacks';
   enqueue: (row: R) => Promise<void>;
   recordFailure: (row: R, reason: string) => Promise<void>;
 }
@@ -77,6 +79,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
         ) as Promise<{ id: string; batch_job_id: string | null; at: string }[]>,
       {
         queue: () => this.pipeline.triage,
+        table: 'inbox_events',
         coveredBy: async (r) => r.batch_job_id !== null && (await inBatchJob(r.batch_job_id)),
         enqueue: (r) => this.pipeline.enqueueTriage(r.id),
         recordFailure: (r, reason) => this.triage.recordFailure(r.id, reason, true),
@@ -94,6 +97,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
         ) as Promise<{ id: string; helpdesk: Helpdesk; at: string }[]>,
       {
         queue: (r) => this.pipeline.writebackQueue(r.helpdesk),
+        table: 'writebacks',
         enqueue: (r) => this.pipeline.enqueueWriteback(r.id, r.helpdesk),
         recordFailure: (r, reason) => this.writebacks.recordFailure(r.id, reason, true),
       },
@@ -123,19 +127,31 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
 
   /**
    * Each row whose job is gone from Redis is enqueued again; a job that failed for good without its failure
-   * reaching the database (the worker died) gets it recorded.
+   * reaching the database (the worker died) gets it recorded. A row covered by a live job of its batch needs no
+   * lookup of its own (under a backlog that is nearly every row), and a page's lookups go out together. A job
+   * that finished between the page's read and its lookup is gone too, but its row is no longer pending: rows
+   * are read again before they are enqueued.
    */
   private async requeueMissing<R extends { id: string }>(rows: readonly R[], ops: RequeueOps<R>): Promise<number> {
+    const covered = await Promise.all(rows.map((row) => ops.coveredBy?.(row) ?? false));
+    const own = rows.filter((_, i) => !covered[i]);
+    const jobs = await Promise.all(own.map((row) => ops.queue(row).getJob(row.id)));
+    for (const [i, row] of own.entries()) {
+      const job = jobs[i];
+      if (job && (await job.isFailed())) await ops.recordFailure(row, job.failedReason || 'failed');
+    }
+    const missing = own.filter((_, i) => !jobs[i]);
+    if (missing.length === 0) return 0;
+    const pending: { id: string }[] = await this.db.query(
+      `SELECT id FROM ${ops.table} WHERE id = ANY($1::uuid[]) AND state = 'pending'`,
+      [missing.map((row) => row.id)],
+    );
+    const stillPending = new Set(pending.map((r) => r.id));
     let requeued = 0;
-    for (const row of rows) {
-      const job = await ops.queue(row).getJob(row.id);
-      if (!job) {
-        if (await ops.coveredBy?.(row)) continue;
-        await ops.enqueue(row);
-        requeued++;
-      } else if (await job.isFailed()) {
-        await ops.recordFailure(row, job.failedReason || 'failed');
-      }
+    for (const row of missing) {
+      if (!stillPending.has(row.id)) continue;
+      await ops.enqueue(row);
+      requeued++;
     }
     return requeued;
   }
