@@ -237,14 +237,34 @@ const MAX_ENTITY_LENGTH = 10;
 function stripHtml(source: string): Mapped {
   if (!/[<&]/.test(source)) return { text: source, starts: null, ends: null };
   const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const emit = (piece: string, start: number, end: number) => {
-    for (let k = 0; k < piece.length; k++) {
-      out.push(piece[k]);
-      starts.push(start);
-      ends.push(end);
+  // Source offsets of each output character. The output is never longer than the source (an entity or tag is
+  // replaced by fewer characters than it has), so these are allocated once; growth is only a safeguard.
+  let starts = new Int32Array(source.length + 2);
+  let ends = new Int32Array(source.length + 2);
+  let n = 0;
+  const map = (start: number, end: number, count: number) => {
+    if (n + count > starts.length) {
+      const grown = Math.max(starts.length * 2, n + count);
+      starts = grownCopy(starts, grown);
+      ends = grownCopy(ends, grown);
     }
+    for (let k = 0; k < count; k++) {
+      starts[n] = start;
+      ends[n] = end;
+      n++;
+    }
+  };
+  // Plain text is appended in runs (source[copiedTo, i) is mapped but not appended yet): one piece per run
+  // rather than per character keeps the final join linear on long inputs.
+  let copiedTo = 0;
+  /** source[at, end) becomes piece (empty: dropped). */
+  const replace = (at: number, end: number, piece: string) => {
+    if (at > copiedTo) out.push(source.slice(copiedTo, at));
+    if (piece) {
+      out.push(piece);
+      map(at, end, piece.length);
+    }
+    copiedTo = end;
   };
   let lower: string | undefined; // lower-cased source, made once when a tag's content must be skipped
   let commentEnd = -2; // where the next "-->" was found (-1: there is none), searched again only when passed
@@ -255,6 +275,7 @@ function stripHtml(source: string): Mapped {
       if (source.startsWith('<!--', i)) {
         if (commentEnd !== -1 && commentEnd < i + 4) commentEnd = source.indexOf('-->', i + 4);
         if (commentEnd >= 0) {
+          replace(i, commentEnd + 3, '');
           i = commentEnd + 3;
           continue;
         }
@@ -268,11 +289,11 @@ function stripHtml(source: string): Mapped {
             lower ??= source.toLowerCase();
             const closeAt = lower.indexOf(`</${name}`, i + m[0].length);
             const closeEnd = closeAt < 0 ? source.length : source.indexOf('>', closeAt) + 1 || source.length;
-            emit('\n\n', i, closeEnd);
+            replace(i, closeEnd, '\n\n');
             i = closeEnd;
             continue;
           }
-          if (BLOCK_TAGS.has(name)) emit(name === 'br' ? '\n' : '\n\n', i, i + m[0].length);
+          replace(i, i + m[0].length, BLOCK_TAGS.has(name) ? (name === 'br' ? '\n' : '\n\n') : '');
           i += m[0].length;
           continue;
         }
@@ -282,16 +303,23 @@ function stripHtml(source: string): Mapped {
       if (semi > 0) {
         const decoded = decodeEntity(source.slice(i + 1, i + 1 + semi));
         if (decoded !== undefined) {
-          emit(decoded, i, i + 2 + semi);
+          replace(i, i + 2 + semi, decoded);
           i += 2 + semi;
           continue;
         }
       }
     }
-    emit(ch, i, i + 1);
+    map(i, i + 1, 1);
     i++;
   }
-  return { text: out.join(''), starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+  if (source.length > copiedTo) out.push(source.slice(copiedTo));
+  return { text: out.join(''), starts: starts.slice(0, n), ends: ends.slice(0, n) };
+}
+
+function grownCopy(source: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(length);
+  grown.set(source);
+  return grown;
 }
 
 // ---------- lines that are not the customer's ----------
