@@ -272,7 +272,8 @@ async function main(): Promise<void> {
     results.load = table;
     results.ratios = { intakeToBaseline: intake.rps / base.rps, zendeskToBaseline: zendesk.rps / base.rps };
 
-    // Sustained intake: the target rate offered for a while, the worker triaging on the same cores.
+    // Sustained intake: the target rate offered for a while; first with the worker triaging on the same cores,
+    // later (after the end-to-end run) with it stopped.
     const sustain = async (name: string): Promise<SustainedFigures> => {
       const r = await load(apiPort, '/v1/tickets', { overallRate: TARGET_RATE, duration: SUSTAIN_SECONDS });
       return {
@@ -335,9 +336,9 @@ async function main(): Promise<void> {
     // Intake with the worker stopped (what the API sustains when triage runs elsewhere); its tickets are the
     // backlog for the worker throughput run below.
     await worker.stop();
-    const alone0 = await sustain('worker stopped (triage on other machines)');
-    printSustained([withWorker, alone0]);
-    results.sustained = [withWorker, alone0];
+    const withoutWorker = await sustain('worker stopped (triage on other machines)');
+    printSustained([withWorker, withoutWorker]);
+    results.sustained = [withWorker, withoutWorker];
     const stopAlone = meter();
     const aloneRun = await load(apiPort, '/v1/tickets');
     const alone = figures('POST /v1/tickets, worker stopped', aloneRun, stopAlone()(aloneRun.requests.total - aloneRun.non2xx));
