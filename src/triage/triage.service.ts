@@ -32,6 +32,8 @@ interface Triaged {
 interface Stored {
   result_id: string | null;
   writeback_id: string | null;
+  /** Another event of the ticket was pending as this statement saw it. */
+  still_queued: boolean | null;
 }
 
 const LOAD_BATCH = `SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = ANY($1::uuid[])`;
@@ -90,7 +92,7 @@ const STORE_BATCH = `
     FROM input x
     LEFT JOIN r ON r.inbox_id = x.inbox_id
     WHERE t.id = x.ticket_id AND t.id = ANY(ARRAY(SELECT ticket_id FROM input))
-    RETURNING t.id),
+    RETURNING t.id, t.triage_state),
   ib AS (
     UPDATE inbox_events i SET state = 'processed', processed_at = now(), attempts = i.attempts + 1, last_error = NULL
     FROM input x WHERE i.id = x.inbox_id AND i.id = ANY(ARRAY(SELECT inbox_id FROM input))
@@ -100,8 +102,20 @@ const STORE_BATCH = `
     SELECT x.writeback_id, r.id, x.ticket_id, x.helpdesk FROM input x JOIN r ON r.inbox_id = x.inbox_id
     WHERE x.helpdesk IS NOT NULL
     ON CONFLICT (triage_result_id) DO NOTHING RETURNING id, triage_result_id)
-  SELECT x.ord, r.id AS result_id, wb.id AS writeback_id
-  FROM input x LEFT JOIN r ON r.inbox_id = x.inbox_id LEFT JOIN wb ON wb.triage_result_id = r.id`;
+  SELECT x.ord, r.id AS result_id, wb.id AS writeback_id, tk.triage_state = 'queued' AS still_queued
+  FROM input x LEFT JOIN r ON r.inbox_id = x.inbox_id LEFT JOIN wb ON wb.triage_result_id = r.id
+  LEFT JOIN tk ON tk.id = x.ticket_id`;
+
+/**
+ * A ticket the store left `queued` because another of its events was pending, set `done` once none is. Run after
+ * the store commits: two workers storing two events of one ticket at once each see the other's event pending
+ * (the second waits for the first's row lock, then keeps its statement's older view), and both would leave the
+ * ticket queued for good. Whichever commits last finds nothing pending here.
+ */
+const SETTLE_QUEUED = `
+  UPDATE tickets t SET triage_state = 'done'
+  WHERE t.id = ANY($1::uuid[]) AND t.triage_state = 'queued'
+    AND NOT EXISTS (SELECT 1 FROM inbox_events p WHERE p.ticket_id = t.id AND CASE WHEN p.state = 'pending' THEN true END)`;
 
 /** Triages loaded or stored by one statement at most. */
 const MAX_BATCH = 64;
@@ -189,8 +203,19 @@ export class TriageService {
       helpdesk,
     }));
     const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, [JSON.stringify(input)]);
+    const queued = rows.flatMap((r) => (r.still_queued ? [items[r.ord].row.ticket_id] : []));
+    if (queued.length > 0) await this.settleQueued(queued);
     const byOrd = new Map(rows.map((r) => [r.ord, r]));
     return items.map((_, ord) => byOrd.get(ord) ?? new Error('triage store returned no row for an event'));
+  }
+
+  /** See SETTLE_QUEUED. The results are stored already; a failure here is logged, not passed on to them. */
+  private async settleQueued(ticketIds: string[]): Promise<void> {
+    try {
+      await this.hot.run('triage_settle_queued', SETTLE_QUEUED, [ticketIds]);
+    } catch (err) {
+      this.logger.warn({ err, tickets: ticketIds.length }, 'could not settle the state of tickets left queued');
+    }
   }
 
   /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */
