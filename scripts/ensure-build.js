@@ -31,7 +31,60 @@ function isStale() {
   return newestSource > built;
 }
 
-if (isStale()) {
+/**
+ * One build at a time: a second process (`npm start` and `npm run start:worker` started together) waits for the
+ * first, then finds dist/ fresh. Two compilers writing the same files at once could let a process load a file
+ * that the other is still writing. The lock is a directory (creating one is atomic) holding the builder's pid;
+ * a lock whose process is gone is taken over.
+ */
+const lock = path.join(root, 'dist', '.build-lock');
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function holderGone() {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Created but its pid not written yet, or removed meanwhile: gone only if it stays so for a while.
+    try {
+      return Date.now() - fs.statSync(lock).mtimeMs > 10_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return err.code === 'ESRCH';
+  }
+}
+
+function acquire() {
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  let told = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    if (holderGone()) {
+      fs.rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (!told) process.stderr.write('waiting for another build of dist/\n');
+    told = true;
+    sleep(200);
+  }
+}
+
+function build() {
   process.stderr.write('building dist/ (sources changed)\n');
   const tsc = require.resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
@@ -40,8 +93,20 @@ if (isStale()) {
   });
   if (result.status !== 0) {
     process.stderr.write('build failed\n');
-    process.exit(result.status ?? 1);
+    return result.status ?? 1;
   }
-  fs.mkdirSync(path.dirname(stamp), { recursive: true });
   fs.writeFileSync(stamp, new Date().toISOString());
+  return 0;
+}
+
+if (isStale()) {
+  acquire();
+  let status = 0;
+  try {
+    // Another process may have built it while this one waited.
+    if (isStale()) status = build();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+  if (status !== 0) process.exit(status);
 }
