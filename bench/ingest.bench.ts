@@ -132,6 +132,9 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
  */
 async function sustainedLoad(options: autocannon.Options, rate: number, seconds: number, inStep: boolean): Promise<Omit<SustainedFigures, 'name'>> {
   const groups = inStep ? 1 : CLIENT_GROUPS;
+  if (CONNECTIONS % groups !== 0) throw new Error(`CONNECTIONS (${CONNECTIONS}) must be a multiple of CLIENT_GROUPS (${groups})`);
+  // Whole requests per second for each group, adding up to the rate.
+  const rateOf = (i: number) => Math.floor(rate / groups) + (i < rate % groups ? 1 : 0);
   const latencies: number[] = [];
   const results = await Promise.all(
     Array.from({ length: groups }, (_, i) =>
@@ -141,7 +144,7 @@ async function sustainedLoad(options: autocannon.Options, rate: number, seconds:
             {
               ...options,
               connections: CONNECTIONS / groups,
-              overallRate: rate / groups,
+              overallRate: rateOf(i),
               duration: seconds,
               ignoreCoordinatedOmission: true,
             },
