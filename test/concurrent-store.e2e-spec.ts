@@ -46,7 +46,8 @@ describe('two workers storing events of one ticket at once', () => {
     await t?.close();
   });
 
-  it('ends the ticket done, with both events processed', async () => {
+  /** A ticket with two pending events, and both workers' stores waiting on its row, which `holder` holds. */
+  async function overlappingStores(): Promise<{ ticketId: string; events: string[]; stores: Promise<unknown>[] }> {
     const first = makeTicket({ updatedAt: '2026-11-20T10:00:00Z' });
     const accepted = await t.http().post('/v1/tickets').set(auth).send(first).expect(202);
     const ticketId: string = accepted.body.id;
@@ -56,14 +57,15 @@ describe('two workers storing events of one ticket at once', () => {
       .set(auth)
       .send({ ...first, description: `${first.description} It still fails after a restart.`, updatedAt: '2026-11-20T11:00:00Z' })
       .expect(202);
-    const events: { id: string }[] = (
+    const events: string[] = (
       await probe.query(`SELECT id FROM inbox_events WHERE ticket_id = $1 AND state = 'pending' ORDER BY received_at`, [ticketId])
-    ).rows;
+    ).rows.map((r: { id: string }) => r.id);
     expect(events).toHaveLength(2);
 
     await holder.query('BEGIN');
     await holder.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [ticketId]);
-    const stores = [workerA.processInboxEvent(events[0].id), workerB.processInboxEvent(events[1].id)];
+    const stores = [workerA.processInboxEvent(events[0]), workerB.processInboxEvent(events[1])];
+    stores.forEach((p) => p.catch(() => undefined));
     // Both store statements have started and wait for the ticket row.
     await waitFor(
       async () =>
@@ -76,12 +78,40 @@ describe('two workers storing events of one ticket at once', () => {
       (n) => n === 2,
     );
     await holder.query('COMMIT');
-    const outcomes = await Promise.all(stores);
+    return { ticketId, events, stores };
+  }
+
+  const stateOf = async (ticketId: string) =>
+    (await t.http().get(`/v1/tickets/${ticketId}`).set(auth).expect(200)).body.triage.state as string;
+
+  it('ends the ticket done, with both events processed', async () => {
+    const { ticketId, stores } = await overlappingStores();
+    const outcomes = (await Promise.all(stores)) as { status: string }[];
     expect(outcomes.map((o) => o.status)).toEqual(['triaged', 'triaged']);
 
-    const ticket = await t.http().get(`/v1/tickets/${ticketId}`).set(auth).expect(200);
-    expect(ticket.body.triage.state).toBe('done');
+    expect(await stateOf(ticketId)).toBe('done');
     const states = (await probe.query(`SELECT state FROM inbox_events WHERE ticket_id = $1`, [ticketId])).rows;
     expect(states.map((r) => r.state)).toEqual(['processed', 'processed']);
+  });
+
+  it('settles the ticket when a job runs again, if settling failed after the store', async () => {
+    const failSettling = (hot: HotQueries) => {
+      const run = hot.run.bind(hot);
+      return jest.spyOn(hot, 'run').mockImplementation((name, text, values) =>
+        name === 'triage_settle_queued' ? Promise.reject(new Error('connection lost')) : run(name, text, values),
+      );
+    };
+    const spies = [failSettling(t.app.get(HotQueries)), failSettling(otherPool)];
+    const { ticketId, events, stores } = await overlappingStores();
+    const settled = await Promise.allSettled(stores);
+    spies.forEach((spy) => spy.mockRestore());
+    // The jobs fail (and will run again); the results are stored.
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await stateOf(ticketId)).toBe('queued');
+    const results = (await probe.query(`SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = $1`, [ticketId])).rows[0].n;
+    expect(results).toBe(2);
+
+    expect(await workerA.processInboxEvent(events[0])).toEqual({ status: 'already-processed' });
+    expect(await stateOf(ticketId)).toBe('done');
   });
 });

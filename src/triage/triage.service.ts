@@ -162,7 +162,11 @@ export class TriageService {
   async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
     const row = await this.loads.submit(inboxId);
     if (!row) throw new UnrecoverableError(`inbox event ${inboxId} does not exist`);
-    if (row.state === 'processed') return { status: 'already-processed' };
+    if (row.state === 'processed') {
+      // A retry after the store committed but its ticket could not be settled (see SETTLE_QUEUED).
+      await this.settleQueued([row.ticket_id]);
+      return { status: 'already-processed' };
+    }
 
     const { payload } = row;
     const learned = await this.fixStats.snapshot();
@@ -209,13 +213,12 @@ export class TriageService {
     return items.map((_, ord) => byOrd.get(ord) ?? new Error('triage store returned no row for an event'));
   }
 
-  /** See SETTLE_QUEUED. The results are stored already; a failure here is logged, not passed on to them. */
+  /**
+   * See SETTLE_QUEUED. Its failure fails the jobs of the stored events: their results are kept, and the retries
+   * find the events processed and settle the ticket then (a job that waits out a database outage, too).
+   */
   private async settleQueued(ticketIds: string[]): Promise<void> {
-    try {
-      await this.hot.run('triage_settle_queued', SETTLE_QUEUED, [ticketIds]);
-    } catch (err) {
-      this.logger.warn({ err, tickets: ticketIds.length }, 'could not settle the state of tickets left queued');
-    }
+    await this.hot.run('triage_settle_queued', SETTLE_QUEUED, [ticketIds]);
   }
 
   /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */
