@@ -3,18 +3,17 @@
  *   1. baseline: the same framework answering 202 with no work;
  *   2. POST /v1/tickets and POST /webhooks/zendesk (signed) under load (autocannon);
  *   3. sustained intake: POST /v1/tickets offered at a fixed rate (TARGET_RATE) for SUSTAIN_SECONDS by clients
- *      that are not in step (see sustainedLoad), latency as clients see it, once with the worker triaging on the
- *      same cores and once with it stopped (triage placed on other machines); then, with the worker stopped, the
- *      signed Zendesk webhook, and POST /v1/tickets once more with autocannon's own rate mode (every connection
- *      in step) for comparison. The ceiling runs above saturate the service, which measures its ceiling, not what
- *      it sustains;
+ *      that are not in step (see sustainedLoad), latency as clients see it, with the worker triaging on the same
+ *      cores; later, with the worker stopped (triage placed on other machines): autocannon's own rate mode (every
+ *      connection in step) for comparison, then POST /v1/tickets and the signed Zendesk webhook. The ceiling runs
+ *      above saturate the service, which measures its ceiling, not what it sustains;
  *   4. end to end at a fixed rate: p50/p95/p99 from accept to stored triage, and whether a backlog grows;
  *   5. intake with the worker stopped, then worker throughput: that backlog triaged and stored, tickets per second;
  *   6. resident memory of the API and the worker under that load.
  *
  *   npm run bench:ingest     (LOAD_SECONDS=10, TARGET_RATE=2000, SUSTAIN_SECONDS=30, E2E_RATE=500, E2E_SECONDS=60,
  *                             BACKLOG=5000 more tickets after the worker-stopped run, CONNECTIONS=64,
- *                             CLIENT_GROUPS=16 groups of connections not in step in the sustained runs)
+ *                             SUSTAIN_CONNECTIONS=CONNECTIONS in CLIENT_GROUPS=16 groups not in step in the sustained runs)
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -32,6 +31,7 @@ const E2E_RATE = Number(process.env.E2E_RATE ?? 500);
 const E2E_SECONDS = Number(process.env.E2E_SECONDS ?? 60);
 const BACKLOG = Number(process.env.BACKLOG ?? 5000);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
+const SUSTAIN_CONNECTIONS = Number(process.env.SUSTAIN_CONNECTIONS ?? CONNECTIONS);
 const CLIENT_GROUPS = Number(process.env.CLIENT_GROUPS ?? 16);
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const SECRET = 'bench-zendesk-signing-secret';
@@ -120,19 +120,27 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 /**
- * A fixed rate offered for `seconds` by CONNECTIONS clients that are not in step, as independent senders are.
- * autocannon's rate mode gives every connection a quota per second, and all the quotas start at the same
- * instant: each second opens with every connection sending back to back and ends in silence, a burst at the
- * ceiling rather than a steady rate. Here the connections form CLIENT_GROUPS autocannon instances whose seconds
- * start 1000/CLIENT_GROUPS ms apart (`inStep` keeps autocannon's own behaviour, for comparison).
+ * A fixed rate offered for `seconds` by SUSTAIN_CONNECTIONS clients that are not in step, as independent senders
+ * are. Each connection waits for an answer before it sends its next request: once answers take longer than
+ * SUSTAIN_CONNECTIONS / rate seconds on average (32 ms for 64 connections at 2,000/s), less than the rate is
+ * offered, and `accepted` says how much got through. More connections keep offering the rate, but in larger
+ * groups, whose bursts are larger.
  *
- * Latency is each 2xx response's own. In rate mode autocannon otherwise adds synthetic samples for requests it
+ * autocannon's rate mode gives every connection a quota per second, and all the quotas start at the same
+ * instant: each second opens with every connection sending back to back and ends in silence, a burst rather
+ * than a steady rate. Here the connections form CLIENT_GROUPS autocannon instances whose seconds start
+ * 1000/CLIENT_GROUPS ms apart. `inStep` keeps autocannon's own behaviour at CONNECTIONS, for comparison.
+ *
+ * Latency is each 2xx answer's own. In rate mode autocannon otherwise adds synthetic samples for requests it
  * assumes were held back, at an interval it computes as ceil(1 / rate per connection) = 1 ms, which pulls its
- * percentiles down (a 40 ms answer also records 39, 38, ... 1 ms).
+ * percentiles down (a 40 ms answer also records 39, 38, ... 1 ms). The in-step run keeps those samples in
+ * autocannon's own figures (`reported`), beside the answers' own.
  */
 async function sustainedLoad(options: autocannon.Options, rate: number, seconds: number, inStep: boolean): Promise<Omit<SustainedFigures, 'name'>> {
   const groups = inStep ? 1 : CLIENT_GROUPS;
-  if (CONNECTIONS % groups !== 0) throw new Error(`CONNECTIONS (${CONNECTIONS}) must be a multiple of CLIENT_GROUPS (${groups})`);
+  const connections = inStep ? CONNECTIONS : SUSTAIN_CONNECTIONS;
+  if (connections % groups !== 0) throw new Error(`SUSTAIN_CONNECTIONS (${connections}) must be a multiple of CLIENT_GROUPS (${groups})`);
+  if (rate < connections) throw new Error(`TARGET_RATE (${rate}) must be at least one request per second per connection (${connections})`);
   // Whole requests per second for each group, adding up to the rate.
   const rateOf = (i: number) => Math.floor(rate / groups) + (i < rate % groups ? 1 : 0);
   const latencies: number[] = [];
@@ -143,10 +151,10 @@ async function sustainedLoad(options: autocannon.Options, rate: number, seconds:
           const instance = autocannon(
             {
               ...options,
-              connections: CONNECTIONS / groups,
+              connections: connections / groups,
               overallRate: rateOf(i),
               duration: seconds,
-              ignoreCoordinatedOmission: true,
+              ignoreCoordinatedOmission: !inStep,
             },
             (err, result) => (err ? reject(err) : resolve(result)),
           );
@@ -162,6 +170,7 @@ async function sustainedLoad(options: autocannon.Options, rate: number, seconds:
   const sum = (f: (r: autocannon.Result) => number) => results.reduce((n, r) => n + f(r), 0);
   return {
     offered: rate,
+    connections,
     accepted: Math.round(latencies.length / seconds),
     p50: at(0.5),
     p90: at(0.9),
@@ -169,6 +178,7 @@ async function sustainedLoad(options: autocannon.Options, rate: number, seconds:
     max: at(1),
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors + r.timeouts),
+    ...(inStep ? { reported: { p50: results[0].latency.p50, p90: results[0].latency.p90, p99: results[0].latency.p99 } } : {}),
   };
 }
 
@@ -238,6 +248,7 @@ async function acceptToStored(db: Client, since: Date): Promise<{ n: number; p50
 interface SustainedFigures {
   name: string;
   offered: number;
+  connections: number;
   accepted: number;
   p50: number;
   p90: number;
@@ -249,6 +260,8 @@ interface SustainedFigures {
   backlogAtEnd?: number;
   drainSeconds?: number;
   acceptToStoredMs?: { p50: number; p95: number; p99: number };
+  /** autocannon's own percentiles, synthetic samples included (the in-step run). */
+  reported?: { p50: number; p90: number; p99: number };
 }
 
 async function main(): Promise<void> {
@@ -387,9 +400,10 @@ async function main(): Promise<void> {
     // Intake with the worker stopped (what the API sustains when triage runs elsewhere); its tickets are the
     // backlog for the worker throughput run below.
     await worker.stop();
+    // The in-step run first, so that it does not meet the largest tables.
+    const inStep = await sustain('worker stopped, in step (autocannon rate mode)', '/v1/tickets', {}, true);
     const withoutWorker = await sustain('worker stopped (triage on other machines)');
     const zendeskWithoutWorker = await sustain('worker stopped, POST /webhooks/zendesk (signed)', '/webhooks/zendesk', zendeskLoad);
-    const inStep = await sustain('worker stopped, connections in step (autocannon overallRate)', '/v1/tickets', {}, true);
     printSustained([withWorker, withoutWorker, zendeskWithoutWorker, inStep]);
     results.sustained = [withWorker, withoutWorker, zendeskWithoutWorker, inStep];
     const stopAlone = meter();
@@ -437,19 +451,22 @@ async function main(): Promise<void> {
 
 function printSustained(runs: SustainedFigures[]): void {
   console.log(
-    `\nsustained intake: ${TARGET_RATE}/s offered for ${SUSTAIN_SECONDS} s by ${CONNECTIONS} connections in ${CLIENT_GROUPS} groups not in step ` +
-      '(POST /v1/tickets unless named); latency of each answer',
+    `\nsustained intake: ${TARGET_RATE}/s offered for ${SUSTAIN_SECONDS} s (POST /v1/tickets unless named); ` +
+      `${SUSTAIN_CONNECTIONS} connections in ${CLIENT_GROUPS} groups not in step, unless in step; latency of each answer`,
   );
   console.log(
-    'run                                                            accepted/s  p50 ms  p90 ms  p99 ms  max ms  non-2xx  errors  backlog at end  then drained in  accept -> stored p50/p95/p99 ms',
+    'run                                                conns  accepted/s  p50 ms  p90 ms  p99 ms  max ms  non-2xx  errors  backlog at end  then drained in  accept -> stored p50/p95/p99 ms',
   );
   for (const f of runs) {
     const stored = f.acceptToStoredMs ? `${f.acceptToStoredMs.p50.toFixed(0)}/${f.acceptToStoredMs.p95.toFixed(0)}/${f.acceptToStoredMs.p99.toFixed(0)}` : '-';
     console.log(
-      `${f.name.padEnd(62)} ${String(f.accepted).padStart(10)} ${String(f.p50).padStart(7)} ${String(f.p90).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ` +
-        `${String(f.non2xx).padStart(8)} ${String(f.errors).padStart(7)} ${String(f.backlogAtEnd ?? '-').padStart(15)} ` +
-        `${(f.drainSeconds === undefined ? '-' : `${f.drainSeconds} s`).padStart(16)}  ${stored}`,
+      `${f.name.padEnd(50)} ${String(f.connections).padStart(5)} ${String(f.accepted).padStart(11)} ${String(f.p50).padStart(7)} ${String(f.p90).padStart(7)} ` +
+        `${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${String(f.non2xx).padStart(8)} ${String(f.errors).padStart(7)} ` +
+        `${String(f.backlogAtEnd ?? '-').padStart(15)} ${(f.drainSeconds === undefined ? '-' : `${f.drainSeconds} s`).padStart(16)}  ${stored}`,
     );
+  }
+  for (const f of runs.filter((r) => r.reported)) {
+    console.log(`${f.name}: autocannon's own figures, its synthetic samples included: p50 ${f.reported!.p50}, p90 ${f.reported!.p90}, p99 ${f.reported!.p99} ms`);
   }
 }
 
