@@ -5,8 +5,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
-import { HotQueries } from '../platform/database/hot-queries';
-import { MicroBatcher } from '../platform/database/micro-batcher';
 import { assertUnreachable } from '../platform/errors/domain-error';
 import type { TicketSource, TicketStatus } from '../tickets/ticket.entity';
 import type { InboxPayload } from './inbox-event.entity';
@@ -33,43 +31,23 @@ const CLOSED: readonly (TicketStatus | null | undefined)[] = ['solved', 'closed'
 export class HelpdeskIntakeService {
   private readonly logger = new Logger(HelpdeskIntakeService.name);
 
-  /** The stored status of the tickets named in one event-loop turn's webhooks, read by one statement. */
-  private readonly statuses: MicroBatcher<{ source: TicketSource; externalId: string }, TicketStatus | null | undefined>;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly intake: IntakeService,
     private readonly pipeline: PipelineService,
     private readonly config: AppConfig,
     private readonly outcomes: OutcomesService,
-    hot: HotQueries,
-  ) {
-    this.statuses = new MicroBatcher(
-      async (keys) => {
-        const rows = await hot.run<{ source: string; external_id: string; status: TicketStatus | null }>(
-          'ticket_status_batch',
-          // By key per input row (a cached plan must not become a hash join over all tickets).
-          `SELECT k.source, k.external_id, t.status
-           FROM unnest($1::varchar[], $2::varchar[]) AS k(source, external_id)
-           CROSS JOIN LATERAL (
-             SELECT status FROM tickets WHERE source = k.source AND external_id = k.external_id LIMIT 1) t`,
-          [keys.map((k) => k.source), keys.map((k) => k.externalId)],
-        );
-        const byKey = new Map(rows.map((r) => [`${r.source}\u0000${r.external_id}`, r.status]));
-        // undefined: no such ticket yet.
-        return keys.map((k) => byKey.get(`${k.source}\u0000${k.externalId}`));
-      },
-      { maxBatch: 100, maxInFlight: 4 },
-    );
-  }
+  ) {}
 
   async accept(event: HelpdeskEvent): Promise<WebhookAnswer> {
     switch (event.kind) {
       case 'ticket': {
-        // Trigger bodies carry the status but not the previous one: leaving solved is a reopen.
-        const reopen = await this.reopenOf(event.event);
+        const result = await this.intake.accept(event.event);
+        // Trigger bodies carry the status but not the previous one: leaving solved is a reopen. The status the
+        // ticket had before is read by the statement that stores the event.
+        const reopen = this.reopenOf(event.event, result.previousStatus);
         if (reopen) await this.acceptSignal(reopen);
-        return { kind: 'ticket', ...(await this.intake.accept(event.event)) };
+        return { kind: 'ticket', ...result };
       }
       case 'comment':
         return this.acceptComment(event);
@@ -185,9 +163,8 @@ export class HelpdeskIntakeService {
   }
 
   /** A content event whose status leaves solved or closed, as a status signal (keyed by its time). */
-  private async reopenOf(event: TicketEvent): Promise<SignalEvent | null> {
+  private reopenOf(event: TicketEvent, stored: TicketStatus | null | undefined): SignalEvent | null {
     if (event.source === 'api' || !event.status || CLOSED.includes(event.status)) return null;
-    const stored = await this.statuses.submit({ source: event.source, externalId: event.externalId });
     if (stored === undefined || !CLOSED.includes(stored)) return null;
     const at = event.updatedAt ?? new Date();
     return {

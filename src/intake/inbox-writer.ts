@@ -10,6 +10,9 @@ export interface InboxWrite {
   ticket_id: string;
   /** The ticket row was written (a duplicate that raced past the check did so). */
   touched: boolean;
+  /** The ticket was stored before this statement, and its status then (null: none given). */
+  known: boolean;
+  previous_status: string | null;
   /** Settles when the statement's new events have been handed on (see BatchStored); never rejects. */
   handedOn: Promise<unknown>;
 }
@@ -38,6 +41,9 @@ const WRITE_BATCH = `
     SELECT x.ord, i.ticket_id FROM input x
     CROSS JOIN LATERAL (SELECT ticket_id FROM inbox_events WHERE dedupe_key = x.dedupe_key LIMIT 1) i),
   fresh AS (SELECT x.* FROM input x WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.ord = x.ord)),
+  prev AS (
+    SELECT x.ord, p.status FROM input x
+    CROSS JOIN LATERAL (SELECT status FROM tickets WHERE source = x.source AND external_id = x.external_id LIMIT 1) p),
   t AS (
     INSERT INTO tickets AS tk (id, source, external_id, subject, description, status, requester, tags,
                                source_created_at, source_updated_at, triage_state)
@@ -61,11 +67,13 @@ const WRITE_BATCH = `
     FROM fresh f JOIN t ON t.source = f.source AND t.external_id = f.external_id
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id, ticket_id, dedupe_key)
-  SELECT x.ord, i.id AS inbox_id, COALESCE(i.ticket_id, s.ticket_id, t.id) AS ticket_id, t.id IS NOT NULL AS touched
+  SELECT x.ord, i.id AS inbox_id, COALESCE(i.ticket_id, s.ticket_id, t.id) AS ticket_id, t.id IS NOT NULL AS touched,
+         p.ord IS NOT NULL AS known, p.status AS previous_status
   FROM input x
   LEFT JOIN i ON i.dedupe_key = x.dedupe_key
   LEFT JOIN seen s ON s.ord = x.ord
-  LEFT JOIN t ON t.source = x.source AND t.external_id = x.external_id`;
+  LEFT JOIN t ON t.source = x.source AND t.external_id = x.external_id
+  LEFT JOIN prev p ON p.ord = x.ord`;
 
 /**
  * Called once per written batch with its new events (never empty); its writers await it before they answer,
@@ -112,7 +120,14 @@ export class InboxWriter {
     return events.map((_, ord) => {
       const row = byOrd.get(ord);
       if (!row) return new Error('inbox write returned no row for an event');
-      return { inbox_id: row.inbox_id, ticket_id: row.ticket_id, touched: row.touched, handedOn };
+      return {
+        inbox_id: row.inbox_id,
+        ticket_id: row.ticket_id,
+        touched: row.touched,
+        known: row.known,
+        previous_status: row.previous_status,
+        handedOn,
+      };
     });
   }
 }

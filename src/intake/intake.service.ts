@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { HotQueries } from '../platform/database/hot-queries';
 import { DomainError } from '../platform/errors/domain-error';
+import type { TicketStatus } from '../tickets/ticket.entity';
 import { InboxWriter } from './inbox-writer';
 import { TicketEvent } from './ticket-event';
 
@@ -13,6 +14,8 @@ export interface AcceptResult {
   /** False when the same event was accepted before: nothing new was stored or enqueued. */
   accepted: boolean;
   inboxId?: string;
+  /** The ticket's stored status before this event (null: none); absent when the ticket was new. */
+  previousStatus?: TicketStatus | null;
 }
 
 @Injectable()
@@ -35,13 +38,14 @@ export class IntakeService {
    */
   async accept(event: TicketEvent): Promise<AcceptResult> {
     const row = await this.writer.write(event);
+    const previous = row.known ? { previousStatus: row.previous_status as TicketStatus | null } : {};
     if (!row.inbox_id) {
       // The same event again. A concurrent first delivery may have raced past the check: mend the state.
       if (row.touched) await this.refreshTriageState(row.ticket_id);
-      return { ticketId: row.ticket_id, accepted: false };
+      return { ticketId: row.ticket_id, accepted: false, ...previous };
     }
     await row.handedOn;
-    return { ticketId: row.ticket_id, accepted: true, inboxId: row.inbox_id };
+    return { ticketId: row.ticket_id, accepted: true, inboxId: row.inbox_id, ...previous };
   }
 
   private async refreshTriageState(ticketId: string): Promise<void> {
