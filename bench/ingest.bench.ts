@@ -295,16 +295,17 @@ async function main(): Promise<void> {
       headers: {},
       requests: [{ setupRequest: (req) => ({ ...req, ...zendeskRequest() }) }],
     };
-    const load = (port: number, pathName: string, extra: Partial<autocannon.Options> = {}) =>
-      run({
-        url: `http://127.0.0.1:${port}${pathName}`,
-        method: 'POST',
-        connections: CONNECTIONS,
-        duration: LOAD_SECONDS,
-        headers,
-        requests: [{ setupRequest: (req) => ({ ...req, body: ticketBody() }) }],
-        ...extra,
-      });
+    /** Tickets posted to `pathName` (64 connections for LOAD_SECONDS unless `extra` says otherwise). */
+    const loadOptions = (port: number, pathName: string, extra: Partial<autocannon.Options> = {}): autocannon.Options => ({
+      url: `http://127.0.0.1:${port}${pathName}`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: LOAD_SECONDS,
+      headers,
+      requests: [{ setupRequest: (req) => ({ ...req, body: ticketBody() }) }],
+      ...extra,
+    });
+    const load = (port: number, pathName: string, extra: Partial<autocannon.Options> = {}) => run(loadOptions(port, pathName, extra));
 
     console.log(`Ingest benchmark on ${results.machine}; ${CONNECTIONS} connections, ${LOAD_SECONDS} s per run`);
     await load(basePort, '/v1/tickets', { duration: 2 });
@@ -348,8 +349,7 @@ async function main(): Promise<void> {
     // Sustained intake: the target rate offered for a while; first with the worker triaging on the same cores,
     // later (after the end-to-end run) with it stopped.
     const sustain = async (name: string, pathName = '/v1/tickets', extra: Partial<autocannon.Options> = {}, inStep = false) => {
-      const options = { url: `http://127.0.0.1:${apiPort}${pathName}`, method: 'POST' as const, headers, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: ticketBody() }) }], ...extra };
-      return { name, ...(await sustainedLoad(options, TARGET_RATE, SUSTAIN_SECONDS, inStep)) } as SustainedFigures;
+      return { name, ...(await sustainedLoad(loadOptions(apiPort, pathName, extra), TARGET_RATE, SUSTAIN_SECONDS, inStep)) } as SustainedFigures;
     };
     const sustainStart = new Date();
     const withWorker = await sustain('worker triaging on the same cores');
