@@ -22,3 +22,4 @@ export { normalizeText, foldForMatching, toOriginalRange, type NormalizedText } 
 export { extractEntities, storageSummary, type TicketEntities, type DeviceEntity } from './entities';
 export { renderMacro, renderTemplate, customerFirstName, KNOWN_PLACEHOLDERS } from './macro-render';
 export { betaInterval95, betaMean } from './beta';
+export { DEFAULT_GATE, decide } from './decision';

@@ -11,6 +11,7 @@ import { matchesOf } from './regex-matches';
 import { spanOf } from './entities';
 import { renderMacro } from './macro-render';
 import { recommend } from './recommend';
+import { decide } from './decision';
 import {
   EMPTY_FIX_STATS,
   type CauseScore,
@@ -364,6 +365,9 @@ export class TriageEngine {
       alternatives: recommendation.alternatives,
       tried: [...tried],
       packVersion: pack.version,
+      modelVersion: `${pack.version}/0`,
+      ...decide(round4(probabilities[top]), options.gate),
+      language: { code: 'en', confidence: 0 },
     };
   }
 

@@ -31,10 +31,42 @@ export interface Evidence extends Span {
   readonly learned?: boolean;
 }
 
+/** A word or phrase of the customer's whose learned weight moved a cause's score. */
+export interface WordContribution {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly field: 'subject' | 'description';
+  /** Signed contribution to the cause's (pre-calibration) score. */
+  readonly weight: number;
+}
+
 export interface CauseScore {
   readonly id: string;
+  /** Calibrated probability; the scores of all causes sum to 1. */
   readonly score: number;
   readonly evidence: Evidence[];
+  /** The learned word features that weighed most for this cause (top causes only). */
+  readonly words?: WordContribution[];
+}
+
+/** `auto`: confident enough to write the cause back; `review`: an agent should look first. */
+export type TriageDecision = 'auto' | 'review';
+/** `high` exactly when the decision is auto; `medium` at or above the medium bound; else `low`. */
+export type ConfidenceBand = 'high' | 'medium' | 'low';
+
+/** Confidence bounds for the write-back decision and the bands. */
+export interface TriageGate {
+  /** Confidence at or above which the answer is written back as is (WRITEBACK_MIN_CONFIDENCE). */
+  readonly autoMin: number;
+  /** Confidence at or above which a review answer is `medium` (BAND_MEDIUM_MIN). */
+  readonly mediumMin: number;
+}
+
+/** ISO 639-1 code of the customer's own words; confidence 0 when too little text to tell. */
+export interface DetectedLanguage {
+  readonly code: string;
+  readonly confidence: number;
 }
 
 export interface MacroStats {
@@ -70,6 +102,11 @@ export interface TriageResult {
   /** Macro ids the customer says they already tried; ranked out of the suggestions. */
   readonly tried?: string[];
   readonly packVersion: string;
+  /** The cause-model weights used (the pack's shipped weights are version `<pack version>/0`). */
+  readonly modelVersion: string;
+  readonly decision: TriageDecision;
+  readonly band: ConfidenceBand;
+  readonly language: DetectedLanguage;
 }
 
 export interface BetaCounts {
@@ -92,6 +129,8 @@ export interface CauseFeedbackSnapshot {
 
 export interface TriageOptions {
   readonly stats?: FixStatsSnapshot;
+  /** Write-back decision bounds; default DEFAULT_GATE. */
+  readonly gate?: TriageGate;
   /** Re-weights the diagnosis within bounds: symptoms agents keep confirming for a cause count more for it. */
   readonly causeFeedback?: CauseFeedbackSnapshot;
   /** `thompson` ranks fixes by a draw from each posterior, so rarely tried fixes still get their chance. */

@@ -28,6 +28,10 @@ function makeResult(overrides: Partial<TriageResult> = {}): TriageResult {
       { id: 'restart_device', title: 'Restart the device' },
     ],
     packVersion: 'icloud-backup@2026.11.1',
+    modelVersion: 'icloud-backup@2026.11.1/0',
+    decision: 'auto',
+    band: 'high',
+    language: { code: 'en', confidence: 0.9 },
     ...overrides,
   };
 }
