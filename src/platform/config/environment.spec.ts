@@ -1,3 +1,4 @@
+import { DEFAULT_GATE } from '../../engine/decision';
 import { validateEnvironment } from './environment';
 
 describe('validateEnvironment', () => {
@@ -31,5 +32,35 @@ describe('validateEnvironment', () => {
       const message = (err as Error).message;
       for (const name of ['PORT', 'ROLE', 'DATABASE_URL', 'ADMIN_API_KEY']) expect(message).toContain(name);
     }
+  });
+});
+
+describe('the write-back gate variables', () => {
+  it('default to the engine’s gate', () => {
+    const env = validateEnvironment({});
+    expect(env.WRITEBACK_MIN_CONFIDENCE).toBe(DEFAULT_GATE.autoMin);
+    expect(env.BAND_MEDIUM_MIN).toBe(DEFAULT_GATE.mediumMin);
+  });
+
+  it('read decimals from strings, bounds included', () => {
+    expect(validateEnvironment({ WRITEBACK_MIN_CONFIDENCE: '0.95', BAND_MEDIUM_MIN: '0.4' })).toMatchObject({
+      WRITEBACK_MIN_CONFIDENCE: 0.95,
+      BAND_MEDIUM_MIN: 0.4,
+    });
+    expect(validateEnvironment({ WRITEBACK_MIN_CONFIDENCE: '1', BAND_MEDIUM_MIN: '0' })).toMatchObject({
+      WRITEBACK_MIN_CONFIDENCE: 1,
+      BAND_MEDIUM_MIN: 0,
+    });
+    expect(validateEnvironment({ WRITEBACK_MIN_CONFIDENCE: '0.6', BAND_MEDIUM_MIN: '0.6' }).BAND_MEDIUM_MIN).toBe(0.6);
+  });
+
+  it.each([
+    [{ WRITEBACK_MIN_CONFIDENCE: 'high' }, /WRITEBACK_MIN_CONFIDENCE: .*number from 0 to 1/],
+    [{ WRITEBACK_MIN_CONFIDENCE: '1.5' }, /WRITEBACK_MIN_CONFIDENCE: .*number from 0 to 1/],
+    [{ BAND_MEDIUM_MIN: '-0.1' }, /BAND_MEDIUM_MIN: .*number from 0 to 1/],
+    [{ WRITEBACK_MIN_CONFIDENCE: '0.3' }, /BAND_MEDIUM_MIN: BAND_MEDIUM_MIN must not be above WRITEBACK_MIN_CONFIDENCE/],
+    [{ WRITEBACK_MIN_CONFIDENCE: '0.7', BAND_MEDIUM_MIN: '0.9' }, /BAND_MEDIUM_MIN must not be above WRITEBACK_MIN_CONFIDENCE/],
+  ])('refuse %j with a message naming the variable', (raw, message) => {
+    expect(() => validateEnvironment(raw)).toThrow(message);
   });
 });

@@ -1,11 +1,41 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
+import { DEFAULT_GATE } from '../../engine/decision';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** Decimal numbers read the same way as integers; the decorators tell them apart. */
+const toNumber = toInt;
+
+/** The value may not exceed another numeric variable's (checked only when both are numbers). */
+function NotAbove(other: 'WRITEBACK_MIN_CONFIDENCE', message: string) {
+  return ValidateBy({
+    name: 'notAbove',
+    validator: {
+      validate: (value, args) => {
+        const bound = (args?.object as Record<string, unknown> | undefined)?.[other];
+        return typeof value !== 'number' || typeof bound !== 'number' || value <= bound;
+      },
+      defaultMessage: () => message,
+    },
+  });
+}
 
 /** Every environment variable the service reads, validated once at boot. */
 export class Environment {
@@ -127,6 +157,24 @@ export class Environment {
   @Transform(({ value }) => value === true || value === 'true' || value === '1')
   @IsBoolean()
   WRITEBACK_DRY_RUN = false;
+
+  /**
+   * Confidence at or above which a triage is `auto`: written back with its cause tag as is. Below it the
+   * answer is `review`: the helpdesk gets a needs-review tag and the top causes, no cause tag.
+   */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1' })
+  @Min(0, { message: 'WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1' })
+  @Max(1, { message: 'WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1' })
+  WRITEBACK_MIN_CONFIDENCE = DEFAULT_GATE.autoMin;
+
+  /** Confidence at or above which a `review` answer is in band `medium` (else `low`); at most WRITEBACK_MIN_CONFIDENCE. */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'BAND_MEDIUM_MIN must be a number from 0 to 1' })
+  @Min(0, { message: 'BAND_MEDIUM_MIN must be a number from 0 to 1' })
+  @Max(1, { message: 'BAND_MEDIUM_MIN must be a number from 0 to 1' })
+  @NotAbove('WRITEBACK_MIN_CONFIDENCE', 'BAND_MEDIUM_MIN must not be above WRITEBACK_MIN_CONFIDENCE')
+  BAND_MEDIUM_MIN = DEFAULT_GATE.mediumMin;
 
   @Transform(toInt)
   @IsInt()
