@@ -23,3 +23,13 @@ export { extractEntities, storageSummary, type TicketEntities, type DeviceEntity
 export { renderMacro, renderTemplate, customerFirstName, KNOWN_PLACEHOLDERS } from './macro-render';
 export { betaInterval95, betaMean } from './beta';
 export { DEFAULT_GATE, decide } from './decision';
+export {
+  CauseModel,
+  forEachHashedFeature,
+  hashedScale,
+  DEFAULT_HASH_BITS,
+  DEFAULT_CHAR_GRAMS,
+  type CauseModelWeights,
+  type HashedFeatureVisitor,
+} from './cause-model';
+export { softmax, type TicketAnalysis, type NamedFeature } from './triage-engine';

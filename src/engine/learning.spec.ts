@@ -16,33 +16,6 @@ function seeded(seed: number): () => number {
   };
 }
 
-describe('learned cause weights', () => {
-  const ambiguous = makeTicket({ description: 'The iCloud backup just fails every night, it says backup failed.' });
-
-  it('adds bounded weight to a cause agents keep confirming for a symptom, and says so in the evidence', () => {
-    const plain = engine.triage(ambiguous);
-    const symptom = plain.symptoms.find((s) => s.polarity === 'present')!.id;
-    const target = 'power';
-    const score = (r: typeof plain) => r.causes.find((c) => c.id === target)?.score ?? 0;
-
-    const some = engine.triage(ambiguous, { causeFeedback: { bySymptomCause: { [symptom]: { [target]: 5 } } } });
-    const many = engine.triage(ambiguous, { causeFeedback: { bySymptomCause: { [symptom]: { [target]: 500 } } } });
-    expect(score(some)).toBeGreaterThan(score(plain));
-    expect(score(many)).toBeGreaterThan(score(some));
-    const learned = many.causes.find((c) => c.id === target)!.evidence.filter((e) => e.learned);
-    expect(learned).toHaveLength(1);
-    expect(learned[0].weight).toBeLessThanOrEqual(1.5);
-    expect(learned[0].symptom).toBe(symptom);
-  });
-
-  it('lowers a cause agents keep rejecting', () => {
-    const plain = engine.triage(storageTicket);
-    const symptom = plain.symptoms.find((s) => s.polarity === 'present')!.id;
-    const rejected = engine.triage(storageTicket, { causeFeedback: { bySymptomCause: { [symptom]: { storage_full: -50 } } } });
-    expect(rejected.causes.find((c) => c.id === 'storage_full')!.score).toBeLessThan(plain.cause.confidence);
-  });
-});
-
 describe('exploration', () => {
   const stats: FixStatsSnapshot = {
     byCauseMacro: { storage_full: { manage_icloud_storage: { successes: 30, failures: 5 } } },

@@ -4,6 +4,7 @@
  */
 import { LiteralMatcher } from './literal-matcher';
 import { foldForMatching } from './normalize';
+import type { CauseModelWeights } from './cause-model';
 
 export type DeviceClass = 'iphone_no_home' | 'iphone_home' | 'ipad_no_home' | 'ipad_home';
 export const DEVICE_CLASSES: readonly DeviceClass[] = ['iphone_no_home', 'iphone_home', 'ipad_no_home', 'ipad_home'];
@@ -159,6 +160,8 @@ export interface CompiledPack {
   readonly macrosByCause: ReadonlyMap<string, readonly MacroDef[]>;
   readonly genericMacros: readonly MacroDef[];
   readonly fallbackCauseIndex: number;
+  /** The cause-model weights shipped with the pack (`model.json`), if any. */
+  readonly modelWeights?: CauseModelWeights;
 }
 
 const MAX_SPELLING_VARIANTS = 48;
@@ -215,7 +218,7 @@ function indexMacros(def: PackDefinition) {
 }
 
 /** Compiles a validated definition into matchers: one literal automaton for all phrases, anchors and cues. */
-export function compilePack(def: PackDefinition): CompiledPack {
+export function compilePack(def: PackDefinition, modelWeights?: CauseModelWeights): CompiledPack {
   const causeIds = def.causes.map((c) => c.id);
   const causeIndex = new Map(causeIds.map((id, i) => [id, i] as const));
   const symptomIndex = new Map(def.symptoms.map((s, i) => [s.id, i] as const));
@@ -291,5 +294,6 @@ export function compilePack(def: PackDefinition): CompiledPack {
     symptomAliases,
     ...indexMacros(def),
     fallbackCauseIndex: causeIndex.get(def.fallbackCause) as number,
+    ...(modelWeights ? { modelWeights } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { spanOf } from './entities';
 import { renderMacro } from './macro-render';
 import { recommend } from './recommend';
 import { decide } from './decision';
+import { CauseModel, forEachHashedFeature, hashedScale, type CauseModelWeights, type HashedFeatureVisitor } from './cause-model';
 import {
   EMPTY_FIX_STATS,
   type CauseScore,
@@ -21,6 +22,7 @@ import {
   type TriageInput,
   type TriageOptions,
   type TriageResult,
+  type WordContribution,
 } from './types';
 
 interface RawHit {
@@ -47,9 +49,6 @@ const round4 = (x: number) => Math.round(x * 10000) / 10000;
 /** Share of reassuring evidence that still counts against a cause the ticket states a specific problem for. */
 const REASSURANCE_AGAINST_STATED = 0.3;
 
-/** Learned cause weights stay within +-1.5 (a strong symptom weighs 3 to 4); half of that after ~4 net verdicts. */
-const LEARNED_WEIGHT_BOUND = 1.5;
-const LEARNED_WEIGHT_SCALE = 8;
 
 /** Sentence ends and contrast words stop a cue from reaching a symptom. */
 function crossesBoundary(text: string, from: number, to: number): boolean {
@@ -201,9 +200,19 @@ function problemBetween(hits: readonly RawHit[], index: number, cueStart: number
 
 export class TriageEngine {
   readonly packVersion: string;
+  /** The cause-model weights in use: the pack's own (`model.json`) unless others are given. */
+  readonly model: CauseModel;
 
-  constructor(private readonly pack: CompiledPack) {
+  constructor(
+    private readonly pack: CompiledPack,
+    weights: CauseModelWeights | undefined = pack.modelWeights,
+  ) {
     this.packVersion = pack.version;
+    this.model = new CauseModel(pack.causeIds, weights);
+  }
+
+  get modelVersion(): string {
+    return `${this.pack.version}/${this.model.version}`;
   }
 
   /** Symptom hits of one field with their scope (negated or not). */
@@ -282,7 +291,11 @@ export class TriageEngine {
     return out;
   }
 
-  triage(input: TriageInput, options: TriageOptions = {}): TriageResult {
+  /**
+   * What the rules find in a ticket: its fields, entities, the symptoms with their polarity, and the
+   * named features the cause model scores, each with its hand-written weights.
+   */
+  analyse(input: TriageInput): TicketAnalysis {
     const { pack } = this;
     const def = pack.definition;
     const fields: FieldText[] = [];
@@ -294,15 +307,19 @@ export class TriageEngine {
     for (const field of fields) scoped.push(...this.scanField(field));
     scoped.push(...this.derivedHits(entities));
 
-    // One vote per symptom: a present hit outweighs a negated one.
+    // One vote per symptom: a present hit outweighs a negated one, and the body outweighs the subject
+    // (a subject is often the customer's own guess).
     const bySymptom = new Map<number, ScopedHit>();
     for (const hit of scoped) {
       const seen = bySymptom.get(hit.symptom);
-      if (!seen || (seen.negated && !hit.negated)) bySymptom.set(hit.symptom, hit);
+      if (!seen || (seen.negated && !hit.negated) || (seen.negated === hit.negated && seen.span.field === 'subject' && hit.span.field !== 'subject')) {
+        bySymptom.set(hit.symptom, hit);
+      }
     }
 
-    const raw = def.causes.map((c) => c.prior);
-    const evidence: Evidence[][] = def.causes.map(() => []);
+    const prior = new Float64Array(def.causes.length);
+    def.causes.forEach((c, i) => (prior[i] = c.prior));
+    const named: NamedFeature[] = [];
     const symptoms: SymptomHit[] = [];
     const tried = new Set<string>();
     const presentSymptoms: string[] = [];
@@ -325,23 +342,62 @@ export class TriageEngine {
       if (!hit.negated) presentSymptoms.push(symptomDef.id);
       const scope = hit.negated ? 'negated' : isTried ? 'tried' : 'present';
       symptoms.push({ id: symptomDef.id, ...hit.span, polarity: scope });
+      const weights: (readonly [number, number])[] = [];
       for (const [cause, fullWeight] of pairs) {
         const weight = fullWeight < 0 && stated.has(cause) && isReassurance(index) ? round4(fullWeight * REASSURANCE_AGAINST_STATED) : fullWeight;
-        raw[cause] += weight;
-        // A present symptom that rules a cause out ("wifi is fine") counts against it as negated evidence.
-        const polarity = scope === 'present' && weight < 0 ? 'negated' : scope;
-        evidence[cause].push({ symptom: symptomDef.id, ...hit.span, weight, polarity });
+        prior[cause] += weight;
+        weights.push([cause, weight]);
       }
+      const role = scope === 'present' && hit.span.field === 'subject' ? 'subject' : scope;
+      named.push({ name: `sym:${symptomDef.id}:${role}`, symptom: symptomDef.id, span: hit.span, scope, weights });
     }
+    if (bySymptom.size === 0) named.push({ name: 'fact:no_symptom', weights: [] });
+    for (let c = 0; c < prior.length; c++) prior[c] /= def.temperature;
+    symptoms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'subject' ? -1 : 1));
+    return { fields, entities, prior, named, symptoms, tried, presentSymptoms };
+  }
 
-    this.addLearnedWeights(options, bySymptom, raw, evidence);
+  /** Calls `visit` for every hashed word feature of an analysed ticket (the cause model's word part). */
+  forEachWordFeature(analysis: TicketAnalysis, visit: HashedFeatureVisitor, model: CauseModel = this.model): void {
+    forEachHashedFeature(analysis.fields.map((f) => f.norm), model.hashBits, model.charGrams, visit);
+  }
 
-    const probabilities = softmax(raw, def.temperature);
-    const order = raw.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+  triage(input: TriageInput, options: TriageOptions = {}): TriageResult {
+    const { pack, model } = this;
+    const analysis = this.analyse(input);
+    const k = pack.causeIds.length;
+    const tau = model.temperature;
+
+    // logit = priorScale * rules + bias + named deltas + damped word deltas.
+    const logits = new Float64Array(k);
+    for (let c = 0; c < k; c++) logits[c] = model.priorScale * analysis.prior[c] + model.bias[c];
+    const deltas = analysis.named.map((f) => model.namedWeights(f.name));
+    for (const d of deltas) if (d) for (let c = 0; c < k; c++) logits[c] += d[c];
+    let wordScale = 0;
+    if (model.hasHashed) {
+      const acc = new Float64Array(k);
+      let n = 0;
+      this.forEachWordFeature(analysis, (bucket) => {
+        n++;
+        model.addHashed(bucket, 1, acc);
+      });
+      wordScale = hashedScale(n);
+      for (let c = 0; c < k; c++) logits[c] += wordScale * acc[c];
+    }
+    const probabilities = softmax(logits, tau);
+    const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+
+    const evidence = this.evidenceOf(analysis, deltas);
+    const words = wordScale > 0 ? this.wordsOf(analysis, order.slice(0, TOP_CAUSES_WITH_WORDS), wordScale) : undefined;
     const causes: CauseScore[] = order
-      .map((i) => ({ id: pack.causeIds[i], score: round4(probabilities[i]), evidence: evidence[i] }))
+      .map((i) => {
+        const cause = { id: pack.causeIds[i], score: round4(probabilities[i]), evidence: evidence[i] };
+        const w = words?.get(i);
+        return w ? { ...cause, words: w } : cause;
+      })
       .filter((c) => c.score > 0);
     const top = order[0];
+    const confidence = round4(probabilities[top]);
 
     const recommendation = recommend({
       pack,
@@ -349,62 +405,121 @@ export class TriageEngine {
       exploration: options.exploration ?? 'off',
       random: options.random ?? Math.random,
       causes: order.map((i) => ({ id: pack.causeIds[i], probability: probabilities[i] })),
-      symptoms: presentSymptoms,
-      tried,
+      symptoms: analysis.presentSymptoms,
+      tried: analysis.tried,
     });
-    symptoms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'subject' ? -1 : 1));
 
     return {
-      cause: { id: pack.causeIds[top], confidence: round4(probabilities[top]) },
+      cause: { id: pack.causeIds[top], confidence },
       causes,
-      symptoms,
-      entities: entitiesView(entities, symptoms),
+      symptoms: analysis.symptoms,
+      entities: entitiesView(analysis.entities, analysis.symptoms),
       macro: recommendation.primaryStats
-        ? { ...renderMacro(recommendation.primary, input, entities.device), stats: recommendation.primaryStats }
-        : renderMacro(recommendation.primary, input, entities.device),
+        ? { ...renderMacro(recommendation.primary, input, analysis.entities.device), stats: recommendation.primaryStats }
+        : renderMacro(recommendation.primary, input, analysis.entities.device),
       alternatives: recommendation.alternatives,
-      tried: [...tried],
+      tried: [...analysis.tried],
       packVersion: pack.version,
-      modelVersion: `${pack.version}/0`,
-      ...decide(round4(probabilities[top]), options.gate),
+      modelVersion: this.modelVersion,
+      ...decide(confidence, options.gate),
       language: { code: 'en', confidence: 0 },
     };
   }
 
   /**
-   * Learned weight of a present symptom for a cause, from agents' overrides and confirmed outcomes:
-   * bounded, so feedback can tip a close call but never outvote the rules.
+   * Each named feature's contribution to each cause in final log-odds: its hand-written weight (as the
+   * model scales it) plus what was learned, over the calibration temperature. Listed where the pack
+   * weighs the symptom for the cause or the learned part moves it by at least MIN_EVIDENCE_WEIGHT.
    */
-  private addLearnedWeights(
-    options: TriageOptions,
-    bySymptom: ReadonlyMap<number, ScopedHit>,
-    raw: number[],
-    evidence: Evidence[][],
-  ): void {
-    const feedback = options.causeFeedback?.bySymptomCause;
-    if (!feedback) return;
-    const { pack } = this;
-    for (const [index, hit] of bySymptom) {
-      if (hit.negated) continue;
-      const symptomId = pack.definition.symptoms[index].id;
-      const row = feedback[symptomId];
-      if (!row) continue;
-      for (const [causeId, net] of Object.entries(row)) {
-        const cause = pack.causeIds.indexOf(causeId);
-        if (cause < 0 || net === 0) continue;
-        const weight = round4(LEARNED_WEIGHT_BOUND * Math.tanh(net / LEARNED_WEIGHT_SCALE));
-        if (weight === 0) continue;
-        raw[cause] += weight;
-        evidence[cause].push({ symptom: symptomId, ...hit.span, weight, polarity: 'present', learned: true });
+  private evidenceOf(analysis: TicketAnalysis, deltas: readonly (Float64Array | undefined)[]): Evidence[][] {
+    const { pack, model } = this;
+    const perPrior = model.priorScale / pack.definition.temperature / model.temperature;
+    const evidence: Evidence[][] = pack.causeIds.map(() => []);
+    analysis.named.forEach((f, n) => {
+      if (!f.span || !f.symptom || !f.scope) return;
+      const hand = new Map(f.weights);
+      const d = deltas[n];
+      for (let c = 0; c < evidence.length; c++) {
+        const handWeight = hand.get(c);
+        const weight = round4((handWeight ?? 0) * perPrior + (d ? d[c] / model.temperature : 0));
+        if (handWeight === undefined && Math.abs(weight) < MIN_EVIDENCE_WEIGHT) continue;
+        // A present symptom that counts against a cause ("wifi is fine") is negated evidence for it.
+        const polarity = f.scope === 'present' && weight < 0 ? 'negated' : f.scope;
+        evidence[c].push({ symptom: f.symptom, ...f.span, weight, polarity });
       }
-    }
+    });
+    return evidence;
+  }
+
+  /** The customer's words whose learned weights moved each of the given causes most. */
+  private wordsOf(analysis: TicketAnalysis, causes: readonly number[], scale: number): Map<number, WordContribution[]> {
+    const { model } = this;
+    const byCause = causes.map(() => new Map<number, { field: number; start: number; end: number; weight: number }>());
+    this.forEachWordFeature(analysis, (bucket, field, start, end) => {
+      causes.forEach((c, i) => {
+        const w = model.hashedWeight(bucket, c);
+        if (w === 0) return;
+        const key = (field * 0x10000 + start) * 0x10000 + end;
+        const seen = byCause[i].get(key);
+        if (seen) seen.weight += w;
+        else byCause[i].set(key, { field, start, end, weight: w });
+      });
+    });
+    const out = new Map<number, WordContribution[]>();
+    causes.forEach((c, i) => {
+      const top = [...byCause[i].values()]
+        .map((x) => ({ ...x, weight: round4((x.weight * scale) / model.temperature) }))
+        .filter((x) => Math.abs(x.weight) >= MIN_WORD_WEIGHT)
+        .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start)
+        .slice(0, WORDS_PER_CAUSE)
+        .map((x) => {
+          const span = spanOf(analysis.fields[x.field], x.start, x.end);
+          return { text: span.text, start: span.start, end: span.end, field: span.field, weight: x.weight };
+        });
+      out.set(c, top);
+    });
+    return out;
   }
 }
 
-function softmax(raw: readonly number[], temperature: number): number[] {
-  const max = Math.max(...raw);
-  const exps = raw.map((r) => Math.exp((r - max) / temperature));
-  const sum = exps.reduce((a, b) => a + b, 0);
+/** Causes whose result lists the words behind their score, and how many words each. */
+const TOP_CAUSES_WITH_WORDS = 3;
+const WORDS_PER_CAUSE = 5;
+const MIN_WORD_WEIGHT = 0.05;
+const MIN_EVIDENCE_WEIGHT = 0.1;
+
+/** A feature the cause model scores by name, with the hand-written weights it starts from. */
+export interface NamedFeature {
+  /** `sym:<symptom id>:<present|negated|tried|subject>` or `fact:<name>`. */
+  readonly name: string;
+  readonly symptom?: string;
+  readonly span?: Span;
+  readonly scope?: 'present' | 'negated' | 'tried';
+  /** [cause index, hand weight] pairs (pack units, before the pack's temperature). */
+  readonly weights: readonly (readonly [number, number])[];
+}
+
+export interface TicketAnalysis {
+  readonly fields: readonly FieldText[];
+  readonly entities: TicketEntities;
+  /** What the rules alone say per cause, in log-odds: priors plus symptom weights over the pack's temperature. */
+  readonly prior: Float64Array;
+  readonly named: readonly NamedFeature[];
+  readonly symptoms: SymptomHit[];
+  readonly tried: ReadonlySet<string>;
+  readonly presentSymptoms: readonly string[];
+}
+
+export function softmax(raw: ArrayLike<number>, temperature: number): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < raw.length; i++) if (raw[i] > max) max = raw[i];
+  const exps: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const e = Math.exp((raw[i] - max) / temperature);
+    exps.push(e);
+    sum += e;
+  }
   return exps.map((e) => e / sum);
 }
 

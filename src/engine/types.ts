@@ -122,17 +122,10 @@ export interface FixStatsSnapshot {
 
 export const EMPTY_FIX_STATS: FixStatsSnapshot = Object.freeze({ bySymptomMacro: {}, byCauseMacro: {} });
 
-/** Agents' verdicts on causes: per symptom and cause, confirmations minus rejections. */
-export interface CauseFeedbackSnapshot {
-  readonly bySymptomCause: Readonly<Record<string, Readonly<Record<string, number>>>>;
-}
-
 export interface TriageOptions {
   readonly stats?: FixStatsSnapshot;
   /** Write-back decision bounds; default DEFAULT_GATE. */
   readonly gate?: TriageGate;
-  /** Re-weights the diagnosis within bounds: symptoms agents keep confirming for a cause count more for it. */
-  readonly causeFeedback?: CauseFeedbackSnapshot;
   /** `thompson` ranks fixes by a draw from each posterior, so rarely tried fixes still get their chance. */
   readonly exploration?: 'off' | 'thompson';
   /** Uniform [0, 1) source for exploration; Math.random in the service, seeded in simulations. */

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { compilePack, type CompiledPack } from '../engine';
+import { compilePack, type CauseModelWeights, type CompiledPack, type PackDefinition } from '../engine';
+import { MODEL_FILE_NAME, validateModelWeights } from './model-validation';
 import { PACK_FILE_NAMES, PackValidationError, validatePack, type PackFiles } from './pack-validation';
 
 export const DEFAULT_PACK_NAME = 'icloud-backup';
@@ -46,8 +47,22 @@ export function readPackFiles(dir: string): PackFiles {
   };
 }
 
+/** The pack's fitted cause-model weights (`model.json`), or undefined when it ships none. */
+export function readModelWeights(dir: string, definition: PackDefinition): CauseModelWeights | undefined {
+  const full = path.join(dir, MODEL_FILE_NAME);
+  if (!fs.existsSync(full)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(full, 'utf8'));
+  } catch (err) {
+    throw new PackValidationError(MODEL_FILE_NAME, 'json', (err as Error).message.split('\n')[0]);
+  }
+  return validateModelWeights(parsed, definition.causes.map((c) => c.id), MODEL_FILE_NAME);
+}
+
 export function loadPackFromDir(dir: string): CompiledPack {
-  return compilePack(validatePack(readPackFiles(dir)));
+  const definition = validatePack(readPackFiles(dir));
+  return compilePack(definition, readModelWeights(dir, definition));
 }
 
 let defaultPack: CompiledPack | undefined;

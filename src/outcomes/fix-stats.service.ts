@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { BetaCounts, CauseFeedbackSnapshot, FixStatsSnapshot } from '../engine';
+import type { BetaCounts, FixStatsSnapshot } from '../engine';
 import { applyFeedback, applyStatsDelta } from './outcomes.service';
 import { contribution, OutcomeFacts } from './outcome-contribution';
 
@@ -9,7 +9,10 @@ import { contribution, OutcomeFacts } from './outcome-contribution';
 const SNAPSHOT_TTL_MS = 2000;
 
 /** symptom -> cause -> confirmations minus rejections, as agents and outcomes said. */
-export type CauseFeedback = CauseFeedbackSnapshot;
+/** Agents' verdicts on causes: per symptom and cause, confirmations minus rejections. */
+export interface CauseFeedback {
+  readonly bySymptomCause: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
 
 type MutableTable = Record<string, Record<string, BetaCounts>>;
 

@@ -41,7 +41,6 @@ export class EngineService {
   triage(input: TriageInput, learned: Partial<LearnedState> = {}, now = new Date()): TriageOutput {
     const options: TriageOptions = {
       stats: learned.stats ?? EMPTY_FIX_STATS,
-      ...(learned.feedback ? { causeFeedback: learned.feedback } : {}),
       ...(this.exploration === 'thompson' ? { exploration: 'thompson', random: Math.random } : {}),
     };
     return { ...this.engine.triage(input, options), triagedAt: now.toISOString() };
