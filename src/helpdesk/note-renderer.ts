@@ -1,5 +1,5 @@
 /** The private note and the tags the service writes back to a helpdesk ticket after triage. */
-import type { Alternative, Evidence, SymptomHit, TriageResult } from '../engine/types';
+import type { Alternative, CauseScore, ConfidenceBand, SymptomHit, TriageDecision, TriageResult } from '../engine/types';
 
 export interface NoteOptions {
   /** Identifies the note, e.g. `triage-note:<triage id>`; the service finds its own notes by it. */
@@ -11,13 +11,38 @@ export const DEFAULT_TAG_PREFIX = 'triage_';
 
 const MAX_SYMPTOMS = 20;
 const MAX_EVIDENCE = 10;
+/** Causes a `review` note puts before the agent, each with its evidence. */
+const REVIEW_CAUSES = 3;
+/** Evidence lines and learned words per cause in a `review` note. */
+const MAX_CAUSE_EVIDENCE = 5;
+const MAX_CAUSE_WORDS = 5;
 /** Long enough for every tag the service writes, short enough for what helpdesks accept. */
 const MAX_TAG_LENGTH = 80;
 
+interface EvidenceLine {
+  readonly symptom: string;
+  readonly quote: string;
+  readonly weight: string;
+}
+
+/** A candidate cause in a `review` note: its probability and what speaks for or against it. */
+interface CandidateCause {
+  readonly id: string;
+  readonly percent: number;
+  readonly evidence: EvidenceLine[];
+  readonly words: string[];
+}
+
 interface NoteContent {
   readonly headline: string;
+  /** Decision, band and language, in one line. */
+  readonly gate: string;
   readonly symptoms: { readonly id: string; readonly quote: string; readonly note?: string }[];
-  readonly evidence: { readonly symptom: string; readonly quote: string; readonly weight: string }[];
+  /** The top cause's evidence (`auto`). */
+  readonly evidence: EvidenceLine[];
+  /** The top causes with their evidence (`review`). */
+  readonly candidates: CandidateCause[];
+  readonly macroLabel: string;
   readonly macro: { readonly title: string; readonly body: string };
   readonly alternatives: string[];
   readonly tried: string[];
@@ -25,9 +50,20 @@ interface NoteContent {
 }
 
 /**
- * The note an agent reads: diagnosis, the customer's words behind it, the suggested macro and
- * the alternatives. The marker goes into an HTML comment and into a visible footer line, because
- * helpdesks may strip comments when they sanitize a note's HTML.
+ * The write-back decision and band of a stored result. Results stored before decisions existed were all
+ * written back as they were, so they count as `auto` (band `high`).
+ */
+export function writebackGate(result: TriageResult): { decision: TriageDecision; band: ConfidenceBand } {
+  return result.decision === 'review'
+    ? { decision: 'review', band: result.band === 'medium' ? 'medium' : 'low' }
+    : { decision: 'auto', band: 'high' };
+}
+
+/**
+ * The note an agent reads. `auto`: the diagnosis, the customer's words behind it, the suggested macro and
+ * the alternatives. `review`: the top three causes, each with its evidence, for the agent to choose from.
+ * The marker goes into an HTML comment and into a visible footer line, because helpdesks may strip comments
+ * when they sanitize a note's HTML.
  */
 export function renderNote(result: TriageResult, opts: NoteOptions): string {
   const content = noteContent(result, opts.marker);
@@ -35,24 +71,71 @@ export function renderNote(result: TriageResult, opts: NoteOptions): string {
 }
 
 function noteContent(result: TriageResult, marker: string): NoteContent {
-  const percent = Math.round(result.cause.confidence * 100);
-  const headline =
-    result.cause.id === 'other'
-      ? `No known cause fits this ticket (confidence ${percent}%).`
-      : `Likely cause: ${result.cause.id} (confidence ${percent}%).`;
+  const { decision, band } = writebackGate(result);
+  const review = decision === 'review';
   const top = result.causes.find((c) => c.id === result.cause.id);
   return {
-    headline,
+    headline: headline(result, review),
+    gate: gateLine(result, decision, band),
     symptoms: result.symptoms.slice(0, MAX_SYMPTOMS).map((s) => ({ id: s.id, quote: s.text, note: polarityNote(s) })),
-    evidence: [...(top?.evidence ?? [])]
-      .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
-      .slice(0, MAX_EVIDENCE)
-      .map((e) => ({ symptom: e.symptom, quote: e.text, weight: signedWeight(e) })),
+    evidence: review ? [] : evidenceLines(top, MAX_EVIDENCE),
+    candidates: review ? topCauses(result).map(candidate) : [],
+    macroLabel: review ? 'Macro for the most likely cause (check the cause first)' : 'Suggested macro',
     macro: { title: result.macro.title, body: result.macro.body },
     alternatives: result.alternatives.map(describeAlternative),
     tried: result.tried ?? [],
-    footer: `Rule pack ${result.packVersion} · ${marker}`,
+    footer: [`Rule pack ${result.packVersion}`, ...(result.modelVersion ? [`model ${result.modelVersion}`] : []), marker].join(' · '),
   };
+}
+
+function headline(result: TriageResult, review: boolean): string {
+  const percent = Math.round(result.cause.confidence * 100);
+  if (review) {
+    return result.cause.id === 'other'
+      ? `Needs review: no known cause fits this ticket well (confidence ${percent}%).`
+      : `Needs review: no cause is certain enough to tag (best guess ${result.cause.id}, confidence ${percent}%).`;
+  }
+  return result.cause.id === 'other'
+    ? `No known cause fits this ticket (confidence ${percent}%).`
+    : `Likely cause: ${result.cause.id} (confidence ${percent}%).`;
+}
+
+function gateLine(result: TriageResult, decision: TriageDecision, band: ConfidenceBand): string {
+  const parts = [`Decision: ${decision}`, `confidence band ${band}`];
+  const language = result.language;
+  if (language) {
+    parts.push(
+      language.confidence > 0
+        ? `language ${language.code} (${Math.round(language.confidence * 100)}%)`
+        : `language ${language.code} (too little text to tell)`,
+    );
+  }
+  return parts.join(' · ');
+}
+
+/** The best causes, best first (the engine lists them so; sorted again for results from elsewhere). */
+function topCauses(result: TriageResult): CauseScore[] {
+  return [...result.causes].sort((a, b) => b.score - a.score).slice(0, REVIEW_CAUSES);
+}
+
+function candidate(cause: CauseScore): CandidateCause {
+  return {
+    id: cause.id,
+    percent: Math.round(cause.score * 100),
+    evidence: evidenceLines(cause, MAX_CAUSE_EVIDENCE),
+    words: [...(cause.words ?? [])]
+      .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+      .slice(0, MAX_CAUSE_WORDS)
+      .map((w) => `"${w.text}" ${signed(w.weight)}`),
+  };
+}
+
+/** A cause's evidence, strongest first. */
+function evidenceLines(cause: CauseScore | undefined, max: number): EvidenceLine[] {
+  return [...(cause?.evidence ?? [])]
+    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+    .slice(0, max)
+    .map((e) => ({ symptom: e.symptom, quote: e.text, weight: signed(e.weight) }));
 }
 
 function polarityNote(symptom: SymptomHit): string | undefined {
@@ -61,8 +144,8 @@ function polarityNote(symptom: SymptomHit): string | undefined {
   return undefined;
 }
 
-function signedWeight(evidence: Evidence): string {
-  const rounded = Math.round(evidence.weight * 100) / 100;
+function signed(weight: number): string {
+  const rounded = Math.round(weight * 100) / 100;
   return rounded >= 0 ? `+${rounded}` : `${rounded}`;
 }
 
@@ -73,7 +156,7 @@ function describeAlternative(alt: Alternative): string {
 }
 
 function renderText(c: NoteContent): string {
-  const lines = [`Triage: ${c.headline}`, ''];
+  const lines = [`Triage: ${c.headline}`, c.gate, ''];
   if (c.symptoms.length) {
     lines.push('Symptoms:');
     for (const s of c.symptoms) lines.push(`- ${s.id}: "${s.quote}"${s.note ? ` (${s.note})` : ''}`);
@@ -81,10 +164,20 @@ function renderText(c: NoteContent): string {
   }
   if (c.evidence.length) {
     lines.push('Evidence:');
-    for (const e of c.evidence) lines.push(`- ${e.symptom} ${e.weight}: "${e.quote}"`);
+    for (const e of c.evidence) lines.push(`- ${evidenceText(e)}`);
     lines.push('');
   }
-  lines.push(`Suggested macro: ${c.macro.title}`, ...c.macro.body.split('\n').map((l) => `> ${l}`), '');
+  if (c.candidates.length) {
+    lines.push('Top causes:');
+    for (const cause of c.candidates) {
+      lines.push(`- ${cause.id} (${cause.percent}%)`);
+      for (const e of cause.evidence) lines.push(`  - ${evidenceText(e)}`);
+      if (cause.words.length) lines.push(`  - words: ${cause.words.join(', ')}`);
+      if (!cause.evidence.length && !cause.words.length) lines.push('  - no evidence in the ticket (prior only)');
+    }
+    lines.push('');
+  }
+  lines.push(`${c.macroLabel}: ${c.macro.title}`, ...c.macro.body.split('\n').map((l) => `> ${l}`), '');
   if (c.alternatives.length) {
     lines.push('Alternatives:', ...c.alternatives.map((a) => `- ${a}`), '');
   }
@@ -94,7 +187,11 @@ function renderText(c: NoteContent): string {
 }
 
 function renderHtml(c: NoteContent, marker: string): string {
-  const parts = [`<!-- ${escapeHtmlComment(marker)} -->`, `<p><strong>Triage:</strong> ${escapeHtml(c.headline)}</p>`];
+  const parts = [
+    `<!-- ${escapeHtmlComment(marker)} -->`,
+    `<p><strong>Triage:</strong> ${escapeHtml(c.headline)}</p>`,
+    `<p>${escapeHtml(c.gate)}</p>`,
+  ];
   if (c.symptoms.length) {
     parts.push(
       '<p><strong>Symptoms</strong></p>',
@@ -104,11 +201,24 @@ function renderHtml(c: NoteContent, marker: string): string {
   if (c.evidence.length) {
     parts.push(
       '<p><strong>Evidence</strong></p>',
-      list(c.evidence.map((e) => `${escapeHtml(e.symptom)} ${escapeHtml(e.weight)}: “${escapeHtml(e.quote)}”`)),
+      list(c.evidence.map(evidenceHtml)),
+    );
+  }
+  if (c.candidates.length) {
+    parts.push(
+      '<p><strong>Top causes</strong></p>',
+      list(
+        c.candidates.map((cause) => {
+          const items = cause.evidence.map(evidenceHtml);
+          if (cause.words.length) items.push(`words: ${escapeHtml(cause.words.join(', '))}`);
+          if (!items.length) items.push('no evidence in the ticket (prior only)');
+          return `${escapeHtml(cause.id)} (${cause.percent}%)${list(items)}`;
+        }),
+      ),
     );
   }
   parts.push(
-    `<p><strong>Suggested macro:</strong> ${escapeHtml(c.macro.title)}</p>`,
+    `<p><strong>${escapeHtml(c.macroLabel)}:</strong> ${escapeHtml(c.macro.title)}</p>`,
     `<blockquote>${escapeHtml(c.macro.body).replace(/\r?\n/g, '<br>')}</blockquote>`,
   );
   if (c.alternatives.length) {
@@ -117,6 +227,14 @@ function renderHtml(c: NoteContent, marker: string): string {
   if (c.tried.length) parts.push(`<p><strong>Already tried:</strong> ${escapeHtml(c.tried.join(', '))}</p>`);
   parts.push(`<p><small>${escapeHtml(c.footer)}</small></p>`);
   return parts.join('\n');
+}
+
+function evidenceText(e: EvidenceLine): string {
+  return `${e.symptom} ${e.weight}: "${e.quote}"`;
+}
+
+function evidenceHtml(e: EvidenceLine): string {
+  return `${escapeHtml(e.symptom)} ${escapeHtml(e.weight)}: “${escapeHtml(e.quote)}”`;
 }
 
 function list(items: string[]): string {
@@ -135,12 +253,16 @@ function escapeHtmlComment(text: string): string {
 }
 
 /**
- * Tags for the triage: `<prefix>cause_<id>` and `<prefix>symptom_<id>` for each symptom the customer
- * reports (not those ruled out or already tried), reduced to what both helpdesks accept.
+ * Tags for the triage. `auto`: `<prefix>cause_<id>` and `<prefix>confidence_high`; `review`: `<prefix>needs_review`
+ * and `<prefix>confidence_<band>`, and no cause tag. Both: `<prefix>symptom_<id>` for each symptom the customer
+ * reports (not those ruled out or already tried). Reduced to what both helpdesks accept.
  */
 export function triageTags(result: TriageResult, prefix: string = DEFAULT_TAG_PREFIX): string[] {
+  const { decision, band } = writebackGate(result);
+  const verdict = decision === 'auto' ? [`${prefix}cause_${result.cause.id}`] : [`${prefix}needs_review`];
   const raw = [
-    `${prefix}cause_${result.cause.id}`,
+    ...verdict,
+    `${prefix}confidence_${band}`,
     ...result.symptoms.filter((s) => !s.polarity || s.polarity === 'present').map((s) => `${prefix}symptom_${s.id}`),
   ];
   return [...new Set(raw.map(sanitizeTag).filter((t) => t.length > 0))];

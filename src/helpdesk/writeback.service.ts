@@ -8,7 +8,7 @@ import { AppConfig } from '../platform/config/app-config.service';
 import type { Helpdesk } from '../platform/queue/queues';
 import { HelpdeskHttpError } from './helpdesk-client';
 import { HelpdeskRegistry, RateBudgetSpent } from './helpdesk-registry.service';
-import { renderNote, triageTags } from './note-renderer';
+import { renderNote, triageTags, writebackGate } from './note-renderer';
 
 interface WritebackRow {
   id: string;
@@ -94,15 +94,21 @@ export class WritebackService {
     );
   }
 
-  /** A re-triage that reached the same cause and macro as the last note written adds tags only. */
+  /** A re-triage that reached the same cause, macro and decision as the last note written adds tags only. */
   private async sameAsLastNote(row: WritebackRow): Promise<boolean> {
-    const [previous]: { cause_id: string; macro_id: string }[] = await this.db.query(
-      `SELECT r.cause_id, r.macro_id FROM writebacks w JOIN triage_results r ON r.id = w.triage_result_id
+    const [previous]: { cause_id: string; macro_id: string; result: TriageResult }[] = await this.db.query(
+      `SELECT r.cause_id, r.macro_id, jsonb_build_object('decision', r.result->'decision', 'band', r.result->'band') AS result
+       FROM writebacks w JOIN triage_results r ON r.id = w.triage_result_id
        WHERE w.ticket_id = $1 AND w.id <> $2 AND w.note_done_at IS NOT NULL
        ORDER BY w.note_done_at DESC LIMIT 1`,
       [row.ticket_id, row.id],
     );
-    return Boolean(previous && previous.cause_id === row.cause_id && previous.macro_id === row.macro_id);
+    return Boolean(
+      previous &&
+        previous.cause_id === row.cause_id &&
+        previous.macro_id === row.macro_id &&
+        writebackGate(previous.result).decision === writebackGate(row.result).decision,
+    );
   }
 
   /** 429 and a spent budget wait; 5xx, 409 and timeouts retry with backoff; other 4xx give up. */
