@@ -4,6 +4,7 @@ import { OutcomesLearningOverrides1764000200000 } from './1764000200000-outcomes
 import { WeeklyReports1764000300000 } from './1764000300000-weekly-reports';
 import { HotPathStorage1764000400000 } from './1764000400000-hot-path-storage';
 import { HotPathIndexes1764000500000 } from './1764000500000-hot-path-indexes';
+import { TriageDecision1764000600000 } from './1764000600000-triage-decision';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   WeeklyReports1764000300000,
   HotPathStorage1764000400000,
   HotPathIndexes1764000500000,
+  TriageDecision1764000600000,
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import type { TriageDecision } from '../engine';
 import { AppConfig } from '../platform/config/app-config.service';
 import { ATTRIBUTION_WEIGHT, Attribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
 
@@ -10,7 +11,10 @@ export interface SignalInput {
   resolved: boolean;
   signal: OutcomeSignal;
   eventAt: Date;
-  /** Named by the agent; otherwise the applied tag's macro, the agent's last recorded fix, or the suggestion. */
+  /**
+   * Named by the agent; otherwise the applied tag's macro, the agent's last recorded fix, or the suggestion
+   * (only when the ticket's triage decision was `auto`).
+   */
   macroId?: string | null;
   appliedMacroId?: string | null;
   note?: string | null;
@@ -68,14 +72,15 @@ export class OutcomesService {
       macro_id: string | null;
       cause_id: string | null;
       symptom_ids: string[];
+      decision: TriageDecision | null;
       opened_at: Date;
     }[] = await tx.query(
-      `SELECT macro_id, cause_id, symptom_ids, COALESCE(source_created_at, created_at) AS opened_at
+      `SELECT macro_id, cause_id, symptom_ids, decision, COALESCE(source_created_at, created_at) AS opened_at
        FROM tickets WHERE id = $1 FOR UPDATE`,
       [input.ticketId],
     );
     if (!ticket) return null;
-    const target = await this.attribute(tx, input, ticket.macro_id);
+    const target = await this.attribute(tx, input, creditableSuggestion(ticket));
     if (!target) return null;
 
     const [existing]: OutcomeRow[] = await tx.query(
@@ -167,6 +172,15 @@ export class OutcomesService {
     if (recorded) return { macroId: recorded.macro_id, attribution: recorded.attribution };
     return suggested ? { macroId: suggested, attribution: 'suggested' } : null;
   }
+}
+
+/**
+ * The suggested macro may take the credit only when the triage was written back as is (`auto`): a `review`
+ * ticket got no cause tag and several candidate fixes, so its solve says nothing about the suggestion.
+ * A ticket triaged before decisions were stored (no decision) keeps the earlier rule.
+ */
+function creditableSuggestion(ticket: { macro_id: string | null; decision: TriageDecision | null }): string | null {
+  return ticket.decision === 'review' ? null : ticket.macro_id;
 }
 
 export async function applyStatsDelta(tx: EntityManager, deltas: readonly StatsDelta[]): Promise<void> {

@@ -1,4 +1,12 @@
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { IntakeService } from '../intake/intake.service';
@@ -7,6 +15,7 @@ import type { AuthedRequest } from '../platform/auth/api-key.guard';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService } from '../triage/engine.service';
+import { TicketDetailDto, TicketListDto } from '../triage/triage-result.dto';
 import { OverridesService } from './overrides.service';
 import { ListTicketsQuery, OverrideTriageDto, RecordOutcomeDto } from './tickets.dto';
 import { TicketsService } from './tickets.service';
@@ -23,7 +32,8 @@ export class TicketsController {
     private readonly engine: EngineService,
   ) {}
 
-  @ApiOperation({ summary: 'Tickets newest first, filtered, with cursor pagination: {items, nextCursor}' })
+  @ApiOperation({ summary: 'Tickets newest first, filtered (cause, symptom, status, source, from, to, overridden, decision), with cursor pagination: {items, nextCursor}' })
+  @ApiOkResponse({ type: TicketListDto })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @Get()
   list(@Query() query: ListTicketsQuery) {
@@ -32,6 +42,7 @@ export class TicketsController {
 
   /** The ticket, its effective triage, and its triage history, overrides, outcomes and write-backs. */
   @ApiOperation({ summary: 'A ticket (by id or source:externalId) with its effective triage, history, overrides, outcomes and write-backs' })
+  @ApiOkResponse({ type: TicketDetailDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @Get(':id')
   get(@Param('id') id: string) {
@@ -42,6 +53,7 @@ export class TicketsController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The ticket has no triage yet' })
+  @ApiOkResponse({ type: TicketDetailDto })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown cause or macro' })
   @Patch(':id/triage')
   async override(@Param('id') id: string, @Body() body: OverrideTriageDto, @Req() req: AuthedRequest) {

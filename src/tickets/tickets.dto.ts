@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
 import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
 
 const ID = /^[a-z0-9_.-]{1,100}$/;
@@ -43,6 +44,12 @@ export class ListTicketsQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   readonly overridden?: boolean;
+
+  /** The write-back decision of the ticket's latest triage: `auto` (written back as is) or `review`. */
+  @ApiPropertyOptional({ enum: TRIAGE_DECISIONS, description: "The latest triage's write-back decision" })
+  @IsOptional()
+  @IsIn(TRIAGE_DECISIONS)
+  readonly decision?: TriageDecision;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

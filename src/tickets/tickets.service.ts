@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { TriageDecision } from '../engine';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService, TriageOutput } from '../triage/engine.service';
 import { TICKET_SOURCES, TicketSource } from './ticket.entity';
@@ -44,6 +45,7 @@ export interface ListFilters {
   from?: string;
   to?: string;
   overridden?: boolean;
+  decision?: TriageDecision;
   limit: number;
   cursor?: string;
 }
@@ -83,7 +85,8 @@ export class TicketsService {
     const [history, overrides, outcomes, writebacks] = await Promise.all([
       this.db.query(
         `SELECT id, cause_id AS "causeId", confidence, macro_id AS "macroId", symptom_ids AS "symptomIds",
-                pack_version AS "packVersion", triaged_at AS "triagedAt"
+                pack_version AS "packVersion", result->>'modelVersion' AS "modelVersion",
+                result->>'decision' AS decision, result->>'band' AS band, triaged_at AS "triagedAt"
          FROM triage_results WHERE ticket_id = $1 ORDER BY triaged_at DESC`,
         [row.id],
       ),
@@ -123,6 +126,7 @@ export class TicketsService {
     if (f.from) where.push(`t.created_at >= ${p(new Date(f.from))}`);
     if (f.to) where.push(`t.created_at < ${p(new Date(f.to))}`);
     if (f.overridden !== undefined) where.push(f.overridden ? 't.override_id IS NOT NULL' : 't.override_id IS NULL');
+    if (f.decision) where.push(`t.decision = ${p(f.decision)}`);
     if (f.cursor) {
       const c = decodeCursor(f.cursor);
       where.push(`(t.created_at, t.id) < (${p(c.at)}::timestamptz, ${p(c.id)}::uuid)`);

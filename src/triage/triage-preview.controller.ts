@@ -1,10 +1,11 @@
-import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { FixStatsService } from '../outcomes/fix-stats.service';
 import { EngineService } from './engine.service';
 import { TriagePreviewDto } from './triage-preview.dto';
+import { TriageResultDto } from './triage-result.dto';
 
 @ApiTags('triage')
 @Controller('v1/triage')
@@ -17,6 +18,7 @@ export class TriagePreviewController {
 
   /** Triage computed now and stored nowhere. */
   @ApiOperation({ summary: 'Triage a text now; nothing is stored' })
+  @ApiOkResponse({ type: TriageResultDto, description: 'With the decision and band the configured gate gives' })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @Post('preview')
   @HttpCode(200)

@@ -46,6 +46,7 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
   private async triageOne(inboxId: string): Promise<string> {
     const outcome = await this.triage.processInboxEvent(inboxId);
     if (outcome.causeId) this.metrics.triages.inc({ cause: outcome.causeId });
+    if (outcome.decision) this.metrics.decisions.inc({ decision: outcome.decision });
     await this.pipeline.triaged(outcome);
     return outcome.status;
   }

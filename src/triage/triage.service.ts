@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { TriageDecision } from '../engine';
 import type { InboxPayload } from '../intake/inbox-event.entity';
 import { FixStatsService } from '../outcomes/fix-stats.service';
 import { HotQueries } from '../platform/database/hot-queries';
@@ -67,8 +68,8 @@ const STORE_BATCH = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb)
       AS x(ord int, result_id uuid, ticket_id uuid, inbox_id uuid, pack_version varchar, cause_id varchar,
-           confidence float8, macro_id varchar, symptom_ids text[], result jsonb, event_at timestamptz,
-           triaged_at timestamptz, writeback_id uuid, helpdesk varchar)),
+           confidence float8, macro_id varchar, symptom_ids text[], decision varchar, result jsonb,
+           event_at timestamptz, triaged_at timestamptz, writeback_id uuid, helpdesk varchar)),
   r AS (
     INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
                                 symptom_ids, result, event_at, triaged_at)
@@ -81,6 +82,7 @@ const STORE_BATCH = `
       latest_triage_id = CASE WHEN ${LATEST} THEN r.id ELSE t.latest_triage_id END,
       latest_event_at = CASE WHEN ${LATEST} THEN x.event_at ELSE t.latest_event_at END,
       symptom_ids = CASE WHEN ${LATEST} THEN x.symptom_ids ELSE t.symptom_ids END,
+      decision = CASE WHEN ${LATEST} THEN x.decision ELSE t.decision END,
       cause_id = CASE WHEN ${LATEST}
         THEN COALESCE(CASE WHEN t.override_id IS NOT NULL THEN (SELECT o.cause_id FROM triage_overrides o WHERE o.id = t.override_id) END, x.cause_id)
         ELSE t.cause_id END,
@@ -125,6 +127,7 @@ const LINGER_MS = 5;
 export interface ProcessOutcome {
   status: 'triaged' | 'already-processed';
   causeId?: string;
+  decision?: TriageDecision;
   /** The write-back to run next, when the ticket came from a helpdesk with write-back on. */
   writeback?: { writebackId: string; helpdesk: Helpdesk };
 }
@@ -178,7 +181,7 @@ export class TriageService {
     const helpdesk = isHelpdesk(row.source) && this.helpdesks.isEnabled(row.source) ? row.source : null;
     const stored = await this.stores.submit({ row, output, symptomIds, helpdesk });
     const writeback = stored.writeback_id && helpdesk ? { writebackId: stored.writeback_id, helpdesk } : undefined;
-    return { status: 'triaged', causeId: output.cause.id, writeback };
+    return { status: 'triaged', causeId: output.cause.id, decision: output.decision, writeback };
   }
 
   private async loadBatch(ids: string[]): Promise<(InboxRow | null)[]> {
@@ -200,6 +203,8 @@ export class TriageService {
       confidence: output.cause.confidence,
       macro_id: output.macro.id,
       symptom_ids: symptomIds,
+      // The engine's own decision, made with the configured gate: stored as it is, never recomputed.
+      decision: output.decision,
       result: output,
       event_at: row.event_at,
       triaged_at: output.triagedAt,

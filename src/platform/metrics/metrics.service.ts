@@ -48,6 +48,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** The share of each decision is its rate over the sum: how much goes back without an agent's look. */
+  readonly decisions = new Counter({
+    name: 'triage_decisions_total',
+    help: 'Triage results stored, by write-back decision: auto (written back as is) or review (an agent looks first)',
+    labelNames: ['decision'] as const,
+    registers: [this.registry],
+  });
+
   constructor(
     @InjectQueue(QueueName.Triage) triage: Queue,
     @InjectQueue(QueueName.WritebackZendesk) zendesk: Queue,
@@ -55,6 +63,8 @@ export class MetricsService {
     @InjectDataSource() db: DataSource,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    // Both series exist from the start, so a share computed from them never lacks its denominator.
+    for (const decision of ['auto', 'review'] as const) this.decisions.inc({ decision }, 0);
     const queues = [triage, zendesk, freshdesk];
     new Gauge({
       name: 'queue_jobs',

@@ -1,0 +1,142 @@
+/** A triage result as the API serves it (ticket detail, list items, preview), described for the OpenAPI spec. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ConfidenceBand, TriageDecision } from '../engine';
+
+export type { ConfidenceBand, TriageDecision };
+export const TRIAGE_DECISIONS: readonly TriageDecision[] = ['auto', 'review'];
+export const CONFIDENCE_BANDS: readonly ConfidenceBand[] = ['high', 'medium', 'low'];
+
+export class CauseVerdictDto {
+  @ApiProperty({ example: 'storage_full', description: '`other` when no known cause fits' }) id: string;
+  @ApiProperty({ example: 0.91, description: 'The top calibrated probability of causes[]' }) confidence: number;
+}
+
+export class EvidenceDto {
+  @ApiProperty({ example: 'not_enough_storage' }) symptom: string;
+  @ApiProperty({ example: 'Not Enough Storage' }) text: string;
+  @ApiProperty() start: number;
+  @ApiProperty() end: number;
+  @ApiProperty({ enum: ['subject', 'description'] }) field: string;
+  @ApiProperty({ description: "Signed contribution to the cause's score" }) weight: number;
+  @ApiProperty({ enum: ['present', 'negated', 'tried'] }) polarity: string;
+  @ApiPropertyOptional({ description: 'Learned statistics contributed to the weight' }) learned?: boolean;
+}
+
+export class WordContributionDto {
+  @ApiProperty({ example: 'storage' }) text: string;
+  @ApiProperty() start: number;
+  @ApiProperty() end: number;
+  @ApiProperty({ enum: ['subject', 'description'] }) field: string;
+  @ApiProperty({ description: 'Signed contribution of the learned word feature' }) weight: number;
+}
+
+export class CauseScoreDto {
+  @ApiProperty({ example: 'storage_full' }) id: string;
+  @ApiProperty({ example: 0.91, description: 'Calibrated probability; the scores of all causes sum to 1' }) score: number;
+  @ApiProperty({ type: [EvidenceDto] }) evidence: EvidenceDto[];
+  @ApiPropertyOptional({ type: [WordContributionDto] }) words?: WordContributionDto[];
+}
+
+export class SymptomHitDto {
+  @ApiProperty({ example: 'not_enough_storage' }) id: string;
+  @ApiProperty({ example: 'Not Enough Storage' }) text: string;
+  @ApiProperty() start: number;
+  @ApiProperty() end: number;
+  @ApiProperty({ enum: ['subject', 'description'] }) field: string;
+  @ApiPropertyOptional({ enum: ['present', 'negated', 'tried'] }) polarity?: string;
+}
+
+export class MacroStatsDto {
+  @ApiProperty() uses: number;
+  @ApiProperty() successes: number;
+  @ApiProperty({ description: 'Posterior mean chance of resolution' }) rate: number;
+  @ApiProperty({ type: [Number], description: '95% credible interval of the rate' }) interval: [number, number];
+}
+
+export class RenderedMacroDto {
+  @ApiProperty({ example: 'manage_icloud_storage' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ description: 'Rendered for this ticket' }) body: string;
+  @ApiPropertyOptional({ type: MacroStatsDto }) stats?: MacroStatsDto;
+}
+
+export class AlternativeDto {
+  @ApiProperty() id: string;
+  @ApiProperty() title: string;
+  @ApiPropertyOptional({ type: MacroStatsDto }) stats?: MacroStatsDto;
+}
+
+export class DetectedLanguageDto {
+  @ApiProperty({ example: 'en', description: "ISO 639-1 code of the customer's own words (quoted screen text excluded)" })
+  code: string;
+  @ApiProperty({ example: 0.97, description: '0 when the text is too short to tell (then `en`)' }) confidence: number;
+}
+
+export class TriageResultDto {
+  @ApiProperty({ type: CauseVerdictDto }) cause: CauseVerdictDto;
+  @ApiProperty({ type: [CauseScoreDto], description: 'Every cause, best first' }) causes: CauseScoreDto[];
+  @ApiProperty({ type: [SymptomHitDto] }) symptoms: SymptomHitDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Device, iOS version, storage figures ...' })
+  entities: Record<string, unknown>;
+  @ApiProperty({ type: RenderedMacroDto, description: 'The suggested fix, filled for review answers too' }) macro: RenderedMacroDto;
+  @ApiProperty({ type: [AlternativeDto] }) alternatives: AlternativeDto[];
+  @ApiPropertyOptional({ type: [String], description: 'Macros the customer says they already tried' }) tried?: string[];
+  @ApiProperty({ example: '2026.11.2' }) packVersion: string;
+  @ApiProperty({ example: '2026.11.2/0', description: 'The cause-model weights used' }) modelVersion: string;
+  @ApiProperty({
+    enum: TRIAGE_DECISIONS,
+    description: '`auto` when cause.confidence >= WRITEBACK_MIN_CONFIDENCE (written back with its cause tag), else `review`',
+  })
+  decision: TriageDecision;
+  @ApiProperty({
+    enum: CONFIDENCE_BANDS,
+    description: '`high` exactly when auto; `medium` when confidence >= BAND_MEDIUM_MIN; else `low`',
+  })
+  band: ConfidenceBand;
+  @ApiProperty({ type: DetectedLanguageDto }) language: DetectedLanguageDto;
+  @ApiProperty({ format: 'date-time' }) triagedAt: string;
+}
+
+export class OverrideInfoDto {
+  @ApiProperty({ description: 'The API key name of the agent' }) by: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the engine had said: {causeId, macroId}' })
+  original: Record<string, unknown>;
+}
+
+/** The effective triage of a ticket: the latest result, with an agent's override applied. */
+export class TicketTriageDto extends TriageResultDto {
+  @ApiProperty({ enum: ['queued', 'done', 'failed'] }) state: string;
+  @ApiPropertyOptional({ description: 'Why the triage failed' }) error?: string;
+  @ApiPropertyOptional({ type: OverrideInfoDto }) override?: OverrideInfoDto;
+}
+
+export class TicketDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['api', 'zendesk', 'freshdesk'] }) source: string;
+  @ApiProperty() externalId: string;
+  @ApiProperty() subject: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ nullable: true, type: String }) status: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) requester: Record<string, string> | null;
+  @ApiProperty({ type: [String] }) tags: string[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: TicketTriageDto, description: 'Fields other than state are absent until the first triage is stored' })
+  triage: TicketTriageDto;
+}
+
+export class TicketListDto {
+  @ApiProperty({ type: [TicketDto] }) items: TicketDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' }) nextCursor: string | null;
+}
+
+/** The detail adds the ticket's history; its parts are described loosely. */
+export class TicketDetailDto extends TicketDto {
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) conversation: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Every triage of the ticket, newest first' }) history: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) overrides: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) outcomes: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) writebacks: object[];
+}
