@@ -7,19 +7,21 @@ import * as path from 'node:path';
 const CLI = path.join(__dirname, 'triage-cli.ts');
 
 /** Runs the CLI's TypeScript source in a child Node process (compiled on the fly with swc). */
-function runCli(args: string[], stdin?: string) {
+function runCli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}) {
   const script = `
     const swc = require('@swc/core');
     const fs = require('node:fs');
     require.extensions['.ts'] = (module, filename) => {
       const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-        filename, swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' },
+        filename, swcrc: false, module: { type: 'commonjs' },
+        jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true }, target: 'es2022' },
       });
       module._compile(code, filename);
     };
     require(${JSON.stringify(CLI)}).main(${JSON.stringify(args)}).then((code) => { process.exitCode = code; });
   `;
-  return spawnSync(process.execPath, ['-e', script], { input: stdin, encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  const childEnv = { ...process.env, WRITEBACK_MIN_CONFIDENCE: '', BAND_MEDIUM_MIN: '', ...env };
+  return spawnSync(process.execPath, ['-e', script], { input: stdin, encoding: 'utf8', cwd: path.join(__dirname, '..'), env: childEnv });
 }
 
 function fixture(lines: string[]): string {
@@ -47,7 +49,11 @@ describe('triage CLI', () => {
       ['t-3', 'other'],
     ]);
     const first = results[0];
-    expect(Object.keys(first).sort()).toEqual(['causes', 'confidence', 'id', 'macro', 'symptoms', 'cause'].sort());
+    expect(Object.keys(first).sort()).toEqual(
+      ['causes', 'confidence', 'id', 'macro', 'symptoms', 'cause', 'decision', 'band', 'language', 'modelVersion'].sort(),
+    );
+    expect(first.language).toEqual({ code: expect.stringMatching(/^[a-z]{2}$/), confidence: expect.any(Number) });
+    expect(first.modelVersion).toEqual(expect.any(String));
     expect(first.confidence).toBeGreaterThan(0.5);
     expect(first.causes[0]).toEqual({ id: 'storage_full', score: first.confidence });
     expect(first.causes.every((c: { score: number }) => c.score > 0)).toBe(true);
@@ -70,6 +76,44 @@ describe('triage CLI', () => {
     expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['t-1', 't-3']);
     expect(run.stderr).toMatch(/line 2: /);
     expect(run.stderr).toMatch(/line 3: "description" must be a string/);
+  });
+
+  describe('decision and band', () => {
+    const input = () => fixture(tickets.map((t) => JSON.stringify(t)));
+    const results = (run: ReturnType<typeof runCli>) =>
+      run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { confidence: number; decision: string; band: string });
+    const expected = (confidence: number, autoMin: number, mediumMin: number) =>
+      confidence >= autoMin
+        ? { decision: 'auto', band: 'high' }
+        : { decision: 'review', band: confidence >= mediumMin ? 'medium' : 'low' };
+
+    it('follow the default gate when the variables are unset', () => {
+      const run = runCli(['--input', input()]);
+      expect(run.status).toBe(0);
+      for (const r of results(run)) expect({ decision: r.decision, band: r.band }).toEqual(expected(r.confidence, 0.8, 0.5));
+    });
+
+    it.each([
+      ['1', '0.5'],
+      ['0.6', '0.3'],
+      ['0', '0'],
+    ])('follow WRITEBACK_MIN_CONFIDENCE=%s and BAND_MEDIUM_MIN=%s as the service does', (autoMin, mediumMin) => {
+      const run = runCli(['--input', input()], undefined, { WRITEBACK_MIN_CONFIDENCE: autoMin, BAND_MEDIUM_MIN: mediumMin });
+      expect(run.status).toBe(0);
+      const lines = results(run);
+      expect(lines).toHaveLength(3);
+      for (const r of lines) {
+        expect({ decision: r.decision, band: r.band }).toEqual(expected(r.confidence, Number(autoMin), Number(mediumMin)));
+      }
+      if (autoMin === '0') expect(lines.every((r) => r.decision === 'auto')).toBe(true);
+    });
+
+    it('refuses a bad gate before reading any line, naming the variable', () => {
+      const run = runCli(['--input', input()], undefined, { WRITEBACK_MIN_CONFIDENCE: '0.4', BAND_MEDIUM_MIN: '0.7' });
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/BAND_MEDIUM_MIN must not be above WRITEBACK_MIN_CONFIDENCE/);
+    });
   });
 
   it('fails with usage on stderr without --input', () => {

@@ -2,15 +2,18 @@
  * Offline triage: reads JSON Lines {id, subject, description} from a file or
  * stdin and prints one JSON result per line on stdout. Needs no server or
  * database. Problems go to stderr; a bad line is reported with its number and
- * skipped, and the exit code is 1 when any line failed.
+ * skipped, and the exit code is 1 when any line failed. The decision and band
+ * follow WRITEBACK_MIN_CONFIDENCE and BAND_MEDIUM_MIN when they are set, as
+ * in the service; a bad value stops it before any line is read (exit code 2).
  *
  *   npm run --silent triage -- --input tickets.jsonl
  *   cat tickets.jsonl | npm run --silent triage -- --input -
  */
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { TriageEngine, type TriageResult } from './engine';
+import { TriageEngine, type TriageGate, type TriageResult } from './engine';
 import { loadDefaultPack, loadPackFromDir } from './knowledge';
+import { validateEnvironment } from './platform/config/environment';
 
 interface CliOptions {
   readonly input: string;
@@ -47,7 +50,18 @@ export function toCliLine(id: unknown, result: TriageResult) {
       .filter((s) => s.polarity !== 'negated')
       .map((s) => ({ id: s.id, text: s.text, start: s.start, end: s.end })),
     macro: { id: result.macro.id, title: result.macro.title },
+    decision: result.decision,
+    band: result.band,
+    language: result.language,
+    modelVersion: result.modelVersion,
   };
+}
+
+/** The gate the service would use: the two variables from the environment, validated as the service does. */
+export function gateFromEnvironment(env: NodeJS.ProcessEnv = process.env): TriageGate {
+  const { WRITEBACK_MIN_CONFIDENCE, BAND_MEDIUM_MIN } = env;
+  const valid = validateEnvironment({ WRITEBACK_MIN_CONFIDENCE, BAND_MEDIUM_MIN });
+  return { autoMin: valid.WRITEBACK_MIN_CONFIDENCE, mediumMin: valid.BAND_MEDIUM_MIN };
 }
 
 function parseTicket(line: string): { id: unknown; subject: string; description: string } {
@@ -61,6 +75,7 @@ function parseTicket(line: string): { id: unknown; subject: string; description:
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const options = parseArgs(argv);
+  const gate = gateFromEnvironment();
   const pack = options.packDir ? loadPackFromDir(options.packDir) : loadDefaultPack();
   const engine = new TriageEngine(pack);
   const stream = options.input === '-' ? process.stdin : fs.createReadStream(options.input, { encoding: 'utf8' });
@@ -73,7 +88,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     if (line.trim() === '') continue;
     try {
       const ticket = parseTicket(line);
-      const result = engine.triage({ subject: ticket.subject, description: ticket.description });
+      const result = engine.triage({ subject: ticket.subject, description: ticket.description }, { gate });
       process.stdout.write(`${JSON.stringify(toCliLine(ticket.id, result))}\n`);
       done++;
     } catch (err) {

@@ -200,9 +200,8 @@ describe('triageTags', () => {
   });
 
   it('a result stored before decisions existed is tagged as it was then, as auto', () => {
-    const legacy = { ...makeResult() } as Partial<TriageResult>;
-    delete legacy.decision;
-    delete legacy.band;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { decision, band, ...legacy } = makeResult();
     expect(triageTags(legacy as TriageResult)).toEqual([
       'triage_cause_icloud_storage_full',
       'triage_confidence_high',
