@@ -103,3 +103,44 @@ describe('normalizeText', () => {
     expect(foldForMatching('  Wi‑Fi ISN’T  Fine ')).toBe("wi-fi isn't fine");
   });
 });
+
+describe('normalizeText: HTML entities from the full HTML5 table', () => {
+  it('decodes named entities beyond the common ones, with offsets covering each whole entity', () => {
+    const html = '<p>&iexcl;Hola! El iPhone dice &laquo;Copia fallida&raquo;. &iquest;Por qu&eacute;? Espa&ntilde;a&nbsp;&mdash; it doesn&rsquo;t work</p>';
+    const norm = normalizeText(html);
+    expect(norm.text).toBe('hola! el iphone dice "copia fallida". por que? espana - it doesn\'t work');
+    expect(originalOf(html, '"copia fallida"')).toBe('&laquo;Copia fallida&raquo;');
+    expect(originalOf(html, 'por que')).toBe('Por qu&eacute;');
+    expect(originalOf(html, 'espana')).toBe('Espa&ntilde;a');
+    expect(originalOf(html, "doesn't")).toBe('doesn&rsquo;t');
+  });
+
+  it('decodes decimal and hexadecimal numeric entities and entities that stand for two characters', () => {
+    expect(normalizeText('Sauvegarde d&#233;sactiv&#xE9;e').text).toBe('sauvegarde desactivee');
+    expect(originalOf('Sauvegarde d&#233;sactiv&#xE9;e', 'desactivee')).toBe('d&#233;sactiv&#xE9;e');
+    // &NotEqualTilde; is U+2242 followed by a combining stroke (dropped by folding); both map to the entity.
+    expect(originalOf('a &NotEqualTilde; b', 'a')).toBe('a');
+  });
+
+  it('keeps an "&" that does not start an entity ending in ";"', () => {
+    expect(normalizeText('AT&T and R&D &bogus; &amp fish &copy 2026').text).toBe('at&t and r&d &bogus; &amp fish &copy 2026');
+  });
+});
+
+describe('normalizeText: invisible format characters', () => {
+  it('drops them inside words, keeping the offsets of the characters around them', () => {
+    const original = 'Not enough stor\u00ADage, back\u200Bup fa\u2060iled \u202Equickly\u202C on my\u180E iPhone\uFEFF';
+    const norm = normalizeText(original);
+    expect(norm.text).toBe('not enough storage, backup failed quickly on my iphone');
+    expect(originalOf(original, 'storage')).toBe('stor\u00ADage');
+    expect(originalOf(original, 'failed')).toBe('fa\u2060iled');
+  });
+
+  it('drops bidirectional marks and format characters outside the Basic Multilingual Plane', () => {
+    expect(normalizeText('\u200Ewifi\u200F is \u{E0041}fine\u{E007F}').text).toBe('wifi is fine');
+  });
+
+  it('drops format characters that came from entities (&shy; &zwj; &lrm;)', () => {
+    expect(normalizeText('back&shy;up fa&zwj;iled &lrm;').text).toBe('backup failed');
+  });
+});

@@ -10,6 +10,8 @@
  *    whitespace runs to one space (a blank line becomes "\n").
  */
 
+import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
+import { answerPolarity, closingYesNoQuestion, lateRevisionStart, reportedRanges, speakerOf } from './discourse';
 import { matchesOf } from './regex-matches';
 
 export interface NormalizedText {
@@ -23,7 +25,37 @@ export interface NormalizedText {
   readonly starts: Int32Array | null;
   readonly ends: Int32Array | null;
   readonly breaks?: { readonly norm: Int32Array; readonly orig: Int32Array; readonly origEnd: Int32Array };
+  /**
+   * Discourse structure (normalized offsets, like every offset above; absent when the text has none).
+   *
+   * `lateFrom`: where a late revision begins, a line or sentence opening with "update:", "edit 2:",
+   * "later:", "found it", "turns out", "figured it out", "actually it was", "nevermind", "actualización:",
+   * "Nachtrag:", "mise à jour :", "atualização:" after some of the customer's words. What follows revises
+   * what came before (the first such marker; later ones are part of the same revision).
+   */
+  readonly lateFrom?: number;
+  /**
+   * `reported`: [start, end) ranges of other people's words and guesses: the clause after "the Apple
+   * Store said", "my son thinks", "the genius told me", "support suggested", "I was told", "someone on
+   * reddit said", up to the end of the sentence or a contrast ("but"). Sorted, not overlapping. The
+   * customer's own statements ("I think", "I said") and what the device shows ("it says ...") are not.
+   */
+  readonly reported?: Array<[number, number]>;
+  /**
+   * Chat transcripts: an agent's yes/no question that the customer answered on the next line with yes/no
+   * (en, es, de, fr, pt: yes/yeah/yep, sí, ja, oui, sim / no/nope, nein, non, não) stays in the text,
+   * its words mapped to the agent line's original offsets, as a range of its own (preceded by a
+   * paragraph break). `negatedQuestions` are the [start, end) ranges of those answered "no": read what
+   * they say as negated ("Is it on Wi-Fi at night?" "No" = not on Wi-Fi at night). `affirmedQuestions`
+   * are those answered "yes": read them as the customer's statement. Nothing synthetic is inserted.
+   * Other agent lines (suggestions, instructions, open questions) are removed as before.
+   */
+  readonly negatedQuestions?: Array<[number, number]>;
+  readonly affirmedQuestions?: Array<[number, number]>;
 }
+
+/** The fields of NormalizedText that carry discourse structure. */
+export type DiscourseFields = Pick<NormalizedText, 'lateFrom' | 'reported' | 'negatedQuestions' | 'affirmedQuestions'>;
 
 type Breaks = NonNullable<NormalizedText['breaks']>;
 
@@ -74,12 +106,33 @@ const SPECIAL_FOLDS: Record<string, string> = {
   '¿': ' ', '¡': ' ',
 };
 const foldCache = new Map<number, string>();
+/**
+ * Invisible format characters (Unicode category Cf: soft hyphen, zero-width spaces and joiners, word
+ * joiner, bidirectional marks and overrides, byte-order mark, U+180E, ...) are dropped before matching,
+ * inside words too ("stor\u00ADage" reads "storage"); the characters around them keep their offsets.
+ */
+const FORMAT_CHAR = /^\p{Cf}$/u;
+const astralFormatCache = new Map<number, boolean>();
+
+/** Whether the surrogate pair at i (a high surrogate followed by a low one) is a format character. */
+function isAstralFormat(source: string, i: number): boolean {
+  const low = source.charCodeAt(i + 1);
+  if (!(low >= 0xdc00 && low <= 0xdfff)) return false;
+  const codePoint = ((source.charCodeAt(i) - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+  let format = astralFormatCache.get(codePoint);
+  if (format === undefined) {
+    format = FORMAT_CHAR.test(String.fromCodePoint(codePoint));
+    astralFormatCache.set(codePoint, format);
+  }
+  return format;
+}
 
 function foldNonAscii(code: number): string {
   const cached = foldCache.get(code);
   if (cached !== undefined) return cached;
   const ch = String.fromCharCode(code);
   let folded = SPECIAL_FOLDS[ch];
+  if (folded === undefined && FORMAT_CHAR.test(ch)) folded = '';
   if (folded === undefined) {
     const lower = ch.toLowerCase();
     folded = SPECIAL_FOLDS[lower] ?? lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
@@ -125,12 +178,22 @@ function emitBreak(length: number, kind: number, start: number, end: number): nu
   return length + 1;
 }
 
+/**
+ * Normalized [start, end) of range r, given the output length before and after it: the first
+ * character of a range is preceded by exactly one break (a space or "\n") unless it opens the text.
+ */
+function recordBounds(bounds: Int32Array, r: number, before: number, after: number): void {
+  bounds[2 * r] = after > before && before > 0 ? before + 1 : before;
+  bounds[2 * r + 1] = after;
+}
+
 /** Folds the kept ranges of `source` (whose offsets map back through starts/ends when given). */
 function foldRanges(
   source: string,
   srcStarts: Int32Array | null,
   srcEnds: Int32Array | null,
   ranges: readonly (readonly [number, number])[],
+  bounds?: Int32Array,
 ): NormalizedText {
   // Folding can expand a character (ß -> ss, … -> ...) to three at most; breaks add one per range.
   ensureScratch(source.length * 3 + ranges.length + 16);
@@ -141,7 +204,9 @@ function foldRanges(
   let pendingSpace = 0; // 0 none, 1 space, 2 paragraph break
   let spaceStart = 0;
   let spaceEnd = 0;
-  for (const [from, to] of ranges) {
+  for (let r = 0; r < ranges.length; r++) {
+    const [from, to] = ranges[r];
+    const before = length;
     let newlines = 0;
     for (let i = from; i < to; i++) {
       const code = source.charCodeAt(i);
@@ -159,6 +224,10 @@ function foldRanges(
           ends[length] = (srcEnds as Int32Array)[i];
         }
         length++;
+        continue;
+      }
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < to && isAstralFormat(source, i)) {
+        i++;
         continue;
       }
       const origStart = srcStarts === null ? i : srcStarts[i];
@@ -184,6 +253,7 @@ function foldRanges(
         length++;
       }
     }
+    if (bounds) recordBounds(bounds, r, before, length);
     // A cut between ranges separates words like a paragraph break does.
     if (length > 0) {
       if (pendingSpace === 0) {
@@ -202,12 +272,6 @@ function foldRanges(
 
 // ---------- HTML ----------
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“',
-  ndash: '–', mdash: '—', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', aacute: 'á', uuml: 'ü', ouml: 'ö',
-  auml: 'ä', szlig: 'ß', ntilde: 'ñ', ccedil: 'ç', iacute: 'í', oacute: 'ó', uacute: 'ú', atilde: 'ã', otilde: 'õ',
-  ecirc: 'ê', ocirc: 'ô', euro: '€', copy: '©', reg: '®', trade: '™',
-};
 const BLOCK_TAGS = new Set(['br', 'p', 'div', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'hr']);
 const DROP_CONTENT_TAGS = new Set(['blockquote', 'script', 'style', 'head']);
 
@@ -217,21 +281,29 @@ interface Mapped {
   readonly ends: Int32Array | null;
 }
 
-function decodeEntity(body: string): string | undefined {
-  if (body.startsWith('#x') || body.startsWith('#X')) {
-    const code = parseInt(body.slice(2), 16);
-    return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : undefined;
-  }
-  if (body.startsWith('#')) {
-    const code = parseInt(body.slice(1), 10);
-    return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : undefined;
-  }
-  return NAMED_ENTITIES[body.toLowerCase()];
+/**
+ * HTML entities: the full HTML5 table of the `entities` package, named (`&laquo;`, `&iquest;`,
+ * `&NotEqualTilde;`) and numeric (`&#233;`, `&#xE9;`). Entities must end with ";" (strict mode), so
+ * plain-text tickets keep an "&" that only looks like the start of one ("AT&T", "R&D", "&copy 2024").
+ * The decoder reads at most one entity name or one run of digits from each "&", so the scan stays linear.
+ */
+let entityText = '';
+const entityDecoder = new EntityDecoder(htmlDecodeTree, (codePoint) => {
+  entityText += String.fromCodePoint(codePoint);
+});
+
+/** Length of the entity starting with the "&" at `at` (0: none); its text is left in `entityText`. */
+function decodeEntityAt(source: string, at: number): number {
+  entityText = '';
+  entityDecoder.startEntity(DecodingMode.Strict);
+  let length = entityDecoder.write(source, at + 1);
+  if (length < 0) length = entityDecoder.end();
+  if (length <= 0) entityText = '';
+  return length > 0 ? length : 0;
 }
 
 /** A tag at the current position; attributes may not contain "<", so an unterminated tag costs little. */
 const TAG_AT = /<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]{0,1000}>/y;
-const MAX_ENTITY_LENGTH = 10;
 
 /** Strips tags (block tags become line breaks) and decodes entities; each output character keeps its source range. */
 function stripHtml(source: string): Mapped {
@@ -299,14 +371,11 @@ function stripHtml(source: string): Mapped {
         }
       }
     } else if (ch === '&') {
-      const semi = source.slice(i + 1, i + 2 + MAX_ENTITY_LENGTH).indexOf(';');
-      if (semi > 0) {
-        const decoded = decodeEntity(source.slice(i + 1, i + 1 + semi));
-        if (decoded !== undefined) {
-          replace(i, i + 2 + semi, decoded);
-          i += 2 + semi;
-          continue;
-        }
+      const length = decodeEntityAt(source, i);
+      if (length > 0) {
+        replace(i, i + length, entityText);
+        i += length;
+        continue;
       }
     }
     map(i, i + 1, 1);
@@ -357,10 +426,52 @@ function splitLines(text: string): Line[] {
 
 const isBlank = (line: Line) => line.text.trim() === '';
 
+/** An agent's yes/no question the customer answered: its offsets in the text, and the answer. */
+interface AnsweredQuestion {
+  readonly start: number;
+  readonly end: number;
+  readonly answer: 'yes' | 'no';
+}
+
+function isAgentLine(line: string): boolean {
+  if (AGENT_LINE.test(line)) return true;
+  const colon = line.indexOf(':');
+  return colon > 0 && colon < 80 && speakerOf(line)?.role === 'agent';
+}
+
+/**
+ * The yes/no question closing the agent's line `i` when the next line (after blank ones) is the
+ * customer's answer starting with yes or no ("Is it on Wi-Fi at night?" / "no, only 5G").
+ */
+function answeredQuestion(lines: readonly Line[], i: number): AnsweredQuestion | null {
+  const speaker = speakerOf(lines[i].text);
+  const bodyStart = speaker?.bodyStart ?? lines[i].text.indexOf(':') + 1;
+  const question = closingYesNoQuestion(lines[i].text.slice(bodyStart));
+  if (!question) return null;
+  let j = i + 1;
+  while (j < lines.length && j <= i + 3 && isBlank(lines[j])) j++;
+  if (j >= lines.length || j > i + 3) return null;
+  const next = lines[j].text;
+  if (/^\s*>/.test(next) || isAgentLine(next)) return null;
+  const answerSpeaker = next.indexOf(':') >= 0 ? speakerOf(next) : null;
+  const answer = answerPolarity(answerSpeaker ? next.slice(answerSpeaker.bodyStart) : next);
+  if (!answer) return null;
+  const at = lines[i].start + bodyStart;
+  return { start: at + question[0], end: at + question[1], answer };
+}
+
+interface CustomerRanges {
+  /** Kept ranges of the text, in order. */
+  readonly ranges: [number, number][];
+  /** Answered agent questions, each kept as a range of its own: indexes into `ranges`. */
+  readonly questions: { readonly range: number; readonly answer: 'yes' | 'no' }[];
+}
+
 /** Marks the lines to keep; returns kept ranges of the text. */
-function customerRanges(text: string): [number, number][] {
+function customerRanges(text: string): CustomerRanges {
   const lines = splitLines(text);
   const keep = lines.map(() => true);
+  const answered = new Map<number, AnsweredQuestion>();
   let i = 0;
   while (i < lines.length) {
     const line = lines[i].text;
@@ -380,8 +491,13 @@ function customerRanges(text: string): [number, number][] {
       i = k;
       continue;
     }
-    if (/^\s*>/.test(line) || SENT_FROM.test(line) || AGENT_LINE.test(line)) {
+    if (/^\s*>/.test(line) || SENT_FROM.test(line)) {
       keep[i] = false;
+    } else if (isAgentLine(line)) {
+      // An agent's words are not the customer's, but a yes/no question the customer answered is a fact.
+      keep[i] = false;
+      const question = answeredQuestion(lines, i);
+      if (question) answered.set(i, question);
     } else if (CLOSING.test(line)) {
       keep[i] = false;
       // Name, title and company lines under a closing; stops at a separator or a real sentence.
@@ -410,14 +526,25 @@ function customerRanges(text: string): [number, number][] {
     }
   }
   const ranges: [number, number][] = [];
+  const questions: CustomerRanges['questions'][number][] = [];
+  let separate = false; // the last range is a question: never merged with the next line
   for (let k = 0; k < lines.length; k++) {
-    if (!keep[k]) continue;
+    if (!keep[k]) {
+      const question = answered.get(k);
+      if (question) {
+        questions.push({ range: ranges.length, answer: question.answer });
+        ranges.push([question.start, question.end]);
+        separate = true;
+      }
+      continue;
+    }
     const end = k + 1 < lines.length ? lines[k].end + 1 : lines[k].end;
     const last = ranges[ranges.length - 1];
-    if (last && last[1] === lines[k].start) last[1] = end;
+    if (last && !separate && last[1] === lines[k].start) last[1] = end;
     else ranges.push([lines[k].start, end]);
+    separate = false;
   }
-  return ranges;
+  return { ranges, questions };
 }
 
 /** Whitespace or a control character (NaN past the end of a string counts as neither). */
@@ -431,7 +558,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * Fast path for ASCII text: lower-casing keeps every offset, so the text is built from native string
  * operations and the offset map only records where whitespace was collapsed or lines were cut.
  */
-function foldAsciiRanges(source: string, ranges: readonly (readonly [number, number])[]): NormalizedText {
+function foldAsciiRanges(source: string, ranges: readonly (readonly [number, number])[], bounds?: Int32Array): NormalizedText {
   const parts: string[] = [];
   const norm: number[] = [];
   const orig: number[] = [];
@@ -461,7 +588,9 @@ function foldAsciiRanges(source: string, ranges: readonly (readonly [number, num
     parts.push(from === 0 && to === segment.length ? segment : segment.slice(from, to));
     length += to - from;
   };
-  for (const [from, to] of ranges) {
+  for (let r = 0; r < ranges.length; r++) {
+    const [from, to] = ranges[r];
+    const before = length;
     const segment = source.slice(from, to).toLowerCase();
     let last = 0;
     // A single space at either edge of a range is a break too (the general path drops or merges it).
@@ -487,6 +616,7 @@ function foldAsciiRanges(source: string, ranges: readonly (readonly [number, num
       pending = Math.max(pending, 1);
       pendingEnd = from + segment.length;
     }
+    if (bounds) recordBounds(bounds, r, before, length);
     if (length > 0) {
       if (pending === 0) {
         pendingStart = from + segment.length;
@@ -506,7 +636,42 @@ function foldAsciiRanges(source: string, ranges: readonly (readonly [number, num
 /** Normalizes one input field (subject or description). */
 export function normalizeText(original: string): NormalizedText {
   const html = stripHtml(original);
-  const ranges = html.text.includes('\n') ? customerRanges(html.text) : [[0, html.text.length] as [number, number]];
-  if (html.starts === null && !NON_ASCII.test(html.text)) return foldAsciiRanges(html.text, ranges);
-  return foldRanges(html.text, html.starts, html.ends, ranges);
+  const kept = html.text.includes('\n') ? customerRanges(html.text) : { ranges: [[0, html.text.length] as [number, number]], questions: [] };
+  const bounds = kept.questions.length > 0 ? new Int32Array(kept.ranges.length * 2) : undefined;
+  const norm =
+    html.starts === null && !NON_ASCII.test(html.text)
+      ? foldAsciiRanges(html.text, kept.ranges, bounds)
+      : foldRanges(html.text, html.starts, html.ends, kept.ranges, bounds);
+  return withDiscourse(norm, original, kept.questions, bounds);
+}
+
+/** Adds the discourse fields that the text has (see NormalizedText). */
+function withDiscourse(norm: NormalizedText, original: string, questions: CustomerRanges['questions'], bounds: Int32Array | undefined): NormalizedText {
+  const text = norm.text;
+  const fields: { -readonly [K in keyof DiscourseFields]: DiscourseFields[K] } = {};
+  if (text.length > 0) {
+    const lineStartAt = (i: number) => {
+      const r = toOriginalRange(norm, i - 1, i);
+      if (r.end <= r.start) return true; // a cut between kept ranges
+      for (let k = r.start; k < r.end; k++) {
+        const c = original.charCodeAt(k);
+        if (c === 10 || c === 13 || c === 60) return true; // a line break, or a block tag such as <br>
+      }
+      return false;
+    };
+    const lateFrom = lateRevisionStart(text, lineStartAt);
+    if (lateFrom !== undefined) fields.lateFrom = lateFrom;
+    const reported = reportedRanges(text);
+    if (reported.length > 0) fields.reported = reported;
+  }
+  if (bounds) {
+    for (const q of questions) {
+      const start = bounds[2 * q.range];
+      const end = bounds[2 * q.range + 1];
+      if (end <= start) continue;
+      const key = q.answer === 'no' ? 'negatedQuestions' : 'affirmedQuestions';
+      (fields[key] ??= []).push([start, end]);
+    }
+  }
+  return Object.keys(fields).length === 0 ? norm : { ...norm, ...fields };
 }
