@@ -101,3 +101,27 @@ describe('default pack: each cause', () => {
     expect(evidence!.text).toMatch(/Not enough iCloud storage/);
   });
 });
+
+describe('backups that are not iCloud Backup, in iCloud words', () => {
+  it.each([
+    'I back up my iPhone to my Mac with Finder and it says the backup failed. iCloud itself is fine.',
+    'Backed up to my PC with iTunes last year, now iTunes says the backup is corrupt.',
+    'My Android phone says the Google One backup failed because storage is full.',
+    'Time Machine backup to my external drive stops halfway since the update.',
+    'WhatsApp chat backup to iCloud is stuck at 0% every night.',
+    'My Apple Watch backup is gone after I paired it with the new iPhone.',
+    'Quiero hacer una copia de seguridad en mi PC con iTunes y falla, la de iCloud va bien.',
+    'Die WhatsApp-Backup bleibt bei 0 % hängen, das iPhone-Backup in iCloud lief heute Nacht.',
+    "La sauvegarde WhatsApp est bloquée à 0 %, la sauvegarde iCloud de l'iPhone s'est faite cette nuit.",
+    'Tenho um celular Android e o backup do Google One não funciona, armazenamento cheio.',
+    'Meine iCloud-Fotos synchronisieren nicht mit dem Mac, das Backup selbst klappt.',
+  ])('%s', (text) => {
+    expect(causeOf(makeTicket({ description: text }))).toBe('other');
+  });
+
+  it('does not take a Portuguese "nas" (in the) for a network drive', () => {
+    const result = engine.triage(makeTicket({ description: 'Nas Definições aparece uma bolinha vermelha na Atualização de software, iOS 15.4, e a cópia de segurança não se faz.' }));
+    expect(result.symptoms.map((s) => s.id)).not.toContain('computer_backup');
+    expect(result.cause.id).toBe('ios_outdated');
+  });
+});

@@ -42,4 +42,76 @@ describe('multilingual symptoms', () => {
     expect(symptomsOf('the backp is turned off')).toContain('backup_switch_off');
     expect(symptomsOf('wi fi keeps dropping at night')).toContain('wifi_unstable');
   });
+  it.each([
+    // localized iOS messages and setting names, informal and without accents
+    ['la copia se queda en calculando el tiempo restante desde anoche', 'stuck_progress', 'software_glitch'],
+    ['Das Backup hängt seit gestern bei „Verbleibende Zeit wird geschätzt“', 'stuck_progress', 'software_glitch'],
+    ['a sauvegarde reste sur estimation du temps restant depuis hier', 'stuck_progress', 'software_glitch'],
+    ['o backup ta parado em estimando o tempo restante', 'stuck_progress', 'software_glitch'],
+    ['el boton realizar copia de seguridad ahora sale atenuado en el ipad de mi hija, tiene tiempo de uso', 'greyed_out', 'restricted'],
+    ['Sauvegarder maintenant est grisé, c est le téléphone fourni par mon employeur', 'greyed_out', 'restricted'],
+    ['a chave do backup esta cinza e nao deixa mexer, celular corporativo', 'greyed_out', 'restricted'],
+    ['mi icloud esta lleno y ya no hace la copia', 'not_enough_storage', 'storage_full'],
+    ['mon icloud est plein, la sauvegarde marche plus', 'not_enough_storage', 'storage_full'],
+    ['meu icloud ta cheio e o backup nao vai mais', 'not_enough_storage', 'storage_full'],
+    ['Mein iCloud Speicher ist voll, kein Backup mehr seit Tagen', 'not_enough_storage', 'storage_full'],
+    ['Tres semanas en el pueblo sin wifi, solo con datos moviles, y ninguna copia', 'no_wifi_cellular', 'wifi'],
+    ['vacances sans wifi, que la 4G, aucune sauvegarde depuis', 'no_wifi_cellular', 'wifi'],
+    ['backup bricht mittendrin ab, das wlan im schlafzimmer ist schwach', 'network_lost_message', 'wifi'],
+    ['o backup para no meio, a conexao de rede foi perdida', 'network_lost_message', 'wifi'],
+    ['El iPhone me pide una y otra vez la contraseña del ID de Apple', 'password_prompts', 'account_signin'],
+    ["Mon iPhone me demande sans arrêt le mot de passe de mon identifiant Apple", 'password_prompts', 'account_signin'],
+    ['o iphone ainda esta com a conta do meu marido, os backups vao pro icloud dele', 'wrong_account', 'account_signin'],
+    ['la copia se corta y creo que es el cable, es de los chinos y el original se rompio', 'cable_faulty', 'power'],
+    ['a tomada do lado da cama e ligada no interruptor da luz, desligo quando vou dormir, backup nao faz', 'power_source_unreliable', 'power'],
+    ['Auf der Apple-Systemstatus-Seite ist ein gelber Punkt bei iCloud-Backup, meine Kollegen haben das gleiche', 'status_page_issue', 'icloud_outage'],
+    ['desde esta mañana no se puede conectar al servidor y a mis compañeros les pasa lo mismo', 'server_error', 'icloud_outage'],
+    ['seit dem update geht kein backup mehr, laut forum ein bekannter fehler', 'since_update', 'ios_outdated'],
+    ['hay un 1 rojo en actualizacion de software pero nunca la instalo y la copia no se hace', 'update_pending', 'ios_outdated'],
+    ["j'ai activé la sauvegarde pour la première fois, des milliers de vidéos, le temps restant augmente", 'large_library', 'large_data'],
+    ['usamos el ipad como marco de fotos, la pantalla nunca se apaga y no hace copia', 'used_overnight', 'device_not_locked'],
+    ['Sauvegarde iCloud : désactivée. Je ne l’ai jamais activée', 'backup_switch_off', 'backup_disabled'],
+    ['Bei mir steht iCloud-Backup: Aus, hab das nie eingeschaltet', 'backup_switch_off', 'backup_disabled'],
+  ])('%s', (text, symptom, cause) => {
+    expect(symptomsOf(text)).toContain(symptom);
+    expect(engine.triage(makeTicket({ description: text })).cause.id).toBe(cause);
+  });
+
+  const polarityOf = (description: string, symptom: string) =>
+    engine
+      .triage(makeTicket({ description }))
+      .causes.flatMap((c) => c.evidence)
+      .filter((e) => e.symptom === symptom)
+      .map((e) => e.polarity);
+
+  it.each([
+    ['La copia falla. No es el almacenamiento, tengo espacio de sobra.', 'storage_full'],
+    ['Das Backup schlägt fehl. Am Speicher liegt es nicht.', 'storage_full'],
+    ["La sauvegarde échoue. Ce n'est pas le stockage.", 'storage_full'],
+    ['O backup falha. Não é o armazenamento.', 'storage_full'],
+    ['La copia falla. El wifi va bien.', 'wifi'],
+    ['Das Backup schlägt fehl. Das WLAN ist in Ordnung.', 'wifi'],
+    ['La sauvegarde échoue. Le wifi marche bien.', 'wifi'],
+    ['O backup falha. O wifi ta ok.', 'wifi'],
+    ['La copia falla. El cargador está bien.', 'power'],
+    ['Das Backup schlägt fehl. Das Ladekabel ist in Ordnung.', 'power'],
+    ['La sauvegarde échoue. Le chargeur est ok.', 'power'],
+    ['O backup falha. O carregador está ok.', 'power'],
+  ])('rules a cause out in its own words: %s', (text, cause) => {
+    const evidence = engine.triage(makeTicket({ description: text })).causes.find((c) => c.id === cause)?.evidence ?? [];
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(evidence.every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
+  });
+
+  it('reads Portuguese "no" + place as a preposition, not a negation', () => {
+    expect(polarityOf('o backup falha, o roteador fica na sala e meu quarto e la no fundo, o sinal do wifi e muito fraco', 'weak_signal')).toContain('present');
+    expect(polarityOf('o backup falha, o roteador fica na sala e meu quarto e la no fundo, o sinal do wifi e muito fraco', 'weak_signal')).not.toContain('negated');
+  });
+
+  it('keeps German "noch nicht neu gestartet" apart from a restart that was tried', () => {
+    const text = 'Backup hängt bei Backup wird vorbereitet. Neu gestartet hab ich es noch nicht.';
+    expect(symptomsOf(text)).toContain('not_restarted_long');
+    expect(symptomsOf(text)).not.toContain('restart_tried');
+  });
 });
+

@@ -106,4 +106,49 @@ describe('scope', () => {
     );
     expect(result.symptoms.some((s) => s.id === 'greyed_out' || s.id === 'not_enough_storage')).toBe(false);
   });
+  it.each([
+    'The alert says: You do not have enough space in iCloud to back up this iPhone.',
+    'It keeps showing "This iPhone cannot be backed up because there is not enough iCloud storage available."',
+    'No se puede realizar la copia de seguridad de este iPhone porque no hay suficiente almacenamiento disponible en iCloud.',
+    'Von diesem iPhone kann kein Backup erstellt werden, da nicht genügend iCloud-Speicher verfügbar ist.',
+    "Impossible de sauvegarder cet iPhone, car l'espace de stockage iCloud disponible est insuffisant.",
+    'Não é possível fazer backup deste iPhone porque não há armazenamento suficiente disponível no iCloud.',
+  ])('reads a quoted storage alert as storage full, not as storage ruled out: %s', (text) => {
+    const result = engine.triage(makeTicket({ description: text }));
+    const storage = evidenceOf(result, 'storage_full');
+    expect(storage.some((e) => e.symptom === 'not_enough_storage' && e.polarity === 'present')).toBe(true);
+    expect(storage.some((e) => e.weight < 0)).toBe(false);
+    expect(result.cause.id).toBe('storage_full');
+  });
+
+  it('keeps the meaning of quoted failure and server messages', () => {
+    const server = engine.triage(makeTicket({ description: 'Every attempt ends with "Backup couldn\'t be completed" and then "Unable to connect to server".' }));
+    expect(server.symptoms.map((s) => s.id)).toEqual(expect.arrayContaining(['backup_problem', 'server_error']));
+    const estimating = engine.triage(makeTicket({ description: 'It has said "Estimating time remaining" since last night and nothing moves.' }));
+    expect(estimating.symptoms.map((s) => s.id)).toContain('stuck_progress');
+  });
+
+  it.each([
+    ["Backup fails every night. It's not the storage, I have plenty of space.", 'storage_full'],
+    ['Backup fails. It is not a space issue, I pay for 2 TB.', 'storage_full'],
+    ["Backup fails every night. Definitely not the wifi, it's fiber.", 'wifi'],
+    ['Backup fails every night. The charger is fine.', 'power'],
+    ["Backup fails every night. I'm on the latest iOS.", 'ios_outdated'],
+  ])('counts a cause ruled out in its own words against it: %s', (text, cause) => {
+    const evidence = evidenceOf(engine.triage(makeTicket({ description: text })), cause);
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(evidence.every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
+  });
+
+  it.each([
+    ['Backups stopped. The phone is never plugged in at night, I charge it at work.', 'power'],
+    ['No wifi at the cabin, so no backups since we arrived.', 'wifi'],
+    ['La copia no se hace: el movil no esta enchufado por la noche.', 'power'],
+    ['Kein WLAN im Ferienhaus, nur mobile Daten, seitdem kein Backup.', 'wifi'],
+  ])('keeps a problem stated as a negation a problem: %s', (text, cause) => {
+    const result = engine.triage(makeTicket({ description: text }));
+    expect(result.cause.id).toBe(cause);
+    expect(evidenceOf(result, cause).some((e) => e.weight > 0 && e.polarity === 'present')).toBe(true);
+  });
 });
+
