@@ -86,7 +86,8 @@ export class TicketsService {
       this.db.query(
         `SELECT id, cause_id AS "causeId", confidence, macro_id AS "macroId", symptom_ids AS "symptomIds",
                 pack_version AS "packVersion", result->>'modelVersion' AS "modelVersion",
-                result->>'decision' AS decision, result->>'band' AS band, triaged_at AS "triagedAt"
+                result->>'decision' AS decision, result->>'band' AS band, result->'language' AS language,
+                triaged_at AS "triagedAt"
          FROM triage_results WHERE ticket_id = $1 ORDER BY triaged_at DESC`,
         [row.id],
       ),
