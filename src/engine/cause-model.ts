@@ -72,6 +72,7 @@ export class CauseModel {
   /** Bucket -> row in `rows` (-1: no weights), so a lookup costs one array read. */
   private readonly rowOf: Int32Array | null = null;
   private readonly rows: Float64Array = new Float64Array(0);
+  private readonly buckets: number[] = [];
 
   /**
    * @param causeIds the pack's causes, in pack order; weights for causes the pack does not have are
@@ -113,6 +114,7 @@ export class CauseModel {
       const rows = new Float64Array(buckets.length * k);
       buckets.forEach(([bucket, pairs], r) => {
         rowOf[Number(bucket)] = r * k;
+        this.buckets.push(Number(bucket));
         for (const [c, w] of pairs) if (map[c] >= 0) rows[r * k + map[c]] = w;
       });
       this.rowOf = rowOf;
@@ -137,6 +139,19 @@ export class CauseModel {
   hashedWeight(bucket: number, cause: number): number {
     const at = this.rowOf ? this.rowOf[bucket] : -1;
     return at < 0 ? 0 : this.rows[at + cause];
+  }
+
+  namedEntries(): IterableIterator<[string, Float64Array]> {
+    return this.named.entries();
+  }
+
+  /** Every hashed bucket with its weights per cause (a copy). */
+  *hashedEntries(): IterableIterator<[number, Float64Array]> {
+    const k = this.bias.length;
+    for (const bucket of this.buckets) {
+      const at = (this.rowOf as Int32Array)[bucket];
+      yield [bucket, this.rows.slice(at, at + k)];
+    }
   }
 
   get hasHashed(): boolean {

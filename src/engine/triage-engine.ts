@@ -211,6 +211,10 @@ export class TriageEngine {
     this.model = new CauseModel(pack.causeIds, weights);
   }
 
+  get causeIds(): readonly string[] {
+    return this.pack.causeIds;
+  }
+
   get modelVersion(): string {
     return `${this.pack.version}/${this.model.version}`;
   }
