@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { signZendeskPayload } from '../src/intake/zendesk-signature';
 import { FakeFreshdesk } from './fakes/fake-freshdesk';
 import { FakeZendesk } from './fakes/fake-zendesk';
+import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
 import { postSignedZendesk } from './support/zendesk';
 import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 
@@ -17,28 +18,22 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
   let freshdesk: FakeFreshdesk;
   const savedEnv = { ...process.env };
 
+  let fakes: FakeHelpdesks;
+
   beforeAll(async () => {
-    zendesk = new FakeZendesk();
-    freshdesk = new FakeFreshdesk();
-    const [zd, fd] = await Promise.all([zendesk.start(), freshdesk.start()]);
-    Object.assign(process.env, {
-      ZENDESK_WEBHOOK_SECRET: SECRET,
-      ZENDESK_URL: zd.url,
-      ZENDESK_EMAIL: zendesk.credentials.email,
-      ZENDESK_API_TOKEN: zendesk.credentials.apiToken,
-      ZENDESK_USER_ID: '999',
-      FRESHDESK_URL: fd.url,
-      FRESHDESK_API_KEY: freshdesk.apiKey,
-      FRESHDESK_WEBHOOK_TOKEN: FD_TOKEN,
-      FRESHDESK_WEBHOOK_USER: 'hook',
-      FRESHDESK_WEBHOOK_PASSWORD: 'hook-password',
+    fakes = await startFakeHelpdesks({
+      zendeskSecret: SECRET,
+      freshdeskToken: FD_TOKEN,
+      freshdeskUser: 'hook',
+      freshdeskPassword: 'hook-password',
     });
+    ({ zendesk, freshdesk } = fakes);
     t = await createTestApp();
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
     await t.close();
-    await Promise.all([zendesk.stop(), freshdesk.stop()]);
+    await fakes.stop();
     process.env = savedEnv;
   });
 

@@ -4,8 +4,9 @@
  * it is `auto`; both show in the API, the list filter and /metrics. The model's exact confidences are not assumed:
  * the gate is set far to one side (and the texts lean the same way), and bands are checked against the bounds.
  */
-import { FakeFreshdesk } from './fakes/fake-freshdesk';
+import type { FakeFreshdesk } from './fakes/fake-freshdesk';
 import { FakeZendesk } from './fakes/fake-zendesk';
+import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
 import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 import { postSignedZendesk } from './support/zendesk';
 
@@ -38,6 +39,7 @@ let nextHelpdeskId = 7_000_000 + (Date.now() % 1_000_000);
 const helpdeskId = () => String(nextHelpdeskId++);
 
 describe('write-back gate: decision, band, language and model, from triage to helpdesk and outcomes', () => {
+  let fakes: FakeHelpdesks;
   let zendesk: FakeZendesk;
   let freshdesk: FakeFreshdesk;
   const savedEnv = { ...process.env };
@@ -45,22 +47,11 @@ describe('write-back gate: decision, band, language and model, from triage to he
   const stored: { id: string; decision: 'auto' | 'review' }[] = [];
 
   beforeAll(async () => {
-    zendesk = new FakeZendesk();
-    freshdesk = new FakeFreshdesk();
-    const [zd, fd] = await Promise.all([zendesk.start(), freshdesk.start()]);
-    Object.assign(process.env, {
-      ZENDESK_WEBHOOK_SECRET: SECRET,
-      ZENDESK_URL: zd.url,
-      ZENDESK_EMAIL: zendesk.credentials.email,
-      ZENDESK_API_TOKEN: zendesk.credentials.apiToken,
-      ZENDESK_USER_ID: '999',
-      FRESHDESK_URL: fd.url,
-      FRESHDESK_API_KEY: freshdesk.apiKey,
-      FRESHDESK_WEBHOOK_TOKEN: FD_TOKEN,
-    });
+    fakes = await startFakeHelpdesks({ zendeskSecret: SECRET, freshdeskToken: FD_TOKEN });
+    ({ zendesk, freshdesk } = fakes);
   });
   afterAll(async () => {
-    await Promise.all([zendesk.stop(), freshdesk.stop()]);
+    await fakes.stop();
     process.env = savedEnv;
   });
 
@@ -90,12 +81,26 @@ describe('write-back gate: decision, band, language and model, from triage to he
       const res = await ctx.t.http().post('/v1/tickets').set(admin).send({ externalId: uniqueId('gate'), subject: '', description }).expect(202);
       return res.body.id as string;
     };
+    /** A new Zendesk (or Freshdesk) ticket with this text, once triaged and written back. */
+    const roundTrip = async (helpdesk: 'zendesk' | 'freshdesk', text: string, decision: 'auto' | 'review') => {
+      const id = helpdeskId();
+      if (helpdesk === 'zendesk') {
+        zendesk.seedTicket(id, { tags: ['vip'] });
+        await postZendesk(zendeskTrigger(id, text)).expect(202);
+      } else {
+        freshdesk.seedTicket(id, { tags: ['billing-team'] });
+        await postFreshdesk(freshdeskBody(id, text)).expect(202);
+      }
+      const body = await writebackDone(`${helpdesk}:${id}`);
+      stored.push({ id: body.id, decision });
+      return { id, body, triage: body.triage as TriageView };
+    };
     const metric = async (decision: string) => {
       const text = (await ctx.t.http().get('/metrics').expect(200)).text;
       const line = text.split('\n').find((l) => l.startsWith(`triage_decisions_total{decision="${decision}"}`));
       return line === undefined ? undefined : Number(line.split(' ').at(-1));
     };
-    return { ctx, ticket, triaged, writebackDone, postZendesk, postFreshdesk, intake, metric };
+    return { ctx, ticket, triaged, postZendesk, intake, roundTrip, metric };
   }
 
   const zendeskTrigger = (id: string, description: string, overrides: Record<string, string> = {}) => ({
@@ -163,12 +168,7 @@ describe('write-back gate: decision, band, language and model, from triage to he
     });
 
     it('Zendesk: needs_review, the band and the symptom tags, no cause tag, and a note with the top three causes', async () => {
-      const id = helpdeskId();
-      zendesk.seedTicket(id, { tags: ['vip'] });
-      await s.postZendesk(zendeskTrigger(id, VAGUE_TEXT)).expect(202);
-      const body = await s.writebackDone(`zendesk:${id}`);
-      stored.push({ id: body.id, decision: 'review' });
-      const triage = body.triage as TriageView;
+      const { id, triage } = await s.roundTrip('zendesk', VAGUE_TEXT, 'review');
       expect(triage.decision).toBe('review');
 
       const tags = zendesk.tickets.get(id)!.tags;
@@ -191,14 +191,10 @@ describe('write-back gate: decision, band, language and model, from triage to he
     });
 
     it('Freshdesk: the same tags merged with the ticket’s own, no cause tag, and the review note', async () => {
-      const id = helpdeskId();
-      freshdesk.seedTicket(id, { tags: ['billing-team'] });
-      await s.postFreshdesk(freshdeskBody(id, VAGUE_TEXT)).expect(202);
-      const body = await s.writebackDone(`freshdesk:${id}`);
-      stored.push({ id: body.id, decision: 'review' });
+      const { id, triage } = await s.roundTrip('freshdesk', VAGUE_TEXT, 'review');
       const tags = freshdesk.tickets.get(id)!.tags;
       expect(tags[0]).toBe('billing-team');
-      expect(tags).toEqual(expect.arrayContaining(['triage_needs_review', `triage_confidence_${body.triage.band}`]));
+      expect(tags).toEqual(expect.arrayContaining(['triage_needs_review', `triage_confidence_${triage.band}`]));
       expect(tags.filter((t) => t.startsWith('triage_cause_'))).toEqual([]);
       const notes = privateNotes(freshdesk, id);
       expect(notes).toHaveLength(1);
@@ -207,11 +203,10 @@ describe('write-back gate: decision, band, language and model, from triage to he
     });
 
     it('a solve of a review ticket credits no suggested macro; an applied tag is still credited', async () => {
-      const id = helpdeskId();
-      zendesk.seedTicket(id);
-      await s.postZendesk(zendeskTrigger(id, VAGUE_TEXT)).expect(202);
-      const { id: ticketId } = await s.writebackDone(`zendesk:${id}`);
-      stored.push({ id: ticketId, decision: 'review' });
+      const {
+        id,
+        body: { id: ticketId },
+      } = await s.roundTrip('zendesk', VAGUE_TEXT, 'review');
       await s.postZendesk(zendeskTrigger(id, VAGUE_TEXT, { status: 'solved', updated_at: '2026-12-01T10:00:00Z' })).expect(202);
       expect((await s.ticket(ticketId)).outcomes).toEqual([]);
 
@@ -236,12 +231,7 @@ describe('write-back gate: decision, band, language and model, from triage to he
     const s = serviceWithGate({ WRITEBACK_MIN_CONFIDENCE: '0.05', BAND_MEDIUM_MIN: '0.01' });
 
     it('a clear ticket is auto, band high; Zendesk gets the cause tag and confidence_high, no needs_review', async () => {
-      const id = helpdeskId();
-      zendesk.seedTicket(id);
-      await s.postZendesk(zendeskTrigger(id, STORAGE_TEXT)).expect(202);
-      const body = await s.writebackDone(`zendesk:${id}`);
-      stored.push({ id: body.id, decision: 'auto' });
-      const triage = body.triage as TriageView;
+      const { id, triage } = await s.roundTrip('zendesk', STORAGE_TEXT, 'auto');
       expect({ decision: triage.decision, band: triage.band }).toEqual({ decision: 'auto', band: 'high' });
       const tags = zendesk.tickets.get(id)!.tags;
       expect(tags).toEqual(expect.arrayContaining([`triage_cause_${triage.cause.id}`, 'triage_confidence_high']));
@@ -253,22 +243,14 @@ describe('write-back gate: decision, band, language and model, from triage to he
     });
 
     it('Freshdesk: the cause tag and confidence_high', async () => {
-      const id = helpdeskId();
-      freshdesk.seedTicket(id);
-      await s.postFreshdesk(freshdeskBody(id, STORAGE_TEXT)).expect(202);
-      const body = await s.writebackDone(`freshdesk:${id}`);
-      stored.push({ id: body.id, decision: 'auto' });
+      const { id, triage } = await s.roundTrip('freshdesk', STORAGE_TEXT, 'auto');
       expect(freshdesk.tickets.get(id)!.tags).toEqual(
-        expect.arrayContaining([`triage_cause_${body.triage.cause.id}`, 'triage_confidence_high']),
+        expect.arrayContaining([`triage_cause_${triage.cause.id}`, 'triage_confidence_high']),
       );
     });
 
     it('a solve of an auto ticket credits the suggested macro', async () => {
-      const id = helpdeskId();
-      zendesk.seedTicket(id);
-      await s.postZendesk(zendeskTrigger(id, STORAGE_TEXT)).expect(202);
-      const body = await s.writebackDone(`zendesk:${id}`);
-      stored.push({ id: body.id, decision: 'auto' });
+      const { id, body } = await s.roundTrip('zendesk', STORAGE_TEXT, 'auto');
       expect(body.triage.decision).toBe('auto');
       await s.postZendesk(zendeskTrigger(id, STORAGE_TEXT, { status: 'solved', updated_at: '2026-12-01T10:00:00Z' })).expect(202);
       expect((await s.ticket(body.id)).outcomes).toEqual([

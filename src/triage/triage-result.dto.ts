@@ -11,22 +11,22 @@ export class CauseVerdictDto {
   @ApiProperty({ example: 0.91, description: 'The top calibrated probability of causes[]' }) confidence: number;
 }
 
-export class EvidenceDto {
-  @ApiProperty({ example: 'not_enough_storage' }) symptom: string;
+/** Where in the customer's words: offsets index the field named. */
+export class SpanDto {
   @ApiProperty({ example: 'Not Enough Storage' }) text: string;
   @ApiProperty() start: number;
   @ApiProperty() end: number;
   @ApiProperty({ enum: ['subject', 'description'] }) field: string;
+}
+
+export class EvidenceDto extends SpanDto {
+  @ApiProperty({ example: 'not_enough_storage' }) symptom: string;
   @ApiProperty({ description: "Signed contribution to the cause's score" }) weight: number;
   @ApiProperty({ enum: ['present', 'negated', 'tried'] }) polarity: string;
   @ApiPropertyOptional({ description: 'Learned statistics contributed to the weight' }) learned?: boolean;
 }
 
-export class WordContributionDto {
-  @ApiProperty({ example: 'storage' }) text: string;
-  @ApiProperty() start: number;
-  @ApiProperty() end: number;
-  @ApiProperty({ enum: ['subject', 'description'] }) field: string;
+export class WordContributionDto extends SpanDto {
   @ApiProperty({ description: 'Signed contribution of the learned word feature' }) weight: number;
 }
 
@@ -37,12 +37,8 @@ export class CauseScoreDto {
   @ApiPropertyOptional({ type: [WordContributionDto] }) words?: WordContributionDto[];
 }
 
-export class SymptomHitDto {
+export class SymptomHitDto extends SpanDto {
   @ApiProperty({ example: 'not_enough_storage' }) id: string;
-  @ApiProperty({ example: 'Not Enough Storage' }) text: string;
-  @ApiProperty() start: number;
-  @ApiProperty() end: number;
-  @ApiProperty({ enum: ['subject', 'description'] }) field: string;
   @ApiPropertyOptional({ enum: ['present', 'negated', 'tried'] }) polarity?: string;
 }
 
