@@ -150,5 +150,19 @@ describe('scope', () => {
     expect(result.cause.id).toBe(cause);
     expect(evidenceOf(result, cause).some((e) => e.weight > 0 && e.polarity === 'present')).toBe(true);
   });
+  it('reads "nothing greyed out" and a dimmed clock screen as no restriction', () => {
+    const checked = engine.triage(makeTicket({ description: 'Backup fails. Wifi fine, plugged in, nothing greyed out, no work or school profile.' }));
+    expect(evidenceOf(checked, 'restricted').every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
+    const clock = engine.triage(makeTicket({ description: 'The old iPhone is my bedside clock, the clock app keeps the screen on all night, dimmed right down. No backup for months.' }));
+    expect(clock.symptoms.map((s) => s.id)).not.toContain('greyed_out');
+    expect(clock.cause.id).toBe('device_not_locked');
+  });
+
+  it('reads a lapsed paid plan as storage, and a storage-full email of doubtful origin as a question', () => {
+    const lapsed = engine.triage(makeTicket({ description: 'Backup failed, not enough storage. I thought I paid for 200 GB but my card expired and the plan lapsed, so I am back to 5 GB.' }));
+    expect(lapsed.cause.id).toBe('storage_full');
+    const scam = engine.triage(makeTicket({ description: 'Got an email saying "Your iCloud storage is full, your photos will be deleted". Is this from Apple? My phone backs up fine.' }));
+    expect(scam.cause.id).toBe('other');
+  });
 });
 
