@@ -5,6 +5,7 @@ import { WeeklyReports1764000300000 } from './1764000300000-weekly-reports';
 import { HotPathStorage1764000400000 } from './1764000400000-hot-path-storage';
 import { HotPathIndexes1764000500000 } from './1764000500000-hot-path-indexes';
 import { TriageDecision1764000600000 } from './1764000600000-triage-decision';
+import { CauseModels1764000700000 } from './1764000700000-cause-models';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   HotPathStorage1764000400000,
   HotPathIndexes1764000500000,
   TriageDecision1764000600000,
+  CauseModels1764000700000,
 ];

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CauseModelsModule } from './cause-models/cause-models.module';
 import { PlatformModule } from './platform/platform.module';
 import { InboxReplayService } from './triage/inbox-replay.service';
 
 /** What the admin CLI needs: the shared services, no HTTP and no queue processors. */
-@Module({ imports: [PlatformModule.forRoot()], providers: [InboxReplayService] })
+@Module({ imports: [PlatformModule.forRoot(), CauseModelsModule], providers: [InboxReplayService] })
 export class CliModule {}

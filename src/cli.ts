@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { CliModule } from './cli.module';
+import { MODEL_USAGE, runModelCommand } from './cause-models/model-command';
 import { FixStatsService } from './outcomes/fix-stats.service';
 import { InboxReplayService } from './triage/inbox-replay.service';
 import { SCOPES, Scope } from './platform/auth/api-key.entity';
@@ -15,13 +16,21 @@ const USAGE = `Usage: npm run cli -- <command>
   api-key revoke ID_OR_PREFIX                              revoke a key at once
   stats rebuild                                            recompute fix statistics from the outcome rows
   inbox replay-failed [--limit N]                          triage failed events again
-`;
+${MODEL_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, scopes: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      limit: { type: 'string' },
+      folds: { type: 'string' },
+      'max-iterations': { type: 'string' },
+      'calibration-folds': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const [group, command, arg] = positionals;
   if (values.help || !group) {
@@ -32,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
   await migrate(env);
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   try {
+    if (group === 'model') return await runModelCommand(app, command, arg, values);
     switch (`${group} ${command}`) {
       case 'api-key create': {
         const scopes = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);

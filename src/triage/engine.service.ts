@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CauseModelWeights,
   DeviceEntity,
   EMPTY_FIX_STATS,
   FixStatsSnapshot,
@@ -10,22 +11,24 @@ import {
   TriageOptions,
   TriageResult,
 } from '../engine';
-import type { CauseFeedback } from '../outcomes/fix-stats.service';
 import { AppConfig } from '../platform/config/app-config.service';
-import { describePack, findMacro, loadDefaultPack } from '../knowledge';
+import { describePack, findMacro, loadDefaultPack, validateModelWeights } from '../knowledge';
 
 export type TriageOutput = TriageResult & { triagedAt: string };
 
 export interface LearnedState {
   stats: FixStatsSnapshot;
-  feedback: CauseFeedback;
 }
 
-/** The engine and its knowledge pack, loaded and compiled once per process. */
+/**
+ * The engine and its knowledge pack, loaded and compiled once per process. The cause-model weights can be
+ * switched while the process runs (CauseModelReloader): a new engine is built and swapped in whole, so a
+ * triage in progress finishes with the engine it started with.
+ */
 @Injectable()
 export class EngineService {
   readonly pack = loadDefaultPack();
-  readonly engine = new TriageEngine(this.pack);
+  private current = new TriageEngine(this.pack);
   private described?: ReturnType<typeof describePack>;
   private readonly exploration: 'off' | 'thompson';
 
@@ -33,17 +36,43 @@ export class EngineService {
     this.exploration = config.get('EXPLORATION');
   }
 
-  get packVersion(): string {
-    return this.engine.packVersion;
+  get engine(): TriageEngine {
+    return this.current;
   }
 
-  /** Triage with what has been learned so far (fix statistics, and agents' feedback on causes). */
+  get packVersion(): string {
+    return this.current.packVersion;
+  }
+
+  /** `<packVersion>/<weights version>`, as every triage result records it. */
+  get modelVersion(): string {
+    return this.current.modelVersion;
+  }
+
+  /** The version of the weights in use: "0" for the pack's own. */
+  get weightsVersion(): string {
+    return this.current.model.version;
+  }
+
+  /**
+   * Switches the cause-model weights: `undefined` goes back to the pack's own. Weights are validated against
+   * the pack first; bad ones throw and the engine in use stays.
+   */
+  useWeights(weights: unknown, where = 'cause model'): string {
+    const checked: CauseModelWeights | undefined =
+      weights === undefined ? undefined : validateModelWeights(weights, this.pack.causeIds, where);
+    const next = new TriageEngine(this.pack, checked);
+    this.current = next;
+    return next.modelVersion;
+  }
+
+  /** Triage with what has been learned so far (fix statistics) and the cause-model weights in use. */
   triage(input: TriageInput, learned: Partial<LearnedState> = {}, now = new Date()): TriageOutput {
     const options: TriageOptions = {
       stats: learned.stats ?? EMPTY_FIX_STATS,
       ...(this.exploration === 'thompson' ? { exploration: 'thompson', random: Math.random } : {}),
     };
-    return { ...this.engine.triage(input, options), triagedAt: now.toISOString() };
+    return { ...this.current.triage(input, options), triagedAt: now.toISOString() };
   }
 
   /** A macro rendered for a ticket (an agent's override picks another macro than the engine did). */

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CauseModelReloader } from './cause-model-reloader';
+import { CauseModelStore } from './cause-model-store';
+import { CauseModelsService } from './cause-models.service';
+
+/** Refits and version switches: the admin CLI's side. */
+@Module({ providers: [CauseModelStore, CauseModelsService], exports: [CauseModelsService] })
+export class CauseModelsModule {}
+
+/** Keeps a running process (API or worker) on the active cause-model version. */
+@Module({ providers: [CauseModelStore, CauseModelReloader], exports: [CauseModelReloader] })
+export class CauseModelReloadModule {}
