@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { FixStatsService } from './fix-stats.service';
 
-/** A database that answers the two snapshot reads after a delay and counts them. */
+/** A database that answers the snapshot read after a delay and counts them. */
 function fakeDb() {
   const calls: string[] = [];
   let release: () => void = () => undefined;
@@ -27,10 +27,10 @@ describe('FixStatsService.snapshot', () => {
     const pending = Array.from({ length: 200 }, () => stats.snapshot());
     fake.open();
     const snapshots = await Promise.all(pending);
-    expect(fake.calls).toHaveLength(2); // fix_stats, then cause_feedback
+    expect(fake.calls).toHaveLength(1); // fix_stats
     expect(new Set(snapshots).size).toBe(1);
     await stats.snapshot();
-    expect(fake.calls).toHaveLength(2); // still fresh: no read
+    expect(fake.calls).toHaveLength(1); // still fresh: no read
   });
 
   it('reads afresh after invalidate, even while an older read is in progress', async () => {

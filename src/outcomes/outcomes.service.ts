@@ -134,7 +134,6 @@ export class OutcomesService {
       ],
     );
     await applyStatsDelta(tx, replacementDelta(previous, next));
-    await applyFeedbackDelta(tx, previous, next);
     return toView(row);
   }
 
@@ -199,39 +198,6 @@ export async function applyStatsDelta(tx: EntityManager, deltas: readonly StatsD
       deltas.map((d) => d.successes),
       deltas.map((d) => d.failures),
     ],
-  );
-}
-
-/** A resolved outcome confirms the ticket's cause for each of its symptoms. */
-async function applyFeedbackDelta(tx: EntityManager, previous: OutcomeFacts | null, next: OutcomeFacts): Promise<void> {
-  const cells = new Map<string, { symptom: string; cause: string; confirmations: number }>();
-  const add = (o: OutcomeFacts | null, sign: number) => {
-    if (!o || !o.resolved || !o.causeId || o.causeId === 'other') return;
-    for (const symptom of new Set(o.symptomIds)) {
-      const k = `${symptom}\u0000${o.causeId}`;
-      const c = cells.get(k) ?? { symptom, cause: o.causeId, confirmations: 0 };
-      c.confirmations += sign * o.weight;
-      cells.set(k, c);
-    }
-  };
-  add(previous, -1);
-  add(next, 1);
-  await applyFeedback(tx, [...cells.values()].filter((c) => Math.abs(c.confirmations) > 1e-12).map((c) => ({ ...c, rejections: 0 })));
-}
-
-export async function applyFeedback(
-  tx: EntityManager,
-  cells: readonly { symptom: string; cause: string; confirmations: number; rejections: number }[],
-): Promise<void> {
-  if (cells.length === 0) return;
-  await tx.query(
-    `INSERT INTO cause_feedback (symptom_id, cause_id, confirmations, rejections)
-     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::float8[], $4::float8[])
-     ON CONFLICT (symptom_id, cause_id) DO UPDATE SET
-       confirmations = cause_feedback.confirmations + EXCLUDED.confirmations,
-       rejections = cause_feedback.rejections + EXCLUDED.rejections,
-       updated_at = now()`,
-    [cells.map((c) => c.symptom), cells.map((c) => c.cause), cells.map((c) => c.confirmations), cells.map((c) => c.rejections)],
   );
 }
 

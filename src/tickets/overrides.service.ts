@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { FixStatsService } from '../outcomes/fix-stats.service';
-import { applyFeedback } from '../outcomes/outcomes.service';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService } from '../triage/engine.service';
 
@@ -23,9 +22,8 @@ interface Original {
 }
 
 /**
- * An agent's override of cause and/or macro becomes the ticket's effective triage, and counts as feedback:
- * the chosen cause is confirmed for the ticket's symptoms and the engine's cause rejected. Only a ticket's
- * latest override counts, so overriding twice does not count twice.
+ * An agent's override of cause and/or macro becomes the ticket's effective triage. A cause it names is a label
+ * for the next refit of the cause model (src/cause-models), which reads the ticket's latest such override.
  */
 @Injectable()
 export class OverridesService {
@@ -71,27 +69,12 @@ export class OverridesService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [id, ticket.id, ticket.latest_triage_id, causeId, macroId, input.reason, input.actor, original],
       );
-      if (ticket.override_id) await this.feedback(tx, ticket.override_id, -1);
       await tx.query(
         `UPDATE tickets SET override_id = $2, cause_id = COALESCE($3, cause_id), macro_id = COALESCE($4, macro_id), updated_at = now()
          WHERE id = $1`,
         [ticket.id, id, causeId, macroId],
       );
-      await this.feedback(tx, id, 1);
     });
     this.stats.invalidate();
-  }
-
-  private async feedback(tx: EntityManager, overrideId: string, sign: 1 | -1): Promise<void> {
-    const [o]: { cause_id: string | null; original: Original }[] = await tx.query(
-      'SELECT cause_id, original FROM triage_overrides WHERE id = $1',
-      [overrideId],
-    );
-    if (!o?.cause_id || o.cause_id === o.original.causeId) return;
-    const cells = [...new Set(o.original.symptomIds)].flatMap((symptom) => [
-      { symptom, cause: o.cause_id!, confirmations: sign, rejections: 0 },
-      { symptom, cause: o.original.causeId, confirmations: 0, rejections: sign },
-    ]);
-    await applyFeedback(tx, cells);
   }
 }
