@@ -63,4 +63,10 @@ describe('the write-back gate variables', () => {
   ])('refuse %j with a message naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);
   });
+
+  it('say a bad gate once, without blaming the other variable for it', () => {
+    expect(() => validateEnvironment({ WRITEBACK_MIN_CONFIDENCE: 'abc' })).toThrow(
+      /^Invalid environment configuration:\n {2}WRITEBACK_MIN_CONFIDENCE: WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1$/,
+    );
+  });
 });

@@ -3,7 +3,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -23,16 +22,26 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 /** Decimal numbers read the same way as integers; the decorators tell them apart. */
 const toNumber = toInt;
 
-/** The value may not exceed another numeric variable's (checked only when both are numbers). */
-function NotAbove(other: 'WRITEBACK_MIN_CONFIDENCE', message: string) {
+const isFraction = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= 1;
+
+/** A number from 0 to 1, with one message naming the variable. */
+function IsFraction() {
+  return ValidateBy({
+    name: 'isFraction',
+    validator: { validate: isFraction, defaultMessage: (args) => `${args?.property} must be a number from 0 to 1` },
+  });
+}
+
+/** The value may not exceed another variable's; checked only when both are valid fractions. */
+function NotAbove(other: 'WRITEBACK_MIN_CONFIDENCE') {
   return ValidateBy({
     name: 'notAbove',
     validator: {
       validate: (value, args) => {
         const bound = (args?.object as Record<string, unknown> | undefined)?.[other];
-        return typeof value !== 'number' || typeof bound !== 'number' || value <= bound;
+        return !isFraction(value) || !isFraction(bound) || value <= bound;
       },
-      defaultMessage: () => message,
+      defaultMessage: (args) => `${args?.property} must not be above ${other}`,
     },
   });
 }
@@ -163,17 +172,13 @@ export class Environment {
    * answer is `review`: the helpdesk gets a needs-review tag and the top causes, no cause tag.
    */
   @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1' })
-  @Min(0, { message: 'WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1' })
-  @Max(1, { message: 'WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1' })
+  @IsFraction()
   WRITEBACK_MIN_CONFIDENCE = DEFAULT_GATE.autoMin;
 
   /** Confidence at or above which a `review` answer is in band `medium` (else `low`); at most WRITEBACK_MIN_CONFIDENCE. */
   @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'BAND_MEDIUM_MIN must be a number from 0 to 1' })
-  @Min(0, { message: 'BAND_MEDIUM_MIN must be a number from 0 to 1' })
-  @Max(1, { message: 'BAND_MEDIUM_MIN must be a number from 0 to 1' })
-  @NotAbove('WRITEBACK_MIN_CONFIDENCE', 'BAND_MEDIUM_MIN must not be above WRITEBACK_MIN_CONFIDENCE')
+  @IsFraction()
+  @NotAbove('WRITEBACK_MIN_CONFIDENCE')
   BAND_MEDIUM_MIN = DEFAULT_GATE.mediumMin;
 
   @Transform(toInt)
