@@ -1,5 +1,6 @@
 import { answerPolarity, closingYesNoQuestion, speakerOf } from './discourse';
 import { normalizeText, toOriginalRange, type NormalizedText } from './normalize';
+import { growthRatio } from './testing/growth';
 
 const slices = (norm: NormalizedText, ranges: Array<[number, number]> | undefined) => (ranges ?? []).map(([a, b]) => norm.text.slice(a, b));
 const originals = (original: string, norm: NormalizedText, ranges: Array<[number, number]> | undefined) =>
@@ -169,5 +170,36 @@ describe('chat turns: answered yes/no questions', () => {
     expect(answerPolarity(' not sure')).toBeNull();
     expect(answerPolarity(' si el wifi falla')).toBeNull();
     expect(answerPolarity(' Sí')).toBe('yes');
+  });
+});
+
+describe('discourse analysis on hostile input', () => {
+  const FAMILIES: Record<string, (n: number) => string> = {
+    'late markers without a colon': (n) => 'update update. '.repeat(n / 15),
+    'late markers after long words': (n) => `${'a'.repeat(n / 2)} ok ok found it`.padEnd(n, '!'),
+    'reporting verbs': (n) => 'my son said the guy told me that people think '.repeat(n / 46),
+    'agent questions and answers': (n) => 'Agent: Is it on Wi-Fi?\nCustomer: no\n'.repeat(n / 36),
+    'speaker labels': (n) => `${'Agent Maria Lopez Garcia: '.repeat(n / 25)}\n`,
+    'single quotes': (n) => " 'ab".repeat(n / 4),
+  };
+
+  it.each(Object.entries(FAMILIES))('%s: ten times the input in under thirty times the time', (_name, build) => {
+    const small = build(6_000);
+    const large = build(60_000);
+    const ratio = growthRatio(
+      () => normalizeText(small),
+      () => normalizeText(large),
+    );
+    expect(ratio).toBeLessThan(30);
+  });
+
+  it('keeps every discourse range inside the normalized text', () => {
+    for (const build of Object.values(FAMILIES)) {
+      const norm = normalizeText(build(3_000));
+      for (const ranges of [norm.reported, norm.negatedQuestions, norm.affirmedQuestions]) {
+        for (const [a, b] of ranges ?? []) expect(0 <= a && a < b && b <= norm.text.length).toBe(true);
+      }
+      if (norm.lateFrom !== undefined) expect(norm.lateFrom).toBeLessThan(norm.text.length);
+    }
   });
 });

@@ -155,7 +155,12 @@ export function answerPolarity(body: string): 'yes' | 'no' | null {
  */
 const LATE_MARKER =
   /(?:(?:ok|okay|oh|ah|so|well|sorry|lol|ps|p\.s\.|hmm|hm),? )?(?:(?:update|updated|edit|edited|later|actualizacion|actualizado|edicion|editado|nachtrag|mise a jour|maj|atualizacao|atualizado)(?: ?\d{1,2})?(?:,[^:\n.!?]{0,30})? ?[:-]|(?:i )?found it\b|found the (?:problem|issue|cause|culprit)|(?:it )?turns out|it turned out|(?:i )?figured it out|actually it was|actually it's|actually its|never ?mind|nvm\b|scratch that|wait(?:,| actually| a (?:sec|second|minute))|(?:oh|hmm|hm|ah) wait\b)/y;
-const LATE_FIRST_CHARS = new Set(['o', 'a', 's', 'w', 'l', 'p', 'u', 'e', 'f', 't', 'i', 'n', 'm', 'r', 'h']);
+/** First words of the markers: only their occurrences are examined (one regex scan finds them). */
+const LATE_KEYS = /\b(?:update|edit|later|actualiza|nachtrag|mise a jour|maj|atualiza|found|turn(?:s|ed)|figured|actually|never|nvm|scratch|wait)/g;
+/** Words that may stand before a marker in the same opening: "ok found it", "oh wait", "i figured it out", "it turns out". */
+const LATE_LEADS = new Set(['ok', 'okay', 'oh', 'ah', 'so', 'well', 'sorry', 'lol', 'ps', 'hmm', 'hm', 'i', 'it']);
+
+const isWordCode = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 
 /**
  * Normalized offset where a late revision begins: the first line or sentence opening with a late marker
@@ -163,22 +168,41 @@ const LATE_FIRST_CHARS = new Set(['o', 'a', 's', 'w', 'l', 'p', 'u', 'e', 'f', '
  * whether the whitespace just before normalized offset i was a line break in the original text.
  */
 export function lateRevisionStart(text: string, lineStartAt: (i: number) => boolean): number | undefined {
-  let seenWords = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const isWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-    if (!isWord) continue;
-    if (i > 0) {
-      const prev = text.charCodeAt(i - 1);
-      if ((prev >= 97 && prev <= 122) || (prev >= 48 && prev <= 57) || prev === 39) continue; // inside a word
+  LATE_KEYS.lastIndex = 0;
+  for (let m = LATE_KEYS.exec(text); m !== null; m = LATE_KEYS.exec(text)) {
+    const p = m.index;
+    if (p > 0 && text.charCodeAt(p - 1) === 39) continue;
+    // The opening may start with a lead word or two: "ok i found it", "oh wait".
+    let start = p;
+    for (let leads = 0; leads < 2; leads++) {
+      let k = start - 1;
+      if (k >= 0 && text[k] === ' ') k--;
+      if (k >= 0 && text[k] === ',') k--;
+      let w = k;
+      while (w >= 0 && isWordCode(text.charCodeAt(w))) w--;
+      if (k < 0 || w === k || !LATE_LEADS.has(text.slice(w + 1, k + 1))) break;
+      start = w + 1;
     }
-    if (seenWords && LATE_FIRST_CHARS.has(text[i]) && startsSentence(text, i, lineStartAt)) {
-      LATE_MARKER.lastIndex = i;
-      if (LATE_MARKER.test(text)) return i;
+    for (let at = start; at <= p; at = nextWordStart(text, at)) {
+      if (!hasWordsBefore(text, at) || !startsSentence(text, at, lineStartAt)) continue;
+      LATE_MARKER.lastIndex = at;
+      if (LATE_MARKER.test(text)) return at;
     }
-    seenWords = true;
   }
   return undefined;
+}
+
+function nextWordStart(text: string, at: number): number {
+  let k = at;
+  while (k < text.length && isWordCode(text.charCodeAt(k))) k++;
+  while (k < text.length && !isWordCode(text.charCodeAt(k))) k++;
+  return k === at ? at + 1 : k;
+}
+
+/** Whether any letter or digit stands before `at` (the scan stops at the first one). */
+function hasWordsBefore(text: string, at: number): boolean {
+  for (let k = at - 1; k >= 0; k--) if (isWordCode(text.charCodeAt(k))) return true;
+  return false;
 }
 
 function startsSentence(text: string, i: number, lineStartAt: (i: number) => boolean): boolean {
@@ -189,10 +213,10 @@ function startsSentence(text: string, i: number, lineStartAt: (i: number) => boo
   const c = text[k];
   if (c === '\n') return true;
   if (c !== ' ') return c === '.' || c === '!' || c === '?';
-  if (lineStartAt(k + 1)) return true;
   const before = text[k - 1];
   // After a speaker label too ("customer: okay, found it").
-  return before === '.' || before === '!' || before === '?' || before === ')' || before === '*' || before === ';' || before === ':';
+  if (before === '.' || before === '!' || before === '?' || before === ')' || before === '*' || before === ';' || before === ':') return true;
+  return lineStartAt(k + 1);
 }
 
 // ---------- reported speech ----------
@@ -258,13 +282,14 @@ export function reportedRanges(text: string): Array<[number, number]> {
   for (let m = PASSIVE_TOLD.exec(text); m !== null; m = PASSIVE_TOLD.exec(text)) starts.push(m.index + m[0].length);
   starts.sort((a, b) => a - b);
   const out: Array<[number, number]> = [];
+  let scannedTo = -1; // clause ends are searched once: a start inside the last clause shares its end
   for (let from of starts) {
     while (from < text.length && (text[from] === ' ' || text[from] === ',' || text[from] === ':')) from++;
+    if (from <= scannedTo) continue;
     const end = clauseEnd(text, from);
+    scannedTo = end;
     if (end <= from) continue;
-    const last = out[out.length - 1];
-    if (last && from <= last[1]) last[1] = Math.max(last[1], end);
-    else out.push([from, end]);
+    out.push([from, end]);
   }
   return out;
 }

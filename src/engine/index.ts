@@ -33,3 +33,4 @@ export {
   type HashedFeatureVisitor,
 } from './cause-model';
 export { softmax, type TicketAnalysis, type NamedFeature } from './triage-engine';
+export { detectLanguage } from './language';

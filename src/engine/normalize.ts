@@ -95,6 +95,54 @@ export function toOriginalRange(norm: NormalizedText, start: number, end: number
   return { start: s, end: originalEnd(norm, end - 1) };
 }
 
+/**
+ * The original characters behind the normalized text: the customer's own words (quoted replies,
+ * signatures and agent lines left out) with their case and diacritics, whitespace runs as one space or
+ * "\n", and an HTML entity or tag as the text it stands for. For language detection, whose spelling
+ * cues (ñ, ß, ç, ã, è) folding removes. ASCII text without markup is its own normalized text. Marks
+ * that fold into whitespace (¿ ¡) are not kept.
+ */
+export function customerOriginalText(norm: NormalizedText, original: string): string {
+  const { text, starts, ends } = norm;
+  if (starts === null) return text;
+  const parts: string[] = [];
+  let runStart = -1; // a run of characters copied from the original as they are
+  let runEnd = -1;
+  let lastEnd = -1;
+  const flush = () => {
+    if (runStart >= 0) parts.push(original.slice(runStart, runEnd));
+    runStart = -1;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const start = starts[i];
+    const end = ends === null ? start + 1 : ends[i];
+    if (start < lastEnd) continue; // one original character folded into several (ß -> ss)
+    lastEnd = end;
+    const ch = text[i];
+    if (ch === ' ' || ch === '\n' || end - start !== 1 || original.charCodeAt(start) === 38) {
+      // Whitespace runs, entities and multi-character sources: the normalized character stands in.
+      flush();
+      parts.push(end - start > 1 && ch !== ' ' && ch !== '\n' ? foldedEntity(original.slice(start, end), ch) : ch);
+      continue;
+    }
+    if (runStart >= 0 && start === runEnd) runEnd = end;
+    else {
+      flush();
+      runStart = start;
+      runEnd = end;
+    }
+  }
+  flush();
+  return parts.join('');
+}
+
+/** An entity's decoded character when it is one, else the normalized character. */
+function foldedEntity(source: string, normalized: string): string {
+  if (source.charCodeAt(0) !== 38) return normalized;
+  const length = decodeEntityAt(source, 0);
+  return length === source.length && entityText ? entityText : normalized;
+}
+
 // ---------- character folding ----------
 
 const SPECIAL_FOLDS: Record<string, string> = {
