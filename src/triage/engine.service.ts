@@ -7,6 +7,7 @@ import {
   renderMacro,
   RenderedMacro,
   TriageEngine,
+  TriageGate,
   TriageInput,
   TriageOptions,
   TriageResult,
@@ -32,8 +33,12 @@ export class EngineService {
   private described?: ReturnType<typeof describePack>;
   private readonly exploration: 'off' | 'thompson';
 
+  /** Write-back decision bounds (WRITEBACK_MIN_CONFIDENCE, BAND_MEDIUM_MIN). */
+  private readonly gate: TriageGate;
+
   constructor(config: AppConfig) {
     this.exploration = config.get('EXPLORATION');
+    this.gate = config.gate;
   }
 
   get engine(): TriageEngine {
@@ -70,6 +75,7 @@ export class EngineService {
   triage(input: TriageInput, learned: Partial<LearnedState> = {}, now = new Date()): TriageOutput {
     const options: TriageOptions = {
       stats: learned.stats ?? EMPTY_FIX_STATS,
+      gate: this.gate,
       ...(this.exploration === 'thompson' ? { exploration: 'thompson', random: Math.random } : {}),
     };
     return { ...this.current.triage(input, options), triagedAt: now.toISOString() };
