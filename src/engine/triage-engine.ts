@@ -6,7 +6,8 @@
 import type { DerivedRule, CompiledPack } from './pack';
 import { extractEntities, storageSummary, type FieldText, type TicketEntities } from './entities';
 import { isWordChar } from './literal-matcher';
-import { normalizeText } from './normalize';
+import { customerOriginalText, normalizeText } from './normalize';
+import { detectLanguage } from './language';
 import { matchesOf } from './regex-matches';
 import { spanOf } from './entities';
 import { renderMacro } from './macro-render';
@@ -16,6 +17,7 @@ import { CauseModel, forEachHashedFeature, hashedScale, type CauseModelWeights, 
 import {
   EMPTY_FIX_STATS,
   type CauseScore,
+  type DetectedLanguage,
   type Evidence,
   type Span,
   type SymptomHit,
@@ -42,7 +44,23 @@ export interface ScopedHit {
   readonly symptom: number;
   readonly span: Span;
   readonly negated: boolean;
+  /** Where the hit starts in its field's normalized text (absent for symptoms derived from entities). */
+  readonly at?: number;
 }
+
+/**
+ * How a present hit stands in the ticket's discourse: `late` in a revision ("Update: ..."), `early` before
+ * one, `reported` in someone else's words ("the store said ..."), `subject` only in the subject line.
+ */
+type Role = 'present' | 'late' | 'early' | 'reported' | 'subject';
+
+/** Share of a symptom's hand-written weights its role keeps (the learned part may move it further). */
+const ROLE_PRIOR: Readonly<Record<Role, number>> = { present: 1, late: 1.5, early: 0.6, reported: 0.4, subject: 1 };
+/** Which hit of a symptom speaks for it, when it appears more than once. */
+const ROLE_RANK: Readonly<Record<Role, number>> = { late: 5, present: 4, subject: 3, early: 2, reported: 1 };
+
+const inRanges = (ranges: readonly (readonly [number, number])[] | undefined, at: number) =>
+  ranges !== undefined && ranges.some(([from, to]) => at >= from && at < to);
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
@@ -50,8 +68,14 @@ const round4 = (x: number) => Math.round(x * 10000) / 10000;
 const REASSURANCE_AGAINST_STATED = 0.3;
 
 
-/** Sentence ends and contrast words stop a cue from reaching a symptom. */
+/**
+ * Sentence ends and contrast words stop a cue from reaching a symptom, and so does a comma right after the
+ * cue: "no, it's greyed out" answers a question, it does not negate what follows.
+ */
 function crossesBoundary(text: string, from: number, to: number): boolean {
+  let first = from;
+  while (first < to && text.charCodeAt(first) === 32) first++;
+  if (first < to && text.charCodeAt(first) === 44) return true; // ","
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 33 || c === 63 || c === 59 || c === 10) return true; // ! ? ; \n
@@ -281,7 +305,7 @@ export class TriageEngine {
       }
       // A mention that nothing negates carries no weight: skip it before building its span.
       if (!negated && pack.isMention[hit.symptom]) return;
-      scoped.push({ symptom: hit.symptom, span: spanOf(field, hit.start, hit.end), negated });
+      scoped.push({ symptom: hit.symptom, span: spanOf(field, hit.start, hit.end), negated, at: hit.start });
     });
     return scoped;
   }
@@ -311,12 +335,40 @@ export class TriageEngine {
     for (const field of fields) scoped.push(...this.scanField(field));
     scoped.push(...this.derivedHits(entities));
 
-    // One vote per symptom: a present hit outweighs a negated one, and the body outweighs the subject
-    // (a subject is often the customer's own guess).
-    const bySymptom = new Map<number, ScopedHit>();
+    // Discourse: an agent's question answered "no" negates what it asks about; a hit's role says how
+    // much its weights count.
+    const normOf = (hit: ScopedHit) => fields.find((f) => f.field === hit.span.field)?.norm;
+    const roleOf = (hit: ScopedHit): Role => {
+      const norm = normOf(hit);
+      if (hit.at === undefined || !norm) return 'present';
+      if (inRanges(norm.reported, hit.at)) return 'reported';
+      if (norm.lateFrom !== undefined) return hit.at >= norm.lateFrom ? 'late' : 'early';
+      return hit.span.field === 'subject' ? 'subject' : 'present';
+    };
+    // A symptom that cannot be negated is simply not asserted by a question answered "no".
+    const roles = new Map<ScopedHit, Role>();
+    const asserted: ScopedHit[] = [];
     for (const hit of scoped) {
+      const norm = normOf(hit);
+      let kept = hit;
+      if (!hit.negated && hit.at !== undefined && norm && inRanges(norm.negatedQuestions, hit.at)) {
+        if (!pack.scoped[hit.symptom]) continue;
+        kept = { ...hit, negated: true };
+      }
+      asserted.push(kept);
+      roles.set(kept, roleOf(kept));
+    }
+
+    // One vote per symptom: a present hit outweighs a negated one; among present hits, the one whose role
+    // speaks most for the customer (a revision, the body, the subject, before a revision, reported).
+    const bySymptom = new Map<number, ScopedHit>();
+    for (const hit of asserted) {
       const seen = bySymptom.get(hit.symptom);
-      if (!seen || (seen.negated && !hit.negated) || (seen.negated === hit.negated && seen.span.field === 'subject' && hit.span.field !== 'subject')) {
+      if (
+        !seen ||
+        (seen.negated && !hit.negated) ||
+        (seen.negated === hit.negated && !hit.negated && ROLE_RANK[roles.get(hit) as Role] > ROLE_RANK[roles.get(seen) as Role])
+      ) {
         bySymptom.set(hit.symptom, hit);
       }
     }
@@ -346,19 +398,23 @@ export class TriageEngine {
       if (!hit.negated) presentSymptoms.push(symptomDef.id);
       const scope = hit.negated ? 'negated' : isTried ? 'tried' : 'present';
       symptoms.push({ id: symptomDef.id, ...hit.span, polarity: scope });
+      const role = scope === 'present' ? (roles.get(hit) ?? 'present') : scope;
+      const share = scope === 'present' ? ROLE_PRIOR[role as Role] : 1;
       const weights: (readonly [number, number])[] = [];
       for (const [cause, fullWeight] of pairs) {
-        const weight = fullWeight < 0 && stated.has(cause) && isReassurance(index) ? round4(fullWeight * REASSURANCE_AGAINST_STATED) : fullWeight;
+        const adjusted = fullWeight < 0 && stated.has(cause) && isReassurance(index) ? fullWeight * REASSURANCE_AGAINST_STATED : fullWeight;
+        const weight = round4(adjusted * share);
         prior[cause] += weight;
         weights.push([cause, weight]);
       }
-      const role = scope === 'present' && hit.span.field === 'subject' ? 'subject' : scope;
       named.push({ name: `sym:${symptomDef.id}:${role}`, symptom: symptomDef.id, span: hit.span, scope, weights });
     }
     if (bySymptom.size === 0) named.push({ name: 'fact:no_symptom', weights: [] });
+    const language = detectLanguage(fields.map((f) => customerOriginalText(f.norm, f.original)).join('\n'));
+    if (language.confidence > 0) named.push({ name: `fact:lang:${language.code}`, weights: [] });
     for (let c = 0; c < prior.length; c++) prior[c] /= def.temperature;
     symptoms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'subject' ? -1 : 1));
-    return { fields, entities, prior, named, symptoms, tried, presentSymptoms };
+    return { fields, entities, prior, named, symptoms, tried, presentSymptoms, language };
   }
 
   /** Calls `visit` for every hashed word feature of an analysed ticket (the cause model's word part). */
@@ -426,7 +482,7 @@ export class TriageEngine {
       packVersion: pack.version,
       modelVersion: this.modelVersion,
       ...decide(confidence, options.gate),
-      language: { code: 'en', confidence: 0 },
+      language: analysis.language,
     };
   }
 
@@ -494,7 +550,7 @@ const MIN_EVIDENCE_WEIGHT = 0.1;
 
 /** A feature the cause model scores by name, with the hand-written weights it starts from. */
 export interface NamedFeature {
-  /** `sym:<symptom id>:<present|negated|tried|subject>` or `fact:<name>`. */
+  /** `sym:<symptom id>:<present|late|early|reported|subject|negated|tried>` or `fact:<name>`. */
   readonly name: string;
   readonly symptom?: string;
   readonly span?: Span;
@@ -512,6 +568,8 @@ export interface TicketAnalysis {
   readonly symptoms: SymptomHit[];
   readonly tried: ReadonlySet<string>;
   readonly presentSymptoms: readonly string[];
+  /** The language of the customer's own words. */
+  readonly language: DetectedLanguage;
 }
 
 export function softmax(raw: ArrayLike<number>, temperature: number): number[] {
