@@ -155,39 +155,33 @@ export function answerPolarity(body: string): 'yes' | 'no' | null {
  */
 const LATE_MARKER =
   /(?:(?:ok|okay|oh|ah|so|well|sorry|lol|ps|p\.s\.|hmm|hm),? )?(?:(?:update|updated|edit|edited|later|actualizacion|actualizado|edicion|editado|nachtrag|mise a jour|maj|atualizacao|atualizado)(?: ?\d{1,2})?(?:,[^:\n.!?]{0,30})? ?[:-]|(?:i )?found it\b|found the (?:problem|issue|cause|culprit)|(?:it )?turns out|it turned out|(?:i )?figured it out|actually it was|actually it's|actually its|never ?mind|nvm\b|scratch that|wait(?:,| actually| a (?:sec|second|minute))|(?:oh|hmm|hm|ah) wait\b)/y;
-/** First words of the markers: only their occurrences are examined (one regex scan finds them). */
-const LATE_KEYS = /\b(?:update|edit|later|actualiza|nachtrag|mise a jour|maj|atualiza|found|turn(?:s|ed)|figured|actually|never|nvm|scratch|wait)/g;
+/** First words of the markers: only their occurrences are examined. */
+const LATE_KEYS = 'update|edit|later|actualiza|nachtrag|mise a jour|maj|atualiza|found|turn(?:s|ed)|figured|actually|never|nvm|scratch|wait';
 /** Words that may stand before a marker in the same opening: "ok found it", "oh wait", "i figured it out", "it turns out". */
 const LATE_LEADS = new Set(['ok', 'okay', 'oh', 'ah', 'so', 'well', 'sorry', 'lol', 'ps', 'hmm', 'hm', 'i', 'it']);
 
 const isWordCode = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 
 /**
- * Normalized offset where a late revision begins: the first line or sentence opening with a late marker
- * that has some of the customer's words before it; undefined when there is none. `lineStartAt(i)` tells
- * whether the whitespace just before normalized offset i was a line break in the original text.
+ * Where the late revision opened by the marker word at `p` begins (the marker, or a lead word before it
+ * such as "ok" in "ok found it"), when it opens a line or sentence and has words before it; else undefined.
  */
-export function lateRevisionStart(text: string, lineStartAt: (i: number) => boolean): number | undefined {
-  LATE_KEYS.lastIndex = 0;
-  for (let m = LATE_KEYS.exec(text); m !== null; m = LATE_KEYS.exec(text)) {
-    const p = m.index;
-    if (p > 0 && text.charCodeAt(p - 1) === 39) continue;
-    // The opening may start with a lead word or two: "ok i found it", "oh wait".
-    let start = p;
-    for (let leads = 0; leads < 2; leads++) {
-      let k = start - 1;
-      if (k >= 0 && text[k] === ' ') k--;
-      if (k >= 0 && text[k] === ',') k--;
-      let w = k;
-      while (w >= 0 && isWordCode(text.charCodeAt(w))) w--;
-      if (k < 0 || w === k || !LATE_LEADS.has(text.slice(w + 1, k + 1))) break;
-      start = w + 1;
-    }
-    for (let at = start; at <= p; at = nextWordStart(text, at)) {
-      if (!hasWordsBefore(text, at) || !startsSentence(text, at, lineStartAt)) continue;
-      LATE_MARKER.lastIndex = at;
-      if (LATE_MARKER.test(text)) return at;
-    }
+function lateRevisionAt(text: string, p: number, lineStartAt: (i: number) => boolean): number | undefined {
+  if (p > 0 && text.charCodeAt(p - 1) === 39) return undefined;
+  let start = p;
+  for (let leads = 0; leads < 2; leads++) {
+    let k = start - 1;
+    if (k >= 0 && text[k] === ' ') k--;
+    if (k >= 0 && text[k] === ',') k--;
+    let w = k;
+    while (w >= 0 && isWordCode(text.charCodeAt(w))) w--;
+    if (k < 0 || w === k || !LATE_LEADS.has(text.slice(w + 1, k + 1))) break;
+    start = w + 1;
+  }
+  for (let at = start; at <= p; at = nextWordStart(text, at)) {
+    if (!hasWordsBefore(text, at) || !startsSentence(text, at, lineStartAt)) continue;
+    LATE_MARKER.lastIndex = at;
+    if (LATE_MARKER.test(text)) return at;
   }
   return undefined;
 }
@@ -228,7 +222,11 @@ function startsSentence(text: string, i: number, lineStartAt: (i: number) => boo
  * are the customer's own and do not count.
  */
 const REPORTING =
-  /\b(said|says|told me|told us|tells me|tell me|thinks|think|thought|suggested|suggests|reckons|reckon|believes|believe|guessed|guesses|mentioned|claims|claimed|insists|insisted|recommended|dijo|dijeron|dice que|dicen que|me dijo|me dijeron|cree que|creen que|sugirio|meinte|meint|sagte|sagten|hat gesagt|haben gesagt|glaubt|vermutet|m'a dit|a dit|ont dit|pense que|pensent que|suggere|disse|disseram|me disse|me disseram|acha que|acham que|sugeriu)\b/g;
+  "said|says|told me|told us|tells me|tell me|thinks|think|thought|suggested|suggests|reckons|reckon|believes|believe|guessed|guesses|mentioned|claims|claimed|insists|insisted|recommended|dijo|dijeron|dice que|dicen que|me dijo|me dijeron|cree que|creen que|sugirio|meinte|meint|sagte|sagten|hat gesagt|haben gesagt|glaubt|vermutet|m'a dit|a dit|ont dit|pense que|pensent que|suggere|disse|disseram|me disse|me disseram|acha que|acham que|sugeriu";
+/** Passive forms: "I was told", "I've been told". */
+const PASSIVE_TOLD = '(?:was|were|been|got|get) told';
+/** One scan finds every reporting verb (group 1), passive "told" (group 2) and late-marker word (group 3). */
+const DISCOURSE_WORDS = new RegExp(`\\b(?:(${REPORTING})\\b|(${PASSIVE_TOLD})\\b|(${LATE_KEYS}))`, 'g');
 /** Verbs that name someone other than the customer as the speaker by themselves ("X told me", "me dijo"). */
 const TOLD_ME = new Set(['told me', 'told us', 'tells me', 'me dijo', 'me dijeron', "m'a dit", 'me disse', 'me disseram', 'hat gesagt', 'haben gesagt']);
 /**
@@ -258,40 +256,51 @@ const NOT_REPORTED_SUBJECTS = new Set([
 const SUBJECT_FILLERS = new Set(['really', 'also', 'still', 'just', 'actually', 'honestly', 'even', 'then', 'always', 'once', 'apparently', 'literally']);
 /** Words that make the clause the customer's own: "I did what the lady told me", "like you said". */
 const FOLLOWING_ADVICE = new Set(['what', 'like', 'as', 'wie', 'como', 'comme', 'lo', 'ce']);
-/** Passive forms: "I was told", "I've been told". */
-const PASSIVE_TOLD = /\b(?:was|were|been|got|get) told\b/g;
+
+export interface Discourse {
+  /** See NormalizedText.lateFrom. */
+  readonly lateFrom?: number;
+  /** See NormalizedText.reported. */
+  readonly reported: Array<[number, number]>;
+}
 
 /**
- * Normalized ranges of reported speech: from just after the reporting verb to the end of its sentence
- * (".", "!", "?", ";", a line break) or to a contrast ("but", "pero", "aber", "mais", "mas") where the
- * customer's own words take over. Ranges are sorted and do not overlap.
+ * Late revision and reported speech of a normalized text, in one scan for their words.
+ *
+ * Reported speech: from just after the reporting verb to the end of its sentence (".", "!", "?", ";", a
+ * line break) or to a contrast ("but", "pero", "aber", "mais", "mas") where the customer's own words take
+ * over; sorted, not overlapping. Late revision: see `lateRevisionAt`. `lineStartAt(i)` tells whether the
+ * whitespace just before normalized offset i was a line break in the original text.
  */
-export function reportedRanges(text: string): Array<[number, number]> {
-  const starts: number[] = [];
-  REPORTING.lastIndex = 0;
-  for (let m = REPORTING.exec(text); m !== null; m = REPORTING.exec(text)) {
-    const words = clauseWordsBefore(text, m.index);
-    if (words.some((w) => FOLLOWING_ADVICE.has(w))) continue;
-    let k = words.length - 1;
-    while (k >= 0 && SUBJECT_FILLERS.has(words[k])) k--;
-    const subject = k >= 0 ? words[k] : undefined;
-    const reported = TOLD_ME.has(m[1]) ? subject === undefined || !NOT_REPORTED_SUBJECTS.has(subject) : subject !== undefined && PEOPLE.has(subject);
-    if (reported) starts.push(m.index + m[0].length);
-  }
-  PASSIVE_TOLD.lastIndex = 0;
-  for (let m = PASSIVE_TOLD.exec(text); m !== null; m = PASSIVE_TOLD.exec(text)) starts.push(m.index + m[0].length);
-  starts.sort((a, b) => a - b);
-  const out: Array<[number, number]> = [];
+export function analyzeDiscourse(text: string, lineStartAt: (i: number) => boolean): Discourse {
+  const reported: Array<[number, number]> = [];
+  let lateFrom: number | undefined;
   let scannedTo = -1; // clause ends are searched once: a start inside the last clause shares its end
-  for (let from of starts) {
+  DISCOURSE_WORDS.lastIndex = 0;
+  for (let m = DISCOURSE_WORDS.exec(text); m !== null; m = DISCOURSE_WORDS.exec(text)) {
+    if (m[3] !== undefined) {
+      if (lateFrom === undefined) lateFrom = lateRevisionAt(text, m.index, lineStartAt);
+      continue;
+    }
+    if (m[1] !== undefined && !isReportingSubject(text, m.index, m[1])) continue;
+    let from = m.index + m[0].length;
     while (from < text.length && (text[from] === ' ' || text[from] === ',' || text[from] === ':')) from++;
     if (from <= scannedTo) continue;
     const end = clauseEnd(text, from);
     scannedTo = end;
-    if (end <= from) continue;
-    out.push([from, end]);
+    if (end > from) reported.push([from, end]);
   }
-  return out;
+  return lateFrom === undefined ? { reported } : { lateFrom, reported };
+}
+
+/** Whether the subject before the reporting verb at `at` is someone other than the customer or the device. */
+function isReportingSubject(text: string, at: number, verb: string): boolean {
+  const words = clauseWordsBefore(text, at);
+  if (words.some((w) => FOLLOWING_ADVICE.has(w))) return false;
+  let k = words.length - 1;
+  while (k >= 0 && SUBJECT_FILLERS.has(words[k])) k--;
+  const subject = k >= 0 ? words[k] : undefined;
+  return TOLD_ME.has(verb) ? subject === undefined || !NOT_REPORTED_SUBJECTS.has(subject) : subject !== undefined && PEOPLE.has(subject);
 }
 
 /** Up to five words before offset `at` in the same clause (stopping at sentence punctuation, commas, line breaks). */

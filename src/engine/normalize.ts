@@ -11,7 +11,7 @@
  */
 
 import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
-import { answerPolarity, closingYesNoQuestion, lateRevisionStart, reportedRanges, speakerOf } from './discourse';
+import { analyzeDiscourse, answerPolarity, closingYesNoQuestion, speakerOf } from './discourse';
 import { matchesOf } from './regex-matches';
 
 export interface NormalizedText {
@@ -106,33 +106,31 @@ export function customerOriginalText(norm: NormalizedText, original: string): st
   const { text, starts, ends } = norm;
   if (starts === null) return text;
   const parts: string[] = [];
-  let runStart = -1; // a run of characters copied from the original as they are
+  let runStart = -1; // original[runStart, runEnd) is copied as it is
   let runEnd = -1;
   let lastEnd = -1;
-  const flush = () => {
-    if (runStart >= 0) parts.push(original.slice(runStart, runEnd));
-    runStart = -1;
-  };
   for (let i = 0; i < text.length; i++) {
     const start = starts[i];
-    const end = ends === null ? start + 1 : ends[i];
     if (start < lastEnd) continue; // one original character folded into several (ß -> ss)
+    const end = ends === null ? start + 1 : ends[i];
     lastEnd = end;
-    const ch = text[i];
-    if (ch === ' ' || ch === '\n' || end - start !== 1 || original.charCodeAt(start) === 38) {
-      // Whitespace runs, entities and multi-character sources: the normalized character stands in.
-      flush();
-      parts.push(end - start > 1 && ch !== ' ' && ch !== '\n' ? foldedEntity(original.slice(start, end), ch) : ch);
+    if (end - start === 1 && original.charCodeAt(start) !== 38) {
+      // One original character (whitespace included): extend the run.
+      if (start !== runEnd) {
+        if (runStart >= 0) parts.push(original.slice(runStart, runEnd));
+        runStart = start;
+      }
+      runEnd = end;
       continue;
     }
-    if (runStart >= 0 && start === runEnd) runEnd = end;
-    else {
-      flush();
-      runStart = start;
-      runEnd = end;
-    }
+    // Whitespace runs, entities and tags: the normalized character (or the entity's own) stands in.
+    if (runStart >= 0) parts.push(original.slice(runStart, runEnd));
+    runStart = -1;
+    runEnd = -1;
+    const ch = text[i];
+    parts.push(ch !== ' ' && ch !== '\n' ? foldedEntity(original.slice(start, end), ch) : ch);
   }
-  flush();
+  if (runStart >= 0) parts.push(original.slice(runStart, runEnd));
   return parts.join('');
 }
 
@@ -565,8 +563,10 @@ function customerRanges(text: string): CustomerRanges {
   for (let k = paraStart; paraStart > 0 && k <= lines.length; k++) {
     if (k === lines.length || isBlank(lines[k])) {
       if (k > paraStart) {
-        const paragraph = lines.slice(paraStart, k).map((l) => l.text).join(' ');
-        if (paragraph.length > 60 && DISCLAIMER_WORDS.some((w) => paragraph.toLowerCase().includes(w))) {
+        // The paragraph's lines joined by spaces, lower-cased (one slice of the text, not one string per line).
+        const paragraph = text.slice(lines[paraStart].start, lines[k - 1].end);
+        const lower = paragraph.length > 60 ? paragraph.toLowerCase().replace(/\n/g, ' ') : '';
+        if (lower && DISCLAIMER_WORDS.some((w) => lower.includes(w))) {
           for (let j = paraStart; j < k; j++) keep[j] = false;
         }
       }
@@ -707,9 +707,8 @@ function withDiscourse(norm: NormalizedText, original: string, questions: Custom
       }
       return false;
     };
-    const lateFrom = lateRevisionStart(text, lineStartAt);
+    const { lateFrom, reported } = analyzeDiscourse(text, lineStartAt);
     if (lateFrom !== undefined) fields.lateFrom = lateFrom;
-    const reported = reportedRanges(text);
     if (reported.length > 0) fields.reported = reported;
   }
   if (bounds) {
