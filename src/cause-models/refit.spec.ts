@@ -1,7 +1,8 @@
 import { TriageEngine, type CauseModelWeights } from '../engine';
 import { loadDefaultPack, validateModelWeights } from '../knowledge';
 import { encodeTickets, predictEncoded } from '../model/fit';
-import { asFitted, isNotWorse, refit, refitSettings } from './refit';
+import { isNotWorse, refit, refitSettings } from './refit';
+import { fittedFromModel } from '../model/fit';
 import { generateLabelledTickets } from './testing/labelled-tickets';
 
 const pack = loadDefaultPack();
@@ -62,7 +63,7 @@ describe('refit', () => {
     const { weights } = refit({ pack, labels, active: shipped, version: '1', folds: 2, settings: FAST });
     const engine = new TriageEngine(pack, weights);
     const encoded = encodeTickets(engine, labels.slice(0, 20), refitSettings(weights));
-    const fitted = asFitted(engine.model);
+    const fitted = fittedFromModel(engine.model);
     encoded.forEach((t, i) => {
       const p = predictEncoded(fitted, t, pack.causeIds.length);
       const result = engine.triage({ subject: labels[i].subject, description: labels[i].description });

@@ -2,8 +2,8 @@
  * A refit of the cause model on agents' labels, and the comparison that decides whether it replaces the
  * active weights. Pure: the caller reads the labels and the active weights and stores the result.
  */
-import { TriageEngine, type CauseModel, type CauseModelWeights, type CompiledPack } from '../engine';
-import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitModel, predictEncoded, toWeights, type FitSettings, type FittedModel, type LabelledTicket } from '../model/fit';
+import { TriageEngine, type CauseModelWeights, type CompiledPack } from '../engine';
+import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitModel, fittedFromModel, predictEncoded, toWeights, type FitSettings, type LabelledTicket } from '../model/fit';
 import { evaluate, type ScoredTicket } from '../model/metrics';
 import { fitSettingsOf } from '../model/pack-fit';
 
@@ -69,14 +69,6 @@ export function refitSettings(base: CauseModelWeights | undefined, overrides: Pa
   return base ? { ...settings, hashBits: base.hashBits, charGrams: [base.charGrams[0], base.charGrams[1]] } : settings;
 }
 
-/** A loaded model as the fitter's structure, so it scores encoded tickets exactly as the engine would. */
-export function asFitted(model: CauseModel): FittedModel {
-  return {
-    raw: { priorScale: model.priorScale, bias: model.bias, named: new Map(model.namedEntries()), hashed: new Map(model.hashedEntries()) },
-    temperature: model.temperature,
-  };
-}
-
 function summary(probabilities: readonly Float64Array[], labels: readonly LabelledTicket[], causeIds: readonly string[], gate: number): ScoreSummary {
   const scored: ScoredTicket[] = labels.map((t, i) => ({
     id: t.id,
@@ -105,7 +97,7 @@ export function refit(input: RefitInput): RefitResult {
   const encoded = encodeTickets(engine, labels, settings);
 
   const candidateScores = crossValidate(encoded, [], k, folds, settings, base);
-  const active = asFitted(engine.model);
+  const active = fittedFromModel(engine.model);
   const activeScores = encoded.map((t) => predictEncoded(active, t, k));
   const candidate = summary(candidateScores, labels, pack.causeIds, gate);
   const current = summary(activeScores, labels, pack.causeIds, gate);

@@ -1,6 +1,6 @@
 import { TriageEngine } from '../engine';
 import { loadDefaultPack, validateModelWeights } from '../knowledge';
-import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitModel, fitTemperature, foldsOf, predictEncoded, toWeights, type FitSettings, type LabelledTicket } from './fit';
+import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitCombination, fitModel, foldsOf, predictEncoded, toWeights, type FitSettings, type LabelledTicket } from './fit';
 
 const pack = loadDefaultPack();
 const rulesOnly = new TriageEngine(pack, { ...emptyWeights(), version: 'rules' });
@@ -110,25 +110,29 @@ describe('fitting the cause model', () => {
   });
 });
 
-describe('temperature', () => {
-  it('recovers the temperature that generated the labels', () => {
-    // Logits whose calibrated form is softmax(z / 2): sharpen by 2 and draw labels deterministically.
-    const logits: Float64Array[] = [];
+describe('combining the rules with what was learned', () => {
+  it('recovers the scales that generated the labels', () => {
+    // Labels drawn from softmax(0.5 * rules + 2 * learned): the rules count for a quarter of what they say.
+    const parts: { rules: Float64Array; learned: Float64Array }[] = [];
     const labels: number[] = [];
     let seed = 1;
-    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    for (let i = 0; i < 3000; i++) {
-      const z = Float64Array.from([rand() * 6, rand() * 6, rand() * 6]);
-      const p = [...z].map((v) => Math.exp(v / 2));
-      const sum = p.reduce((a, b) => a + b, 0);
+    const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 4000; i++) {
+      const rules = Float64Array.from([rand() * 4, rand() * 4, rand() * 4]);
+      const learned = Float64Array.from([rand() * 2, rand() * 2, rand() * 2]);
+      const p = [0, 1, 2].map((c) => Math.exp(0.5 * rules[c] + 2 * learned[c]));
+      const sum = p.reduce((x, y) => x + y, 0);
       let u = rand() * sum;
       let label = 0;
       while (label < 2 && u > p[label]) u -= p[label++];
-      logits.push(z);
+      parts.push({ rules, learned });
       labels.push(label);
     }
-    expect(fitTemperature(logits, labels)).toBeGreaterThan(1.8);
-    expect(fitTemperature(logits, labels)).toBeLessThan(2.2);
+    const { rules, learned } = fitCombination(parts, labels);
+    expect(rules).toBeGreaterThan(0.35);
+    expect(rules).toBeLessThan(0.65);
+    expect(learned).toBeGreaterThan(1.7);
+    expect(learned).toBeLessThan(2.3);
   });
 });
 

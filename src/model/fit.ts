@@ -2,7 +2,8 @@
  * Fitting the cause model (see src/engine/cause-model.ts) to labelled tickets: a multinomial logistic
  * regression over the rules' named features and hashed word features, with the rules' own verdict as an
  * offset, each group of weights regularised toward zero (so the hand-written weights are the prior and data
- * moves them), then a temperature fitted on out-of-fold scores so confidence is a probability. Pure and
+ * moves them), then the rules' scale and a temperature fitted on out-of-fold scores of tickets the rules were
+ * not written against, so confidence is a probability on new tickets. Pure and
  * deterministic: the same tickets and settings give the same weights.
  */
 import { createHash } from 'node:crypto';
@@ -34,7 +35,11 @@ export interface FitSettings {
   readonly l2Named: number;
   readonly l2Hashed: number;
   readonly l2Bias: number;
-  /** Pull of the rules' scale toward 1 (toward the base model's scale on a refit). */
+  /**
+   * Pull of the rules' scale toward 1 (toward the base model's scale on a refit) while the weights are
+   * fitted: strong, since most training tickets are ones the rules were written from; the scale that holds
+   * on new tickets is fitted afterwards, on out-of-fold scores of the calibration tickets.
+   */
   readonly l2PriorScale: number;
   /** A feature must occur in at least this many training tickets to get a weight. */
   readonly minCount: number;
@@ -49,7 +54,7 @@ export const DEFAULT_FIT_SETTINGS: FitSettings = Object.freeze({
   l2Named: 2,
   l2Hashed: 4,
   l2Bias: 1,
-  l2PriorScale: 4,
+  l2PriorScale: 1000,
   minCount: 2,
   hashBits: 20,
   charGrams: [4, 5] as const,
@@ -58,7 +63,7 @@ export const DEFAULT_FIT_SETTINGS: FitSettings = Object.freeze({
 });
 
 /** Learned parameters before serialization: deltas over a base model (or over the rules alone). */
-interface RawModel {
+export interface RawModel {
   priorScale: number;
   bias: Float64Array;
   named: Map<string, Float64Array>;
@@ -265,41 +270,23 @@ function softmaxInto(z: Float64Array, temperature: number): Float64Array {
   return p;
 }
 
-/** The temperature minimizing log-loss of the given logits (golden-section search on log T). */
-export function fitTemperature(logits: readonly Float64Array[], labels: readonly number[]): number {
-  if (logits.length === 0) return 1;
-  const loss = (logT: number) => {
-    const t = Math.exp(logT);
-    let sum = 0;
-    logits.forEach((z, i) => (sum -= Math.log(Math.max(1e-12, softmaxInto(z, t)[labels[i]]))));
-    return sum;
-  };
-  let a = Math.log(0.2);
-  let b = Math.log(10);
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let c = b - phi * (b - a);
-  let d = a + phi * (b - a);
-  let fc = loss(c);
-  let fd = loss(d);
-  for (let i = 0; i < 60; i++) {
-    if (fc < fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - phi * (b - a);
-      fc = loss(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + phi * (b - a);
-      fd = loss(d);
-    }
-  }
-  return Math.exp((a + b) / 2);
+/** A ticket's logits split into the rules' part (priorScale x prior) and the learned part (all the rest). */
+interface SplitLogits {
+  readonly rules: Float64Array;
+  readonly learned: Float64Array;
 }
 
-/** Out-of-fold logits (before temperature) of `encoded`, each fold fitted on the others plus `always`. */
+function splitLogitsOf(raw: RawModel, t: EncodedTicket, k: number): SplitLogits {
+  const all = logitsOf(raw, undefined, t, k, new Float64Array(k));
+  const rules = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    rules[c] = raw.priorScale * t.prior[c];
+    all[c] -= rules[c];
+  }
+  return { rules, learned: all };
+}
+
+/** Out-of-fold logits of `encoded`, split in two parts, each fold fitted on the others plus `always`. */
 function outOfFoldLogits(
   encoded: readonly EncodedTicket[],
   always: readonly EncodedTicket[],
@@ -307,22 +294,67 @@ function outOfFoldLogits(
   folds: number,
   settings: FitSettings,
   base?: CauseModel,
-): Float64Array[] {
+): SplitLogits[] {
   const fold = foldsOf(encoded.map((t) => ({ id: t.id, label: t.label })), folds);
-  const out: Float64Array[] = new Array(encoded.length);
+  const out: SplitLogits[] = new Array(encoded.length);
   for (let f = 0; f < folds; f++) {
     const train = [...always, ...encoded.filter((_, i) => fold[i] !== f)];
     const raw = fitRaw(train, k, settings, base);
     encoded.forEach((t, i) => {
-      if (fold[i] === f) out[i] = logitsOf(raw, undefined, t, k, new Float64Array(k));
+      if (fold[i] === f) out[i] = splitLogitsOf(raw, t, k);
     });
   }
   return out;
 }
 
+/**
+ * The combination of the two parts that minimizes log-loss on out-of-fold logits: p = softmax(a * rules +
+ * b * learned). `b` is an inverse temperature; `a` / `b` rescales the rules against what was learned. Fitted
+ * on tickets the rules were not written against, this is where the model learns how far to trust the rules
+ * on new tickets (on the tickets they were written from, they look perfect).
+ */
+export function fitCombination(parts: readonly SplitLogits[], labels: readonly number[]): { rules: number; learned: number } {
+  if (parts.length === 0) return { rules: 1, learned: 1 };
+  const k = parts[0].rules.length;
+  const z = new Float64Array(k);
+  const objective = (x: Float64Array, grad: Float64Array) => {
+    const [a, b] = x;
+    let loss = 0.5 * 1e-3 * ((a - 1) ** 2 + (b - 1) ** 2);
+    grad[0] = 1e-3 * (a - 1);
+    grad[1] = 1e-3 * (b - 1);
+    parts.forEach((p, i) => {
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        z[c] = a * p.rules[c] + b * p.learned[c];
+        if (z[c] > max) max = z[c];
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(z[c] - max);
+      loss -= z[labels[i]] - max - Math.log(sum);
+      for (let c = 0; c < k; c++) {
+        const r = Math.exp(z[c] - max) / sum - (c === labels[i] ? 1 : 0);
+        grad[0] += r * p.rules[c];
+        grad[1] += r * p.learned[c];
+      }
+    });
+    return loss;
+  };
+  const { x } = minimize(objective, Float64Array.from([1, 1]), { maxIterations: 200, relativeTolerance: 1e-10 });
+  // A non-positive inverse temperature would turn the ranking over: keep it positive.
+  return { rules: x[0], learned: Math.max(1e-3, x[1]) };
+}
+
 export interface FittedModel {
   readonly raw: RawModel;
   readonly temperature: number;
+}
+
+/** A served model in the fitter's form (to score it as the fitter scores candidates, or to refit over it). */
+export function fittedFromModel(model: CauseModel): FittedModel {
+  return {
+    raw: { priorScale: model.priorScale, bias: Float64Array.from(model.bias), named: new Map(model.namedEntries()), hashed: new Map(model.hashedEntries()) },
+    temperature: model.temperature,
+  };
 }
 
 /**
@@ -345,8 +377,11 @@ export function fitModel(set: TrainingSet, k: number, settings: FitSettings = DE
   const raw = fitRaw(all, k, settings, base);
   const [held, always] = set.calibration.length > 0 ? [set.calibration, set.fixed] : [set.fixed, []];
   const folds = Math.min(settings.calibrationFolds, held.length);
-  const temperature = folds >= 2 ? fitTemperature(outOfFoldLogits(held, always, k, folds, settings, base), held.map((t) => t.label)) : 1;
-  return { raw, temperature };
+  if (folds < 2) return { raw, temperature: 1 };
+  const { rules, learned } = fitCombination(outOfFoldLogits(held, always, k, folds, settings, base), held.map((t) => t.label));
+  // softmax(a * rules + b * learned) = softmax((priorScale' * prior + learned) / T) with T = 1 / b.
+  raw.priorScale *= rules / learned;
+  return { raw, temperature: 1 / learned };
 }
 
 /** Calibrated probabilities a fitted model gives an encoded ticket. */
