@@ -3,11 +3,16 @@
  * from every normalized character back to the original text.
  *
  * 1. HTML: tags dropped (block tags become line breaks, <blockquote> and
- *    <script>/<style> are removed with their content), entities decoded.
+ *    <script>/<style> are removed with their content), entities decoded with
+ *    the full HTML5 table (strict: an entity ends with ";").
  * 2. Lines that are not the customer's: quoted replies ("> ", "On ... wrote:"
- *    and all after it), forwarded headers, signatures and legal disclaimers.
- * 3. Folding: lower case, diacritics removed, Unicode quotes/dashes to ASCII,
- *    whitespace runs to one space (a blank line becomes "\n").
+ *    and all after it), forwarded headers, signatures, legal disclaimers and
+ *    agent lines of transcripts (except a yes/no question the customer answered).
+ * 3. Folding: lower case, diacritics removed, invisible format characters
+ *    (Unicode Cf) dropped, Unicode quotes/dashes to ASCII, whitespace runs to
+ *    one space (a blank line becomes "\n").
+ * 4. Discourse: late revisions, reported speech and answered agent questions,
+ *    as optional fields of NormalizedText (see there).
  */
 
 import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
