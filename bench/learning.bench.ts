@@ -40,7 +40,10 @@ type Table = Record<string, Record<string, { successes: number; failures: number
 
 function main(): void {
   const root = findProjectRoot(__dirname);
-  const file = process.env.EVAL_FILE ?? path.resolve(root, '../shared/eval/dev.jsonl');
+  // The labelled set beside the project when there is one, else the service's own fixtures (a fresh clone).
+  const shared = path.resolve(root, '../shared/eval/dev.jsonl');
+  const file = process.env.EVAL_FILE ?? (fs.existsSync(shared) ? shared : path.join(root, 'bench', 'fixtures', 'paraphrased.jsonl'));
+  console.log(`labelled tickets: ${path.relative(root, file)}`);
   const tickets: LabelledTicket[] = fs
     .readFileSync(file, 'utf8')
     .split('\n')
