@@ -8,19 +8,21 @@
  *                   [--threshold T] [--json]
  *
  * Without --cv it scores the pack's own fitted weights (only honest on tickets they were not fitted on).
- * With --cv K it refits everything learned (weights, and the temperature nested inside each fold) on K-1
- * folds of the input plus every --train file, and scores the K-th.
+ * With --cv K it refits everything learned (weights, and the rules' scale and temperature nested inside each
+ * fold) on K-1 folds of the input plus every --train file, and scores the K-th. --with-pack-training adds
+ * the tickets the pack's training.yaml lists (those of the input left out), as `npm run pack:fit` uses them.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_GATE, TriageEngine } from './engine';
-import { loadPackFromDir, defaultPackDir } from './knowledge';
+import { defaultPackDir, findProjectRoot, loadPackFromDir } from './knowledge';
 import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, type FitSettings, type LabelledTicket } from './model/fit';
 import { readLabelledFile } from './model/labelled-file';
 import { evaluate, formatReport, type ScoredTicket } from './model/metrics';
 import { splitHoldout } from './evaluation/split';
-import { fitSettingsOf } from './model/pack-fit';
+import { fitSettingsOf, readTrainingSpec, readTrainingTickets } from './model/pack-fit';
 
-const USAGE = 'usage: npm run eval -- --input FILE.jsonl [--pack DIR] [--cv K] [--train FILE]... [--split fit|holdout] [--threshold T] [--json]';
+const USAGE =
+  'usage: npm run eval -- --input FILE.jsonl [--pack DIR] [--cv K [--train FILE]... [--with-pack-training]] [--split fit|holdout] [--threshold T] [--json]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -36,6 +38,7 @@ function main(): void {
         pack: { type: 'string' },
         cv: { type: 'string' },
         train: { type: 'string', multiple: true },
+        'with-pack-training': { type: 'boolean' },
         split: { type: 'string' },
         threshold: { type: 'string' },
         json: { type: 'boolean' },
@@ -73,6 +76,17 @@ function main(): void {
   const unknown = [...new Set(tickets.map((t) => t.label).filter((l) => !pack.causeIndex.has(l)))];
   if (unknown.length) fail(`labels that are not causes of pack ${pack.version}: ${unknown.join(', ')}`);
   const extra = (values.train ?? []).flatMap(read);
+  let packTraining: { fixed: LabelledTicket[]; calibration: LabelledTicket[] } = { fixed: [], calibration: [] };
+  if (values['with-pack-training']) {
+    if (folds === 0) fail('--with-pack-training goes with --cv');
+    try {
+      packTraining = readTrainingTickets(pack, readTrainingSpec(packDir).inputs, findProjectRoot());
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    const inInput = new Set(tickets.map((t) => t.id));
+    packTraining = { fixed: packTraining.fixed.filter((t) => !inInput.has(t.id)), calibration: packTraining.calibration.filter((t) => !inInput.has(t.id)) };
+  }
 
   const languageOf = (t: LabelledTicket) => t.lang ?? engine.triage({ subject: t.subject, description: t.description }).language.code;
   let scored: ScoredTicket[];
@@ -86,9 +100,13 @@ function main(): void {
   } else {
     const settings: FitSettings = fitSettingsOf(pack.modelWeights) ?? DEFAULT_FIT_SETTINGS;
     const encoded = encodeTickets(engine, tickets, settings);
-    const always = encodeTickets(engine, extra, settings);
+    const always = {
+      fixed: encodeTickets(engine, [...extra, ...packTraining.fixed], settings),
+      calibration: encodeTickets(engine, packTraining.calibration, settings),
+    };
     const probabilities = crossValidate(encoded, always, pack.causeIds.length, folds, settings);
-    title = `${values.input}: pack ${pack.version}, ${folds}-fold cross-validation (weights and temperature refitted per fold${extra.length ? `, plus ${extra.length} training tickets in every fold` : ''})`;
+    const added = always.fixed.length + always.calibration.length;
+    title = `${values.input}: pack ${pack.version}, ${folds}-fold cross-validation (everything learned refitted per fold${added ? `, plus ${added} training tickets in every fold` : ''})`;
     scored = tickets.map((t, i) => ({
       id: t.id,
       label: t.label,

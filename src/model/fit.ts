@@ -59,7 +59,7 @@ export const DEFAULT_FIT_SETTINGS: FitSettings = Object.freeze({
   hashBits: 20,
   charGrams: [4, 5] as const,
   maxIterations: 300,
-  calibrationFolds: 5,
+  calibrationFolds: 3,
 });
 
 /** Learned parameters before serialization: deltas over a base model (or over the rules alone). */
@@ -391,12 +391,13 @@ export function predictEncoded(model: FittedModel, t: EncodedTicket, k: number):
 
 /**
  * Cross-validated probabilities: for each of `folds` folds, everything learned (weights and, nested inside,
- * the temperature) is fitted on the other folds plus `extra` (tickets always in training), and the fold is
- * scored. Returns probabilities in the order of `encoded`.
+ * the rules' scale and the temperature) is fitted on the other folds plus `extra` (tickets always in
+ * training; those given as `calibration` also calibrate, like the other folds), and the fold is scored.
+ * Returns probabilities in the order of `encoded`.
  */
 export function crossValidate(
   encoded: readonly EncodedTicket[],
-  extra: readonly EncodedTicket[],
+  extra: readonly EncodedTicket[] | TrainingSet,
   k: number,
   folds: number,
   settings: FitSettings = DEFAULT_FIT_SETTINGS,
@@ -404,8 +405,10 @@ export function crossValidate(
 ): Float64Array[] {
   const fold = foldsOf(encoded.map((t) => ({ id: t.id, label: t.label })), folds);
   const out: Float64Array[] = new Array(encoded.length);
+  const always: TrainingSet = 'fixed' in extra ? extra : { fixed: extra, calibration: [] };
   for (let f = 0; f < folds; f++) {
-    const model = fitModel({ fixed: extra, calibration: encoded.filter((_, i) => fold[i] !== f) }, k, settings, base);
+    const rest = encoded.filter((_, i) => fold[i] !== f);
+    const model = fitModel({ fixed: always.fixed, calibration: [...always.calibration, ...rest] }, k, settings, base);
     encoded.forEach((t, i) => {
       if (fold[i] === f) out[i] = predictEncoded(model, t, k);
     });

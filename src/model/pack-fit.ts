@@ -46,6 +46,32 @@ export function readTrainingSpec(packDir: string): TrainingSpec {
   return spec;
 }
 
+/** The labelled tickets of a pack's training inputs, split into fixed and calibration tickets. */
+export function readTrainingTickets(
+  pack: CompiledPack,
+  inputs: readonly TrainingInput[],
+  root: string,
+): { fixed: LabelledTicket[]; calibration: LabelledTicket[]; described: Record<string, unknown>[] } {
+  const fixed: LabelledTicket[] = [];
+  const calibration: LabelledTicket[] = [];
+  const described: Record<string, unknown>[] = [];
+  for (const input of inputs) {
+    const file = readLabelledFile(path.resolve(root, input.path));
+    const kept = input.exclude === 'holdout' ? splitHoldout(file.tickets).fit : file.tickets;
+    const unknown = [...new Set(kept.map((t) => t.label).filter((l) => !pack.causeIndex.has(l)))];
+    if (unknown.length) throw new Error(`${input.path}: labels that are not causes of the pack: ${unknown.join(', ')}`);
+    (input.calibrate ? calibration : fixed).push(...kept);
+    described.push({
+      path: input.path,
+      sha256: file.sha256,
+      tickets: kept.length,
+      ...(input.exclude ? { exclude: input.exclude } : {}),
+      ...(input.calibrate ? { calibrate: true } : {}),
+    });
+  }
+  return { fixed, calibration, described };
+}
+
 /** Fits weights for `pack` on the inputs (paths resolved against `root`). */
 export function fitPackModel(
   pack: CompiledPack,
@@ -55,17 +81,7 @@ export function fitPackModel(
 ): { weights: CauseModelWeights; tickets: number; seconds: number } {
   const started = process.hrtime.bigint();
   const settings: FitSettings = { ...DEFAULT_FIT_SETTINGS, ...overrides };
-  const tickets: LabelledTicket[] = [];
-  const calibrate: LabelledTicket[] = [];
-  const described: Record<string, unknown>[] = [];
-  for (const input of inputs) {
-    const file = readLabelledFile(path.resolve(root, input.path));
-    const kept = input.exclude === 'holdout' ? splitHoldout(file.tickets).fit : file.tickets;
-    const unknown = [...new Set(kept.map((t) => t.label).filter((l) => !pack.causeIndex.has(l)))];
-    if (unknown.length) throw new Error(`${input.path}: labels that are not causes of the pack: ${unknown.join(', ')}`);
-    (input.calibrate ? calibrate : tickets).push(...kept);
-    described.push({ path: input.path, sha256: file.sha256, tickets: kept.length, ...(input.exclude ? { exclude: input.exclude } : {}), ...(input.calibrate ? { calibrate: true } : {}) });
-  }
+  const { fixed: tickets, calibration: calibrate, described } = readTrainingTickets(pack, inputs, root);
   if (tickets.length + calibrate.length === 0) throw new Error('no labelled tickets to fit on');
   const engine = new TriageEngine(pack);
   const model = fitModel(
