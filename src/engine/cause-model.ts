@@ -40,8 +40,8 @@ export interface CauseModelWeights {
 }
 
 /** Default hashed space and character n-grams of a fit. */
-export const DEFAULT_HASH_BITS = 20;
-export const DEFAULT_CHAR_GRAMS: readonly [number, number] = [4, 5];
+export const DEFAULT_HASH_BITS = 18;
+export const DEFAULT_CHAR_GRAMS: readonly [number, number] = [0, 0];
 
 /**
  * Hashed features count per occurrence, damped on long tickets: x = count / sqrt(max(1, n / LENGTH_REF))
@@ -69,9 +69,15 @@ export class CauseModel {
   /** Per cause of the pack (pack order). */
   readonly bias: Float64Array;
   private readonly named = new Map<string, Float64Array>();
-  /** Bucket -> row in `rows` (-1: no weights), so a lookup costs one array read. */
-  private readonly rowOf: Int32Array | null = null;
-  private readonly rows: Float64Array = new Float64Array(0);
+  /**
+   * Bucket -> offset of its row in `rows`: an open-addressing table at most half full, small enough to stay
+   * in cache (a dense table over all 2^hashBits buckets missed the cache on nearly every lookup).
+   */
+  private readonly slotKeys: Int32Array | null = null;
+  private readonly slotRows: Int32Array = new Int32Array(0);
+  private readonly slotShift: number = 32;
+  /** Float32: half the memory of doubles, so a ticket's lookups miss the cache less. */
+  private readonly rows: Float32Array = new Float32Array(0);
   private readonly buckets: number[] = [];
 
   /**
@@ -110,15 +116,38 @@ export class CauseModel {
     for (const [name, pairs] of Object.entries(weights.named)) this.named.set(name, expand(pairs));
     const buckets = Object.entries(weights.hashed);
     if (buckets.length > 0) {
-      const rowOf = new Int32Array(1 << this.hashBits).fill(-1);
-      const rows = new Float64Array(buckets.length * k);
+      let bits = 4;
+      while (1 << bits < buckets.length * 2) bits++;
+      const keys = new Int32Array(1 << bits).fill(-1);
+      const slotRows = new Int32Array(1 << bits);
+      const rows = new Float32Array(buckets.length * k);
+      this.slotShift = 32 - bits;
       buckets.forEach(([bucket, pairs], r) => {
-        rowOf[Number(bucket)] = r * k;
-        this.buckets.push(Number(bucket));
+        const b = Number(bucket);
+        let slot = Math.imul(b, 0x9e3779b1) >>> this.slotShift;
+        while (keys[slot] !== -1) slot = (slot + 1) & ((1 << bits) - 1);
+        keys[slot] = b;
+        slotRows[slot] = r * k;
+        this.buckets.push(b);
         for (const [c, w] of pairs) if (map[c] >= 0) rows[r * k + map[c]] = w;
       });
-      this.rowOf = rowOf;
+      this.slotKeys = keys;
+      this.slotRows = slotRows;
       this.rows = rows;
+    }
+  }
+
+  /** Offset of a bucket's row in `rows`, or -1 when it has no weights. */
+  private rowAt(bucket: number): number {
+    const keys = this.slotKeys;
+    if (!keys) return -1;
+    const mask = keys.length - 1;
+    let slot = Math.imul(bucket, 0x9e3779b1) >>> this.slotShift;
+    for (;;) {
+      const key = keys[slot];
+      if (key === bucket) return this.slotRows[slot];
+      if (key === -1) return -1;
+      slot = (slot + 1) & mask;
     }
   }
 
@@ -128,16 +157,36 @@ export class CauseModel {
 
   /** Adds `scale` times a bucket's weights to `into` (per cause); false when the bucket has none. */
   addHashed(bucket: number, scale: number, into: Float64Array): boolean {
-    const at = this.rowOf ? this.rowOf[bucket] : -1;
+    const at = this.rowAt(bucket);
     if (at < 0) return false;
     const rows = this.rows;
     for (let c = 0; c < into.length; c++) into[c] += scale * rows[at + c];
     return true;
   }
 
+  /**
+   * Scores a ticket's word features: adds each occurrence's weights to `acc` (per cause) and to its
+   * token's row of `perToken` (token x cause), in one pass over the weights.
+   */
+  scoreWords(words: WordFeatures, acc: Float64Array, perToken: Float64Array): void {
+    if (!this.slotKeys) return;
+    const rows = this.rows;
+    const k = acc.length;
+    for (let i = 0; i < words.count; i++) {
+      const at = this.rowAt(words.buckets[i]);
+      if (at < 0) continue;
+      const t = words.tokens[i] * k;
+      for (let c = 0; c < k; c++) {
+        const w = rows[at + c];
+        acc[c] += w;
+        perToken[t + c] += w;
+      }
+    }
+  }
+
   /** A bucket's weight for one cause (0 when it has none). */
   hashedWeight(bucket: number, cause: number): number {
-    const at = this.rowOf ? this.rowOf[bucket] : -1;
+    const at = this.rowAt(bucket);
     return at < 0 ? 0 : this.rows[at + cause];
   }
 
@@ -149,13 +198,13 @@ export class CauseModel {
   *hashedEntries(): IterableIterator<[number, Float64Array]> {
     const k = this.bias.length;
     for (const bucket of this.buckets) {
-      const at = (this.rowOf as Int32Array)[bucket];
-      yield [bucket, this.rows.slice(at, at + k)];
+      const at = this.rowAt(bucket);
+      yield [bucket, Float64Array.from(this.rows.subarray(at, at + k))];
     }
   }
 
   get hasHashed(): boolean {
-    return this.rowOf !== null;
+    return this.slotKeys !== null;
   }
 }
 
@@ -184,28 +233,77 @@ function isTokenChar(c: number): boolean {
 }
 
 /**
+ * The hashed features of one ticket: per occurrence its bucket and the token (a word, or a pair of words)
+ * it came from, each token with its field and normalized range. Reused from ticket to ticket, so the hot
+ * path allocates nothing per word.
+ */
+export class WordFeatures {
+  count = 0;
+  buckets: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  tokens: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  tokenCount = 0;
+  tokenField: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  tokenStart: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  tokenEnd: Int32Array<ArrayBuffer> = new Int32Array(1024);
+
+  reset(): void {
+    this.count = 0;
+    this.tokenCount = 0;
+  }
+
+  addToken(field: number, start: number, end: number): number {
+    if (this.tokenCount === this.tokenField.length) {
+      this.tokenField = grow(this.tokenField);
+      this.tokenStart = grow(this.tokenStart);
+      this.tokenEnd = grow(this.tokenEnd);
+    }
+    const t = this.tokenCount++;
+    this.tokenField[t] = field;
+    this.tokenStart[t] = start;
+    this.tokenEnd[t] = end;
+    return t;
+  }
+
+  push(bucket: number, token: number): void {
+    if (this.count === this.buckets.length) {
+      this.buckets = grow(this.buckets);
+      this.tokens = grow(this.tokens);
+    }
+    this.buckets[this.count] = bucket;
+    this.tokens[this.count++] = token;
+  }
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
  * Hashed features of the customer's own words (normalized text): each word, each pair of neighbouring
  * words in one clause, and the character n-grams of each word padded with spaces (so prefixes and
- * suffixes count: "_back", "ups_"), which carry over to inflections, typos and other languages.
+ * suffixes count: " back", "ups "), which carry over to inflections, typos and other languages.
  */
-export function forEachHashedFeature(
+export function collectHashedFeatures(
   texts: readonly NormalizedText[],
   hashBits: number,
   charGrams: readonly [number, number],
-  visit: HashedFeatureVisitor,
-): void {
+  out: WordFeatures,
+): WordFeatures {
+  out.reset();
   const mask = (1 << hashBits) - 1;
   const [minGram, maxGram] = charGrams;
-  texts.forEach((norm, field) => {
-    const text = norm.text;
+  for (let field = 0; field < texts.length; field++) {
+    const text = texts[field].text;
     const n = text.length;
     let prevStart = -1;
     let prevEnd = -1;
     let i = 0;
     while (i < n) {
-      if (!isTokenChar(text.charCodeAt(i))) {
-        const c = text.charCodeAt(i);
-        // Sentence ends and line breaks end a clause: no bigram across them.
+      const c = text.charCodeAt(i);
+      if (!isTokenChar(c)) {
+        // Sentence ends and line breaks end a clause: no pair across them.
         if (c === 46 || c === 33 || c === 63 || c === 10 || c === 59 || c === 44) prevStart = -1;
         i++;
         continue;
@@ -213,30 +311,44 @@ export function forEachHashedFeature(
       const start = i;
       while (i < n && isTokenChar(text.charCodeAt(i))) i++;
       const end = i;
-      visit(hashSlice(SEED_WORD, text, start, end) & mask, field, start, end);
+      const word = out.addToken(field, start, end);
+      out.push(hashSlice(SEED_WORD, text, start, end) & mask, word);
       if (prevStart >= 0) {
         let h = hashSlice(SEED_BIGRAM, text, prevStart, prevEnd);
         h = fnvStep(h, 32);
         h = hashSlice(h, text, start, end);
-        visit(h & mask, field, prevStart, end);
+        out.push(h & mask, out.addToken(field, prevStart, end));
       }
       prevStart = start;
       prevEnd = end;
       if (maxGram > 0) {
-        // Padded word: a virtual space on each side.
+        // The word padded with a space on each side; each start position gives its minGram..maxGram grams
+        // from one running hash.
         const len = end - start + 2;
-        for (let g = minGram; g <= maxGram; g++) {
-          if (len <= g) break;
-          for (let k = 0; k + g <= len; k++) {
-            let h = SEED_CHAR;
-            for (let j = k; j < k + g; j++) {
-              const pos = start - 1 + j;
-              h = fnvStep(h, pos < start || pos >= end ? 32 : text.charCodeAt(pos));
-            }
-            visit(h & mask, field, start, end);
+        for (let k = 0; k + minGram <= len; k++) {
+          let h = SEED_CHAR;
+          for (let j = 0; j < maxGram && k + j < len; j++) {
+            const pos = start - 1 + k + j;
+            h = fnvStep(h, pos < start || pos >= end ? 32 : text.charCodeAt(pos));
+            if (j + 1 >= minGram) out.push(h & mask, word);
           }
         }
       }
     }
-  });
+  }
+  return out;
+}
+
+/** Calls `visit` for every hashed feature occurrence (bucket, text index, normalized range of its token). */
+export function forEachHashedFeature(
+  texts: readonly NormalizedText[],
+  hashBits: number,
+  charGrams: readonly [number, number],
+  visit: HashedFeatureVisitor,
+): void {
+  const f = collectHashedFeatures(texts, hashBits, charGrams, new WordFeatures());
+  for (let i = 0; i < f.count; i++) {
+    const t = f.tokens[i];
+    visit(f.buckets[i], f.tokenField[t], f.tokenStart[t], f.tokenEnd[t]);
+  }
 }

@@ -1,21 +1,10 @@
 import { loadDefaultPack } from '../knowledge';
 import { TriageEngine } from './triage-engine';
+import { rulesOnlyWeights } from './testing/rules-only';
 
 /** How the discourse of a ticket changes what its symptoms count for (the rules alone, no learned weights). */
 const pack = loadDefaultPack();
-const engine = new TriageEngine(pack, {
-  format: 1,
-  version: 'rules',
-  packVersion: pack.version,
-  causes: pack.causeIds,
-  hashBits: 20,
-  charGrams: [4, 5],
-  temperature: 1,
-  priorScale: 1,
-  bias: pack.causeIds.map(() => 0),
-  named: {},
-  hashed: {},
-});
+const engine = new TriageEngine(pack, rulesOnlyWeights(pack));
 const featureNames = (description: string, subject?: string) => engine.analyse({ subject, description }).named.map((f) => f.name);
 const score = (description: string, cause: string) => engine.triage({ description }).causes.find((c) => c.id === cause)?.score ?? 0;
 

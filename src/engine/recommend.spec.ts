@@ -2,10 +2,13 @@ import { loadDefaultPack } from '../knowledge';
 import { betaInterval95, betaMean } from './beta';
 import { makeTicket } from './testing/ticket-factory';
 import { TriageEngine } from './triage-engine';
+import { rulesOnlyWeights } from './testing/rules-only';
 import { EMPTY_FIX_STATS, type FixStatsSnapshot } from './types';
+import { recommend } from './recommend';
 
 const pack = loadDefaultPack();
-const engine = new TriageEngine(pack);
+/** The rules' probabilities, so the ranking logic is tested whatever the shipped model learned. */
+const engine = new TriageEngine(pack, rulesOnlyWeights(pack));
 const storageTicket = makeTicket({ description: 'Backup fails: not enough iCloud storage. Also my wifi drops out now and then.' });
 const GENERIC = ['restart_device', 'reset_all_settings', 'update_ios', 'contact_apple_support'];
 
@@ -79,5 +82,23 @@ describe('Beta helpers', () => {
     const [lo2, hi2] = betaInterval95(50, 50);
     expect(lo2).toBeCloseTo(0.4026, 2);
     expect(hi2).toBeCloseTo(0.5974, 2);
+  });
+});
+
+describe('fixes already tried', () => {
+  it("when every fix of the top cause was tried, sends the next untried one instead of repeating it", () => {
+    const { primary, alternatives } = recommend({
+      pack,
+      stats: EMPTY_FIX_STATS,
+      causes: [
+        { id: 'software_glitch', probability: 0.45 },
+        { id: 'settings_corrupt', probability: 0.35 },
+        { id: 'other', probability: 0.2 },
+      ],
+      symptoms: [],
+      tried: new Set(['restart_device']),
+    });
+    expect(primary.id).not.toBe('restart_device');
+    expect(alternatives.map((a) => a.id)).not.toContain('restart_device');
   });
 });

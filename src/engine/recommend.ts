@@ -179,7 +179,7 @@ export function recommend(ctx: RankContext): Recommendation {
   const order = learned ? byScore(scored) : scored;
   const primary = learned
     ? (order.find((r) => !ctx.tried.has(r.macro.id))?.macro ?? fallback)
-    : (own.find((m) => !ctx.tried.has(m.id)) ?? own[0] ?? fallback);
+    : (own.find((m) => !ctx.tried.has(m.id)) ?? order.find((r) => !ctx.tried.has(r.macro.id))?.macro ?? own[0] ?? fallback);
   const alternatives = order
     .filter((r) => r.macro.id !== primary.id && !ctx.tried.has(r.macro.id))
     .map((r): Alternative => (r.stats ? { id: r.macro.id, title: r.macro.title, stats: r.stats } : { id: r.macro.id, title: r.macro.title }));

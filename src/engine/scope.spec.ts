@@ -2,9 +2,11 @@
 import { loadDefaultPack } from '../knowledge';
 import { makeChat, makeTicket } from './testing/ticket-factory';
 import { TriageEngine } from './triage-engine';
+import { rulesOnlyWeights } from './testing/rules-only';
 import type { TriageResult } from './types';
 
-const engine = new TriageEngine(loadDefaultPack());
+/** What the rules say (scope is a property of the rules, whatever the shipped model learned). */
+const engine = new TriageEngine(loadDefaultPack(), rulesOnlyWeights(loadDefaultPack()));
 
 function scoreOf(result: TriageResult, cause: string): number {
   return result.causes.find((c) => c.id === cause)?.score ?? 0;

@@ -13,7 +13,7 @@ import { spanOf } from './entities';
 import { renderMacro } from './macro-render';
 import { recommend } from './recommend';
 import { decide } from './decision';
-import { CauseModel, forEachHashedFeature, hashedScale, type CauseModelWeights, type HashedFeatureVisitor } from './cause-model';
+import { CauseModel, collectHashedFeatures, forEachHashedFeature, hashedScale, WordFeatures, type CauseModelWeights, type HashedFeatureVisitor } from './cause-model';
 import {
   EMPTY_FIX_STATS,
   type CauseScore,
@@ -226,6 +226,10 @@ export class TriageEngine {
   readonly packVersion: string;
   /** The cause-model weights in use: the pack's own (`model.json`) unless others are given. */
   readonly model: CauseModel;
+  /** Scratch space for one ticket's word features (triage is synchronous, so one per engine). */
+  private readonly words = new WordFeatures();
+  /** Scratch: per token and cause, the learned word weight (grown as needed, reused). */
+  private perToken = new Float64Array(8192);
 
   constructor(
     private readonly pack: CompiledPack,
@@ -434,21 +438,22 @@ export class TriageEngine {
     const deltas = analysis.named.map((f) => model.namedWeights(f.name));
     for (const d of deltas) if (d) for (let c = 0; c < k; c++) logits[c] += d[c];
     let wordScale = 0;
+    let perToken: Float64Array | undefined;
     if (model.hasHashed) {
+      const words = collectHashedFeatures(analysis.fields.map((f) => f.norm), model.hashBits, model.charGrams, this.words);
       const acc = new Float64Array(k);
-      let n = 0;
-      this.forEachWordFeature(analysis, (bucket) => {
-        n++;
-        model.addHashed(bucket, 1, acc);
-      });
-      wordScale = hashedScale(n);
+      if (this.perToken.length < words.tokenCount * k) this.perToken = new Float64Array(words.tokenCount * k * 2);
+      perToken = this.perToken;
+      perToken.fill(0, 0, words.tokenCount * k);
+      model.scoreWords(words, acc, perToken);
+      wordScale = hashedScale(words.count);
       for (let c = 0; c < k; c++) logits[c] += wordScale * acc[c];
     }
     const probabilities = softmax(logits, tau);
     const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
 
     const evidence = this.evidenceOf(analysis, deltas);
-    const words = wordScale > 0 ? this.wordsOf(analysis, order.slice(0, TOP_CAUSES_WITH_WORDS), wordScale) : undefined;
+    const words = perToken ? this.wordsOf(analysis, order.slice(0, TOP_CAUSES_WITH_WORDS), wordScale, perToken) : undefined;
     const causes: CauseScore[] = order
       .map((i) => {
         const cause = { id: pack.causeIds[i], score: round4(probabilities[i]), evidence: evidence[i] };
@@ -511,33 +516,35 @@ export class TriageEngine {
     return evidence;
   }
 
-  /** The customer's words whose learned weights moved each of the given causes most. */
-  private wordsOf(analysis: TicketAnalysis, causes: readonly number[], scale: number): Map<number, WordContribution[]> {
-    const { model } = this;
-    const byCause = causes.map(() => new Map<number, { field: number; start: number; end: number; weight: number }>());
-    this.forEachWordFeature(analysis, (bucket, field, start, end) => {
-      causes.forEach((c, i) => {
-        const w = model.hashedWeight(bucket, c);
-        if (w === 0) return;
-        const key = (field * 0x10000 + start) * 0x10000 + end;
-        const seen = byCause[i].get(key);
-        if (seen) seen.weight += w;
-        else byCause[i].set(key, { field, start, end, weight: w });
-      });
-    });
+  /**
+   * The customer's words whose learned weights moved each of the given causes most, from the per-token
+   * sums the scoring pass left in `perToken` (token x cause).
+   */
+  private wordsOf(analysis: TicketAnalysis, causes: readonly number[], scale: number, perToken: Float64Array): Map<number, WordContribution[]> {
+    const { model, words } = this;
+    const k = this.pack.causeIds.length;
+    const factor = scale / model.temperature;
     const out = new Map<number, WordContribution[]>();
-    causes.forEach((c, i) => {
-      const top = [...byCause[i].values()]
-        .map((x) => ({ ...x, weight: round4((x.weight * scale) / model.temperature) }))
-        .filter((x) => Math.abs(x.weight) >= MIN_WORD_WEIGHT)
-        .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start)
-        .slice(0, WORDS_PER_CAUSE)
-        .map((x) => {
-          const span = spanOf(analysis.fields[x.field], x.start, x.end);
-          return { text: span.text, start: span.start, end: span.end, field: span.field, weight: x.weight };
-        });
-      out.set(c, top);
-    });
+    for (const c of causes) {
+      const weightOf = (t: number) => perToken[t * k + c] * factor;
+      // The WORDS_PER_CAUSE tokens of largest |weight| (earlier first on ties), kept sorted as they come.
+      const top: number[] = [];
+      for (let t = 0; t < words.tokenCount; t++) {
+        const w = Math.abs(weightOf(t));
+        if (w < MIN_WORD_WEIGHT || (top.length === WORDS_PER_CAUSE && w <= Math.abs(weightOf(top[top.length - 1])))) continue;
+        let at = top.length;
+        while (at > 0 && Math.abs(weightOf(top[at - 1])) < w) at--;
+        top.splice(at, 0, t);
+        if (top.length > WORDS_PER_CAUSE) top.pop();
+      }
+      out.set(
+        c,
+        top.map((t) => {
+          const span = spanOf(analysis.fields[words.tokenField[t]], words.tokenStart[t], words.tokenEnd[t]);
+          return { text: span.text, start: span.start, end: span.end, field: span.field, weight: round4(weightOf(t)) };
+        }),
+      );
+    }
     return out;
   }
 }

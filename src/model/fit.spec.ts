@@ -1,27 +1,13 @@
 import { TriageEngine } from '../engine';
 import { loadDefaultPack, validateModelWeights } from '../knowledge';
+import { rulesOnlyWeights } from '../engine/testing/rules-only';
 import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitCombination, fitModel, foldsOf, predictEncoded, toWeights, type FitSettings, type LabelledTicket } from './fit';
 
 const pack = loadDefaultPack();
-const rulesOnly = new TriageEngine(pack, { ...emptyWeights(), version: 'rules' });
+const rulesOnly = new TriageEngine(pack, rulesOnlyWeights(pack));
 const k = pack.causeIds.length;
 const settings: FitSettings = { ...DEFAULT_FIT_SETTINGS, calibrationFolds: 3, maxIterations: 100, minCount: 1 };
 
-function emptyWeights() {
-  return {
-    format: 1 as const,
-    version: '0',
-    packVersion: pack.version,
-    causes: pack.causeIds,
-    hashBits: 20,
-    charGrams: [4, 5] as [number, number],
-    temperature: 1,
-    priorScale: 1,
-    bias: pack.causeIds.map(() => 0),
-    named: {},
-    hashed: {},
-  };
-}
 
 /**
  * A made-up word ("quibbleflux") that the rules know nothing of, said by customers whose backups fail for

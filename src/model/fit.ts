@@ -56,8 +56,8 @@ export const DEFAULT_FIT_SETTINGS: FitSettings = Object.freeze({
   l2Bias: 1,
   l2PriorScale: 1000,
   minCount: 2,
-  hashBits: 20,
-  charGrams: [4, 5] as const,
+  hashBits: 18,
+  charGrams: [0, 0] as const,
   maxIterations: 300,
   calibrationFolds: 3,
 });
