@@ -63,6 +63,8 @@ const inRanges = (ranges: readonly (readonly [number, number])[] | undefined, at
   ranges !== undefined && ranges.some(([from, to]) => at >= from && at < to);
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;
+/** Probabilities are shown to 4 places, rounded down: "at least this sure", so 0.99996 is never shown as 1. */
+const floor4 = (x: number) => Math.floor(x * 10000) / 10000;
 
 /** Share of reassuring evidence that still counts against a cause the ticket states a specific problem for. */
 const REASSURANCE_AGAINST_STATED = 0.3;
@@ -456,13 +458,13 @@ export class TriageEngine {
     const words = perToken ? this.wordsOf(analysis, order.slice(0, TOP_CAUSES_WITH_WORDS), wordScale, perToken) : undefined;
     const causes: CauseScore[] = order
       .map((i) => {
-        const cause = { id: pack.causeIds[i], score: round4(probabilities[i]), evidence: evidence[i] };
+        const cause = { id: pack.causeIds[i], score: floor4(probabilities[i]), evidence: evidence[i] };
         const w = words?.get(i);
         return w ? { ...cause, words: w } : cause;
       })
       .filter((c) => c.score > 0);
     const top = order[0];
-    const confidence = round4(probabilities[top]);
+    const confidence = floor4(probabilities[top]);
 
     const recommendation = recommend({
       pack,
