@@ -73,7 +73,9 @@ describe('fitting the cause model', () => {
   it('writes weights the validator accepts, with probabilities that sum to 1', () => {
     expect(() => validateModelWeights(JSON.parse(JSON.stringify(weights)), pack.causeIds, 'test')).not.toThrow();
     const sum = new TriageEngine(pack, weights).triage(probe).causes.reduce((s, c) => s + c.score, 0);
-    expect(sum).toBeCloseTo(1, 3);
+    // Each score is rounded down to 4 places.
+    expect(sum).toBeLessThanOrEqual(1);
+    expect(sum).toBeGreaterThan(1 - 0.0001 * pack.causeIds.length);
   });
 
   it('cross-validates: every ticket is scored by a model that did not see it', () => {
