@@ -117,7 +117,7 @@ function main(): void {
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
 
   if (fs.existsSync(evalFile)) {
-    console.log(`\n== accuracy on ${evalFile}`);
+    console.log(`\n== fit on ${evalFile} (tickets the rules were written from and the cause model fitted on: not accuracy; npm run eval -- --cv 5 gives that)`);
     accuracy(engine, readEvalSet(evalFile));
   } else {
     console.log(`\n(no evaluation set at ${evalFile}; set EVAL_FILE)`);
@@ -125,7 +125,7 @@ function main(): void {
 
   const fixtureFile = path.join(root, 'bench', 'fixtures', 'paraphrased.jsonl');
   if (fs.existsSync(fixtureFile) && path.resolve(fixtureFile) !== path.resolve(evalFile)) {
-    console.log(`\n== accuracy on the service's own paraphrased tickets (${path.relative(root, fixtureFile)})`);
+    console.log(`\n== fit on the service's own paraphrased tickets (${path.relative(root, fixtureFile)}; in the training set too: not accuracy)`);
     accuracy(engine, readEvalSet(fixtureFile), { brief: true });
   }
 
