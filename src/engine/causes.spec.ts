@@ -6,6 +6,7 @@ import { loadDefaultPack } from '../knowledge';
 import { makeChat, makeEmail, makeTicket } from './testing/ticket-factory';
 import { TriageEngine } from './triage-engine';
 import type { TriageInput } from './types';
+import { rulesOnlyWeights } from './testing/rules-only';
 
 const engine = new TriageEngine(loadDefaultPack());
 const causeOf = (ticket: TriageInput) => engine.triage(ticket).cause.id;
@@ -124,4 +125,51 @@ describe('backups that are not iCloud Backup, in iCloud words', () => {
     expect(result.symptoms.map((s) => s.id)).not.toContain('computer_backup');
     expect(result.cause.id).toBe('ios_outdated');
   });
+});
+
+describe('evidence that outweighs a restart or a reset (rules alone)', () => {
+  const rules = new TriageEngine(loadDefaultPack(), rulesOnlyWeights(loadDefaultPack()));
+  const triage = (ticket: TriageInput) => rules.triage(ticket);
+  const ids = (ticket: TriageInput) => triage(ticket).symptoms.map((s) => s.id);
+
+  it.each([
+    ['ios_outdated', 'Backup fails every night. I restarted the phone twice and reset all settings, still failing. Software Update offers a newer version but I have been putting it off.'],
+    ['ios_outdated', 'iPhone 12, still on iOS 15. Rebooted it several times, no change. There is an update available that I never installed.'],
+    ['ios_outdated', 'Das Backup schlägt jede Nacht fehl. Neu gestartet habe ich schon, Aktualisierung verfügbar steht seit Wochen in den Einstellungen.'],
+    ['ios_outdated', "La sauvegarde échoue. J'ai redémarré deux fois, mais il y a une mise à jour disponible que je n'ai pas faite."],
+    ['ios_outdated', 'La copia de seguridad falla. Ya lo reinicié, pero tengo una actualización pendiente desde hace un mes.'],
+    ['ios_outdated', 'O backup falha todas as noites. Já reiniciei, e tem uma atualização disponível que ainda não instalei.'],
+    ['icloud_outage', 'Backup fails since this morning with a server error. My wife\'s phone too, and we even reset all settings on mine.'],
+    ['icloud_outage', 'Both my personal and my work iPhone fail to back up, something about the server. We restarted both.'],
+    ['icloud_outage', 'Backup failing today. Apple System Status shows a yellow dot next to iCloud Backup. I already restarted and reset network settings.'],
+    ['icloud_outage', 'Everyone in the family has the same error since lunchtime, different phones and different Apple IDs. I reset all settings, no change.'],
+    ['icloud_outage', "Depuis ce matin la sauvegarde échoue pour toute la famille en même temps, le serveur ne répond pas."],
+    ['power', 'No backups for weeks. The socket by the bed is on a timer, so the power goes off at night.'],
+    ['power', 'Backup never runs. The phone is only sometimes charged in the morning, the battery is low when I wake up.'],
+    ['power', 'My phone sits on a wireless charger overnight but it is often misaligned and in the morning the battery is lower than when I went to sleep.'],
+    ['power', 'I only charge the phone in the car on the way to work, overnight charging is bad for the battery. No iCloud backup for a month.'],
+    ['power', 'Keine Backups mehr. Das iPhone hängt an der Steckdosenleiste, die ich nachts ausschalte: steckdosenleiste ausgeschaltet.'],
+    ['backup_disabled', 'On my new iPhone there is no Back Up Now, I have never seen a backup on this phone.'],
+    ['backup_disabled', 'Under iCloud Backup there is just the switch and no date under it. I thought it was automatic.'],
+    ['backup_disabled', 'After the update the backup switch turned itself off and nothing has been saved since.'],
+    ['backup_disabled', 'The lady in the shop skipped through the setup for me. Now the backup line isn\'t there at all.'],
+  ])('%s: %s', (cause, text) => {
+    expect(triage(makeTicket({ description: text })).cause.id).toBe(cause);
+  });
+
+  it('reads a reset that did not help as tried, against broken settings', () => {
+    const result = triage(makeTicket({ description: 'Backup still fails. I already reset all settings last week, no difference.' }));
+    const reset = result.symptoms.find((s) => s.id === 'reset_tried');
+    expect(reset).toBeDefined();
+    expect(result.symptoms.map((s) => s.id)).not.toContain('reset_hesitation');
+  });
+
+  it('does not read "no update available" as a pending update', () => {
+    const found = ids(makeTicket({ description: 'Back Up Now stuck for hours. iOS 18, no update available, plenty of iCloud space.' }));
+    expect(found).toContain('ios_up_to_date');
+    expect(found).not.toContain('update_pending');
+  });
+
+
+
 });

@@ -168,3 +168,25 @@ describe('scope', () => {
   });
 });
 
+
+describe('scope of the status page, updates and resets', () => {
+  it('reads a green status page as ruling the outage out, a yellow one as evidence for it', () => {
+    const green = engine.triage(makeTicket({ description: 'Backup fails every night. The status page looks green.' }));
+    expect(evidenceOf(green, 'icloud_outage').every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
+    const yellow = engine.triage(makeTicket({ description: 'Backup fails. Apple System Status shows an issue for iCloud Backup, some users are affected.' }));
+    expect(evidenceOf(yellow, 'icloud_outage').some((e) => e.weight > 0)).toBe(true);
+    expect(yellow.cause.id).toBe('icloud_outage');
+  });
+
+  it('marks a reset already done as tried, not as hesitation', () => {
+    const result = engine.triage(makeTicket({ description: 'Reset all settings didn\'t help, the backup still fails every night.' }));
+    const tried = result.symptoms.find((s) => s.id === 'reset_tried');
+    expect(tried).toBeDefined();
+    expect(evidenceOf(result, 'settings_corrupt').some((e) => e.symptom === 'reset_tried' && e.weight < 0)).toBe(true);
+  });
+
+  it('counts "no update available" against an outdated iOS', () => {
+    const result = engine.triage(makeTicket({ description: 'Backup fails. iPhone 15, no update available, wifi fine.' }));
+    expect(evidenceOf(result, 'ios_outdated').every((e) => e.weight < 0)).toBe(true);
+  });
+});
