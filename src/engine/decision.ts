@@ -2,9 +2,9 @@ import type { ConfidenceBand, TriageDecision, TriageGate } from './types';
 
 /**
  * Default bounds, chosen from the cross-validated precision/coverage curve of the shipped cause model
- * (docs/ENGINE.md, "Write-back gate"): WRITEBACK_MIN_CONFIDENCE and BAND_MEDIUM_MIN override them.
+ * (README, "Accuracy"): WRITEBACK_MIN_CONFIDENCE and BAND_MEDIUM_MIN override them.
  */
-export const DEFAULT_GATE: TriageGate = Object.freeze({ autoMin: 0.85, mediumMin: 0.5 });
+export const DEFAULT_GATE: TriageGate = Object.freeze({ autoMin: 0.9, mediumMin: 0.5 });
 
 /** The write-back decision and band of a confidence: `high` exactly when `auto`. */
 export function decide(confidence: number, gate: TriageGate = DEFAULT_GATE): { decision: TriageDecision; band: ConfidenceBand } {
