@@ -4,6 +4,7 @@ import { encodeTickets, predictEncoded } from '../model/fit';
 import { isNotWorse, refit, refitSettings } from './refit';
 import { fittedFromModel } from '../model/fit';
 import { generateLabelledTickets } from './testing/labelled-tickets';
+import { rulesOnlyWeights } from '../engine/testing/rules-only';
 
 const pack = loadDefaultPack();
 const FAST = { calibrationFolds: 2, maxIterations: 40 };
@@ -40,19 +41,7 @@ describe('refit', () => {
     // Labels the text does not predict, and active weights that say "no idea" (every cause equally likely):
     // nothing scores better than that on such labels, and weights fitted to the noise score worse.
     const noisy = labels.map((t, i) => ({ ...t, label: pack.causeIds[(i * 7) % pack.causeIds.length] }));
-    const uniform: CauseModelWeights = {
-      format: 1,
-      version: '1',
-      packVersion: pack.version,
-      causes: pack.causeIds,
-      hashBits: 20,
-      charGrams: [4, 5],
-      temperature: 1,
-      priorScale: 0,
-      bias: pack.causeIds.map(() => 0),
-      named: {},
-      hashed: {},
-    };
+    const uniform: CauseModelWeights = { ...rulesOnlyWeights(pack), version: '1', priorScale: 0 };
     const result = refit({ pack, labels: noisy, active: { version: '1', weights: uniform }, version: '2', folds: 2, settings: FAST });
     expect(result.metrics.active.logLoss).toBeCloseTo(Math.log(pack.causeIds.length), 5);
     expect(result.metrics.logLossChange).toBeGreaterThan(0);
