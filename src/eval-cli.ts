@@ -24,15 +24,33 @@ import { fitSettingsOf, readTrainingSpec, readTrainingTickets } from './model/pa
 const USAGE =
   'usage: npm run eval -- --input FILE.jsonl [--pack DIR] [--cv K [--train FILE]... [--with-pack-training]] [--split fit|holdout] [--threshold T] [--json]';
 
+/** A usage or input problem: reported on stderr with exit code 2. */
+class UsageError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  throw new UsageError(message);
 }
 
-function main(): void {
+/** Runs the command with `argv` (without the node and script paths); returns the exit code. */
+export function main(argv: string[] = process.argv.slice(2)): number {
+  try {
+    run(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+function run(argv: string[]): void {
   let parsed;
   try {
     parsed = parseArgs({
+      args: argv,
       options: {
         input: { type: 'string', short: 'i' },
         pack: { type: 'string' },
@@ -56,7 +74,7 @@ function main(): void {
   if (!values.input) fail('--input is required');
   const folds = values.cv === undefined ? 0 : Number(values.cv);
   if (values.cv !== undefined && (!Number.isInteger(folds) || folds < 2)) fail('--cv takes a whole number of folds, at least 2');
-  const envThreshold = process.env.WRITEBACK_MIN_CONFIDENCE;
+  const envThreshold = process.env.WRITEBACK_MIN_CONFIDENCE || undefined; // set but empty: unset, as for the service
   const threshold = Number(values.threshold ?? envThreshold ?? DEFAULT_GATE.autoMin);
   if (!(threshold >= 0 && threshold <= 1)) fail('--threshold (or WRITEBACK_MIN_CONFIDENCE) must be a number from 0 to 1');
   if (values.split && values.split !== 'fit' && values.split !== 'holdout') fail('--split takes fit or holdout');
@@ -119,4 +137,4 @@ function main(): void {
   else process.stdout.write(`${formatReport(report, title)}\n`);
 }
 
-main();
+if (require.main === module) process.exitCode = main();

@@ -14,8 +14,19 @@ import { fitPackModel, readTrainingSpec, type TrainingInput } from './model/pack
 
 const USAGE = 'usage: npm run pack:fit -- [--pack DIR] [--input FILE]... [--out FILE]';
 
-function main(): number {
+/** Runs the command with `argv` (without the node and script paths); returns the exit code. */
+export function main(argv: string[] = process.argv.slice(2)): number {
+  try {
+    return run(argv);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    return 2;
+  }
+}
+
+function run(argv: string[]): number {
   const { values } = parseArgs({
+    args: argv,
     options: { pack: { type: 'string' }, input: { type: 'string', multiple: true }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
@@ -41,9 +52,4 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exit(main());
-} catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-  process.exit(2);
-}
+if (require.main === module) process.exitCode = main();

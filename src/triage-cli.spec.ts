@@ -1,27 +1,14 @@
 /** Spawns the offline CLI on a fixture written here and reads its JSON Lines output. */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runTsCli } from './testing/ts-cli';
 
 const CLI = path.join(__dirname, 'triage-cli.ts');
 
 /** Runs the CLI's TypeScript source in a child Node process (compiled on the fly with swc). */
 function runCli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}) {
-  const script = `
-    const swc = require('@swc/core');
-    const fs = require('node:fs');
-    require.extensions['.ts'] = (module, filename) => {
-      const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-        filename, swcrc: false, module: { type: 'commonjs' },
-        jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true }, target: 'es2022' },
-      });
-      module._compile(code, filename);
-    };
-    require(${JSON.stringify(CLI)}).main(${JSON.stringify(args)}).then((code) => { process.exitCode = code; });
-  `;
-  const childEnv = { ...process.env, WRITEBACK_MIN_CONFIDENCE: '', BAND_MEDIUM_MIN: '', ...env };
-  return spawnSync(process.execPath, ['-e', script], { input: stdin, encoding: 'utf8', cwd: path.join(__dirname, '..'), env: childEnv });
+  return runTsCli(CLI, args, { stdin, env: { WRITEBACK_MIN_CONFIDENCE: '', BAND_MEDIUM_MIN: '', ...env } });
 }
 
 function fixture(lines: string[]): string {
