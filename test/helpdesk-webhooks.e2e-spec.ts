@@ -25,7 +25,7 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
       zendeskSecret: SECRET,
       freshdeskToken: FD_TOKEN,
       freshdeskUser: 'hook',
-      freshdeskPassword: 'hook-password',
+      freshdeskPassword: 'hook-password-0123456789',
     });
     ({ zendesk, freshdesk } = fakes);
     t = await createTestApp();
@@ -315,7 +315,7 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
       await t.http().post('/webhooks/freshdesk').send(freshdeskBody(id)).expect(401);
       await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', 'wrong-token-wrong-token').send(freshdeskBody(id)).expect(401);
       await t.http().post('/webhooks/freshdesk').auth('hook', 'nope').send(freshdeskBody(id)).expect(401);
-      await t.http().post('/webhooks/freshdesk').auth('hook', 'hook-password').send(freshdeskBody(id)).expect(202);
+      await t.http().post('/webhooks/freshdesk').auth('hook', 'hook-password-0123456789').send(freshdeskBody(id)).expect(202);
       await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FD_TOKEN).send(freshdeskBody(id)).expect(200);
     });
 

@@ -1,12 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { TriageGate } from '../../engine/types';
 import { Environment } from './environment';
 
+/** The start-up line of a production API without ADMIN_API_KEY: it creates no key, so say where keys come from. */
+export function missingAdminKeyNotice(env: Pick<Environment, 'NODE_ENV' | 'ADMIN_API_KEY' | 'ROLE'>): string | null {
+  if (env.NODE_ENV !== 'production' || env.ADMIN_API_KEY || env.ROLE === 'worker') return null;
+  return (
+    'NODE_ENV=production and ADMIN_API_KEY is unset: no admin key is created; only keys stored in the database ' +
+    'are accepted (create one with `npm run cli -- api-key create --name <name> --scopes admin`, or set ADMIN_API_KEY to 24+ random characters)'
+  );
+}
+
+let noticeGiven = false;
+
 /** Typed access to the validated environment. */
 @Injectable()
-export class AppConfig {
+export class AppConfig implements OnApplicationBootstrap {
   constructor(private readonly config: ConfigService<Environment, true>) {}
+
+  onApplicationBootstrap(): void {
+    const notice = missingAdminKeyNotice({
+      NODE_ENV: this.get('NODE_ENV'),
+      ADMIN_API_KEY: this.get('ADMIN_API_KEY'),
+      ROLE: this.get('ROLE'),
+    });
+    // AppConfig is provided in several modules; one line per process is enough.
+    if (notice && !noticeGiven) new Logger('Config').warn(notice);
+    noticeGiven ||= notice !== null;
+  }
 
   get<K extends keyof Environment>(key: K): Environment[K] {
     return this.config.get(key, { infer: true });

@@ -1,5 +1,6 @@
 import { DEFAULT_GATE } from '../../engine/decision';
 import { validateEnvironment } from './environment';
+import { missingAdminKeyNotice } from './app-config.service';
 
 describe('validateEnvironment', () => {
   it('applies the documented defaults', () => {
@@ -68,5 +69,42 @@ describe('the write-back gate variables', () => {
     expect(() => validateEnvironment({ WRITEBACK_MIN_CONFIDENCE: 'abc' })).toThrow(
       /^Invalid environment configuration:\n {2}WRITEBACK_MIN_CONFIDENCE: WRITEBACK_MIN_CONFIDENCE must be a number from 0 to 1$/,
     );
+  });
+});
+
+describe('credentials', () => {
+  const GOOD = 'f3a9c1e07b5d42a8e6c0d1b29f47a3e5';
+
+  it('takes a 16-character admin key outside production and refuses a shorter one', () => {
+    expect(validateEnvironment({ ADMIN_API_KEY: 'a'.repeat(16) }).ADMIN_API_KEY).toHaveLength(16);
+    expect(() => validateEnvironment({ ADMIN_API_KEY: 'a'.repeat(15) })).toThrow(/ADMIN_API_KEY: .*at least 16/);
+  });
+
+  it('in production wants 24 characters and no placeholder word, and says why', () => {
+    expect(validateEnvironment({ NODE_ENV: 'production', ADMIN_API_KEY: GOOD }).ADMIN_API_KEY).toBe(GOOD);
+    expect(() => validateEnvironment({ NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(23) })).toThrow(
+      /ADMIN_API_KEY: .*at least 24 characters with NODE_ENV=production/,
+    );
+    for (const key of ['change-me-local-admin-key', 'my-EXAMPLE-key-0123456789abc', 'super-secret-admin-0123456', 'password0123456789abcdefgh', 'prod-admin-key-0123456789abc']) {
+      expect(() => validateEnvironment({ NODE_ENV: 'production', ADMIN_API_KEY: key })).toThrow(/ADMIN_API_KEY: .*placeholder word/);
+    }
+    // The same words are only a warning sign outside production.
+    expect(validateEnvironment({ ADMIN_API_KEY: 'change-me-local-admin-key' }).ADMIN_API_KEY).toBe('change-me-local-admin-key');
+  });
+
+  it.each(['ZENDESK_WEBHOOK_SECRET', 'FRESHDESK_WEBHOOK_PASSWORD', 'FRESHDESK_WEBHOOK_TOKEN'])('%s takes 16+ characters when set', (name) => {
+    expect(() => validateEnvironment({ [name]: 'x' })).toThrow(new RegExp(`${name}: .*at least 16`));
+    expect(validateEnvironment({ [name]: 'x'.repeat(16) })).toMatchObject({ [name]: 'x'.repeat(16) });
+    expect(validateEnvironment({})[name as 'ZENDESK_WEBHOOK_SECRET']).toBeUndefined();
+  });
+});
+
+describe('missingAdminKeyNotice', () => {
+  it('speaks for a production API without ADMIN_API_KEY only', () => {
+    expect(missingAdminKeyNotice({ NODE_ENV: 'production', ROLE: 'all' })).toMatch(/ADMIN_API_KEY is unset: no admin key is created/);
+    expect(missingAdminKeyNotice({ NODE_ENV: 'production', ROLE: 'api' })).not.toBeNull();
+    expect(missingAdminKeyNotice({ NODE_ENV: 'production', ROLE: 'worker' })).toBeNull();
+    expect(missingAdminKeyNotice({ NODE_ENV: 'production', ROLE: 'all', ADMIN_API_KEY: 'f3a9c1e07b5d42a8e6c0d1b2' })).toBeNull();
+    expect(missingAdminKeyNotice({ NODE_ENV: 'development', ROLE: 'all' })).toBeNull();
   });
 });

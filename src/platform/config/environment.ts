@@ -46,6 +46,35 @@ function NotAbove(other: 'WRITEBACK_MIN_CONFIDENCE') {
   });
 }
 
+/** Words that mark a key copied from an example rather than generated; refused in production. */
+export const PLACEHOLDER_KEY_WORDS = ['change-me', 'changeme', 'example', 'secret', 'password', 'admin-key'] as const;
+export const PRODUCTION_ADMIN_KEY_MIN = 24;
+
+/** Why ADMIN_API_KEY is refused with this NODE_ENV, or null when it is acceptable (length 16+ is checked apart). */
+export function adminKeyProblem(key: string, nodeEnv: unknown): string | null {
+  if (nodeEnv !== 'production') return null;
+  if (key.length < PRODUCTION_ADMIN_KEY_MIN) {
+    return `ADMIN_API_KEY must be at least ${PRODUCTION_ADMIN_KEY_MIN} characters with NODE_ENV=production`;
+  }
+  const lower = key.toLowerCase();
+  const word = PLACEHOLDER_KEY_WORDS.find((w) => lower.includes(w));
+  return word
+    ? `ADMIN_API_KEY contains the placeholder word "${word}": with NODE_ENV=production use a generated key (e.g. openssl rand -hex 24)`
+    : null;
+}
+
+/** ADMIN_API_KEY in production: 24+ characters and no placeholder word. */
+function AdminKeyRule() {
+  const nodeEnv = (object: unknown) => (object as Record<string, unknown> | undefined)?.NODE_ENV;
+  return ValidateBy({
+    name: 'adminKeyRule',
+    validator: {
+      validate: (value, args) => typeof value !== 'string' || adminKeyProblem(value, nodeEnv(args?.object)) === null,
+      defaultMessage: (args) => adminKeyProblem(String(args?.value), nodeEnv(args?.object)) ?? 'ADMIN_API_KEY is refused',
+    },
+  });
+}
+
 /** Every environment variable the service reads, validated once at boot. */
 export class Environment {
   @IsIn(['development', 'test', 'production'])
@@ -81,9 +110,11 @@ export class Environment {
   @IsIn(ROLES)
   ROLE: Role = 'all';
 
+  /** At least 16 characters; in production at least 24 and no placeholder word (see AdminKeyRule). */
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  @AdminKeyRule()
   ADMIN_API_KEY?: string;
 
   /** Key prefix of every queue; the braces make it a Redis Cluster hash tag. */
@@ -105,6 +136,7 @@ export class Environment {
   /** Zendesk: webhook signing secret, API access for write-back, and its rate limit. */
   @IsOptional()
   @IsString()
+  @MinLength(16, { message: 'ZENDESK_WEBHOOK_SECRET must be at least 16 characters' })
   ZENDESK_WEBHOOK_SECRET?: string;
 
   @IsOptional()
@@ -137,6 +169,7 @@ export class Environment {
 
   @IsOptional()
   @IsString()
+  @MinLength(16, { message: 'FRESHDESK_WEBHOOK_PASSWORD must be at least 16 characters' })
   FRESHDESK_WEBHOOK_PASSWORD?: string;
 
   @IsOptional()
