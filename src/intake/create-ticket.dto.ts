@@ -16,28 +16,32 @@ import {
 } from 'class-validator';
 import { FastChecked, isJsonObject, isShortString, onlyKeys } from '../platform/http/fast-validation.pipe';
 import { TICKET_STATUSES, TicketStatus } from '../tickets/ticket.entity';
+import { containsLoneSurrogate, IsWellFormedText, MAX_EXTERNAL_ID_CHARS } from './well-formed-text';
 
+export { MAX_EXTERNAL_ID_CHARS };
 export const MAX_DESCRIPTION_CHARS = 65_536;
 export const MAX_SUBJECT_CHARS = 1_000;
-export const MAX_EXTERNAL_ID_CHARS = 200;
 
 export class RequesterDto {
   @ApiPropertyOptional({ example: 'ana@example.com' })
   @IsOptional()
   @IsEmail()
   @MaxLength(320)
+  @IsWellFormedText()
   readonly email?: string;
 
   @ApiPropertyOptional({ example: 'Ana Lima' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsWellFormedText()
   readonly name?: string;
 
   @ApiPropertyOptional({ example: 'Ana', description: 'Used in the macro greeting' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @IsWellFormedText()
   readonly firstName?: string;
 }
 
@@ -72,7 +76,8 @@ export function isValidCreateTicket(body: unknown): boolean {
     isOptional(tags, (t) => Array.isArray(t) && t.length <= 200 && t.every((tag) => isShortString(tag, 200))) &&
     isOptional(body.status, (v) => STATUSES.has(v)) &&
     isOptional(body.createdAt, (v) => typeof v === 'string' && isISO8601(v, { strict: true })) &&
-    isOptional(body.updatedAt, (v) => typeof v === 'string' && isISO8601(v, { strict: true }))
+    isOptional(body.updatedAt, (v) => typeof v === 'string' && isISO8601(v, { strict: true })) &&
+    !containsLoneSurrogate(body)
   );
 }
 
@@ -83,18 +88,21 @@ export class CreateTicketDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_EXTERNAL_ID_CHARS)
+  @IsWellFormedText()
   readonly externalId: string;
 
   @ApiPropertyOptional({ maxLength: 1000, example: 'Backup fails' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_SUBJECT_CHARS)
+  @IsWellFormedText()
   readonly subject?: string;
 
   @ApiProperty({ maxLength: 65536, example: 'My iPhone says Not Enough Storage when it backs up.' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_DESCRIPTION_CHARS)
+  @IsWellFormedText()
   readonly description: string;
 
   @ApiPropertyOptional({ type: () => RequesterDto })
@@ -109,6 +117,7 @@ export class CreateTicketDto {
   @ArrayMaxSize(200)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
+  @IsWellFormedText({ each: true })
   readonly tags?: string[];
 
   @ApiPropertyOptional({ enum: TICKET_STATUSES })

@@ -2,14 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { findMacro } from '../knowledge';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
+import { MetricsService } from '../platform/metrics/metrics.service';
+import { EngineService } from '../triage/engine.service';
 import { assertUnreachable } from '../platform/errors/domain-error';
 import type { TicketSource, TicketStatus } from '../tickets/ticket.entity';
 import type { InboxPayload } from './inbox-event.entity';
 import { AcceptResult, IntakeService } from './intake.service';
 import type { TicketEvent } from './ticket-event';
+import { storableHelpdeskEvent } from './well-formed-text';
 import type { HelpdeskEvent } from './zendesk-webhook.mapper';
 
 export type WebhookAnswer =
@@ -37,9 +41,12 @@ export class HelpdeskIntakeService {
     private readonly pipeline: PipelineService,
     private readonly config: AppConfig,
     private readonly outcomes: OutcomesService,
+    private readonly engine: EngineService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  async accept(event: HelpdeskEvent): Promise<WebhookAnswer> {
+  async accept(received: HelpdeskEvent): Promise<WebhookAnswer> {
+    const event = storableHelpdeskEvent(received);
     switch (event.kind) {
       case 'ticket': {
         const result = await this.intake.accept(event.event);
@@ -117,7 +124,7 @@ export class HelpdeskIntakeService {
             : CLOSED.includes(previous)
               ? false
               : null;
-      const applied = appliedMacro(event.tags, prefix);
+      const applied = this.appliedMacro(event.tags, prefix);
       const outcome =
         resolved === null
           ? null
@@ -160,6 +167,19 @@ export class HelpdeskIntakeService {
     });
     if (!result) return this.unknownTicket(event.source, event.externalId);
     return { kind: event.kind, ...result };
+  }
+
+  /**
+   * The pack's macro named by the last applied-fix tag that names one (an alias counts as its macro). Tags naming
+   * no macro of the pack are ignored, and counted, and logged: they never become a fix in outcomes or statistics.
+   */
+  private appliedMacro(tags: readonly string[], prefix: string): string | null {
+    const { macroId, unknown } = appliedMacro(tags, prefix, (id) => findMacro(this.engine.pack, id)?.id ?? null);
+    if (unknown.length > 0) {
+      this.metrics.unknownMacroTags.inc(unknown.length);
+      this.logger.warn({ tags: unknown.map((t) => t.slice(0, 120)) }, 'applied-fix tag names no macro of the pack; ignored');
+    }
+    return macroId;
   }
 
   /** A content event whose status leaves solved or closed, as a status signal (keyed by its time). */
@@ -222,9 +242,23 @@ export class HelpdeskIntakeService {
   }
 }
 
-/** The macro whose `<prefix>applied_<macroId>` tag an agent's helpdesk macro put on the ticket. */
-export function appliedMacro(tags: readonly string[], prefix: string): string | null {
+/**
+ * The macro whose `<prefix>applied_<macroId>` tag an agent's helpdesk macro put on the ticket: the last such tag
+ * that `resolve` maps to a macro id. `unknown` lists the applied tags naming no macro.
+ */
+export function appliedMacro(
+  tags: readonly string[],
+  prefix: string,
+  resolve: (idOrAlias: string) => string | null,
+): { macroId: string | null; unknown: string[] } {
   const marker = `${prefix}applied_`;
-  const found = [...tags].reverse().find((t) => t.startsWith(marker));
-  return found ? found.slice(marker.length) : null;
+  let macroId: string | null = null;
+  const unknown: string[] = [];
+  for (const tag of [...tags].reverse()) {
+    if (!tag.startsWith(marker)) continue;
+    const known = resolve(tag.slice(marker.length));
+    if (known === null) unknown.push(tag);
+    else macroId ??= known;
+  }
+  return { macroId, unknown };
 }

@@ -1,10 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
 import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
 
 const ID = /^[a-z0-9_.-]{1,100}$/;
+
+/**
+ * A calendar date or date-time that names a real instant: ISO-8601 forms that are not one (week dates such as
+ * `2026-W47`, ordinal dates) or days that do not exist (`2026-02-30`) are refused.
+ */
+export function isRealDate(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?)?$/i.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
+function IsRealDate() {
+  return ValidateBy({
+    name: 'isRealDate',
+    validator: {
+      validate: isRealDate,
+      defaultMessage: (args) => `${args?.property} must be a real date or date-time, e.g. 2026-11-16 or 2026-11-16T00:00:00Z`,
+    },
+  });
+}
 
 export class ListTicketsQuery {
   @ApiPropertyOptional({ example: 'storage_full' })
@@ -31,12 +55,14 @@ export class ListTicketsQuery {
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601()
+  @IsRealDate()
   readonly from?: string;
 
   /** Tickets received before this time (ISO-8601). */
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601()
+  @IsRealDate()
   readonly to?: string;
 
   @ApiPropertyOptional({ type: Boolean })

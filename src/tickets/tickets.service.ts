@@ -5,6 +5,7 @@ import type { TriageDecision } from '../engine';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService, TriageOutput } from '../triage/engine.service';
 import { TICKET_SOURCES, TicketSource } from './ticket.entity';
+import { isRealDate } from './tickets.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -199,7 +200,7 @@ function encodeCursor(at: string, id: string): string {
 function decodeCursor(cursor: string): { at: string; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\d [\d:.]+[+-]\d\d(:\d\d)?$/.test(at) || !UUID.test(id)) {
+    if (typeof at !== 'string' || !isRealDate(at) || !UUID.test(id)) {
       throw new Error('bad cursor');
     }
     return { at, id };

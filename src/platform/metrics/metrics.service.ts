@@ -56,6 +56,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Applied-fix tags (`<prefix>applied_<id>`) naming no macro of the pack: ignored, never credited as a fix. */
+  readonly unknownMacroTags = new Counter({
+    name: 'unknown_macro_tags_total',
+    help: 'Applied-fix tags on helpdesk events that name no macro of the knowledge pack (ignored)',
+    registers: [this.registry],
+  });
+
   constructor(
     @InjectQueue(QueueName.Triage) triage: Queue,
     @InjectQueue(QueueName.WritebackZendesk) zendesk: Queue,
