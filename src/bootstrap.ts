@@ -6,6 +6,13 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { createServer } from 'node:http';
 import { AppModule } from './app.module';
 import { ApiKeyService } from './platform/auth/api-key.service';
+import { apiKeyAuthenticator } from './platform/auth/api-key.guard';
+import { AuthFailureLimiter } from './platform/auth/auth-failures';
+import { registerAuthenticateFirst } from './platform/auth/authenticate-first';
+import { RedisThrottlerStorage } from './platform/auth/redis-throttler.storage';
+import { freshdeskCredentials, freshdeskWebhookAuthenticator } from './intake/freshdesk-webhook.controller';
+import { ZENDESK_WEBHOOK_PATH } from './intake/zendesk-webhook.controller';
+import { zendeskWebhookAuthenticator } from './intake/zendesk-signature';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
 import { registerRequestLogging, requestId } from './platform/logging/logging';
@@ -28,8 +35,28 @@ export function loadEnvironmentOrExit(): Environment {
   }
 }
 
-export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, genReqId: requestId });
+/**
+ * The HTTP server: X-Forwarded-For names the client only behind a trusted proxy (TRUST_PROXY); a request must
+ * arrive whole within HTTP_REQUEST_TIMEOUT_MS (a body trickled byte by byte is cut off with 408), a connection
+ * with nothing moving either way closes after HTTP_CONNECTION_TIMEOUT_MS, an idle keep-alive one after
+ * HTTP_KEEP_ALIVE_TIMEOUT_MS.
+ */
+export function createFastifyAdapter(env: Environment = validateEnvironment(process.env)): FastifyAdapter {
+  const requestTimeout = env.HTTP_REQUEST_TIMEOUT_MS;
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    genReqId: requestId,
+    requestTimeout,
+    connectionTimeout: env.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      // Node looks for overdue requests at this interval: a fraction of the timeout, so it is kept closely.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))),
+    },
+  });
 }
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -54,6 +81,18 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  // Credentials are checked from the headers (or a signature over the raw bytes) before any body is parsed.
+  const failures = new AuthFailureLimiter(app.get(RedisThrottlerStorage), config.get('AUTH_FAILURE_LIMIT_PER_MINUTE'));
+  registerAuthenticateFirst(
+    app.getHttpAdapter().getInstance(),
+    [
+      apiKeyAuthenticator(app.get(ApiKeyService)),
+      zendeskWebhookAuthenticator(ZENDESK_WEBHOOK_PATH, config.get('ZENDESK_WEBHOOK_SECRET')),
+      freshdeskWebhookAuthenticator(freshdeskCredentials(config)),
+    ],
+    failures,
+    BODY_LIMIT_BYTES,
+  );
   const origins = config.get('CORS_ORIGINS');
   if (origins) app.enableCors({ origin: origins === '*' ? true : origins.split(',').map((o) => o.trim()) });
   // Every endpoint takes JSON: any other body is refused before it is parsed.
@@ -90,7 +129,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
     });
   setupOpenApi(app);
-  await mountQueueDashboard(app);
+  await mountQueueDashboard(app, failures);
   await app.get(ApiKeyService).ensureDevelopmentKey(config.isProduction);
 }
 

@@ -3,6 +3,7 @@ import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
+import type { AuthVerdict, EarlyAuthenticator } from '../platform/auth/authenticate-first';
 import { Public } from '../platform/auth/scopes.decorator';
 import { AppConfig } from '../platform/config/app-config.service';
 import { DomainError } from '../platform/errors/domain-error';
@@ -12,8 +13,10 @@ import { sendWebhookAnswer } from './webhook-answer';
 import { NOTE_MARKER_PREFIX } from './zendesk-webhook.controller';
 import { WebhookPayloadError } from './zendesk-webhook.mapper';
 
+export const FRESHDESK_WEBHOOK_PATH = '/webhooks/freshdesk';
+
 @ApiTags('webhooks')
-@Controller('webhooks/freshdesk')
+@Controller(FRESHDESK_WEBHOOK_PATH.slice(1))
 @Public()
 export class FreshdeskWebhookController {
   constructor(
@@ -47,20 +50,51 @@ export class FreshdeskWebhookController {
   }
 
   private authenticate(authorization?: string, token?: string): void {
-    const user = this.config.get('FRESHDESK_WEBHOOK_USER');
-    const password = this.config.get('FRESHDESK_WEBHOOK_PASSWORD');
-    const expectedToken = this.config.get('FRESHDESK_WEBHOOK_TOKEN');
-    if (!expectedToken && !(user && password)) {
-      throw new DomainError(
-        'WEBHOOK.NOT_CONFIGURED',
-        'Freshdesk webhooks are off: set FRESHDESK_WEBHOOK_TOKEN or FRESHDESK_WEBHOOK_USER and FRESHDESK_WEBHOOK_PASSWORD',
-      );
-    }
-    if (expectedToken && token && safeEqual(token, expectedToken)) return;
-    const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
-    if (user && password && basic && safeEqual(Buffer.from(basic[1], 'base64').toString('utf8'), `${user}:${password}`)) return;
-    throw new DomainError('WEBHOOK.UNAUTHORIZED', 'Freshdesk webhook refused: wrong or missing credentials');
+    const verdict = checkFreshdeskCredentials(freshdeskCredentials(this.config), authorization, token);
+    if (!verdict.ok) throw new DomainError(verdict.code, verdict.message);
   }
+}
+
+
+export interface FreshdeskCredentials {
+  user?: string;
+  password?: string;
+  token?: string;
+}
+
+export function freshdeskCredentials(config: AppConfig): FreshdeskCredentials {
+  return {
+    user: config.get('FRESHDESK_WEBHOOK_USER'),
+    password: config.get('FRESHDESK_WEBHOOK_PASSWORD'),
+    token: config.get('FRESHDESK_WEBHOOK_TOKEN'),
+  };
+}
+
+/** Basic auth or the X-Webhook-Token header, compared in constant time. */
+export function checkFreshdeskCredentials(expected: FreshdeskCredentials, authorization?: string, token?: string): AuthVerdict {
+  const { user, password, token: expectedToken } = expected;
+  if (!expectedToken && !(user && password)) {
+    return {
+      ok: false,
+      code: 'WEBHOOK.NOT_CONFIGURED',
+      message: 'Freshdesk webhooks are off: set FRESHDESK_WEBHOOK_TOKEN or FRESHDESK_WEBHOOK_USER and FRESHDESK_WEBHOOK_PASSWORD',
+    };
+  }
+  if (expectedToken && token && safeEqual(token, expectedToken)) return { ok: true };
+  const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+  if (user && password && basic && safeEqual(Buffer.from(basic[1], 'base64').toString('utf8'), `${user}:${password}`)) return { ok: true };
+  return { ok: false, code: 'WEBHOOK.UNAUTHORIZED', message: 'Freshdesk webhook refused: wrong or missing credentials' };
+}
+
+/** Freshdesk webhooks: the credentials are headers, checked before a byte of the body is read. */
+export function freshdeskWebhookAuthenticator(expected: FreshdeskCredentials): EarlyAuthenticator {
+  return {
+    prefix: FRESHDESK_WEBHOOK_PATH,
+    headers(req) {
+      const token = req.headers['x-webhook-token'];
+      return checkFreshdeskCredentials(expected, req.headers.authorization, typeof token === 'string' ? token : undefined);
+    },
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

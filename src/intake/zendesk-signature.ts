@@ -1,5 +1,6 @@
 /** Zendesk webhook signatures: base64(HMAC-SHA256(secret, timestamp + raw body)). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { EarlyAuthenticator } from '../platform/auth/authenticate-first';
 
 export const ZENDESK_SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const ZENDESK_TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
@@ -52,4 +53,39 @@ function parseSignatureTimestamp(value: string): number | null {
   if (/^\d{9,11}$/.test(text)) return Number(text) * 1000;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** Why a Zendesk webhook was refused, as its 401 answer says. */
+export const ZENDESK_REFUSALS: Record<Exclude<ZendeskSignatureResult, { ok: true }>['reason'], string> = {
+  missing: 'missing signature headers',
+  bad_signature: 'signature does not match',
+  stale_timestamp: 'timestamp is more than 5 minutes from now',
+};
+
+export const ZENDESK_NOT_CONFIGURED = 'Zendesk webhooks are off: set ZENDESK_WEBHOOK_SECRET';
+
+/** Zendesk webhooks: headers and secret checked first, then the signature over the raw body bytes, before any parsing. */
+export function zendeskWebhookAuthenticator(prefix: string, secret: string | undefined): EarlyAuthenticator {
+  return {
+    prefix,
+    headers(req) {
+      if (!secret) return { ok: false, code: 'WEBHOOK.NOT_CONFIGURED', message: ZENDESK_NOT_CONFIGURED };
+      if (!req.headers[ZENDESK_SIGNATURE_HEADER] || !req.headers[ZENDESK_TIMESTAMP_HEADER]) {
+        return { ok: false, code: 'WEBHOOK.BAD_SIGNATURE', message: `Zendesk webhook refused: ${ZENDESK_REFUSALS.missing}` };
+      }
+      return 'body';
+    },
+    body(req, rawBody) {
+      const signature = req.headers[ZENDESK_SIGNATURE_HEADER];
+      const timestamp = req.headers[ZENDESK_TIMESTAMP_HEADER];
+      const check = verifyZendeskSignature({
+        signature: typeof signature === 'string' ? signature : undefined,
+        timestamp: typeof timestamp === 'string' ? timestamp : undefined,
+        rawBody,
+        secret: secret ?? '',
+      });
+      if (check.ok) return check;
+      return { ok: false, code: 'WEBHOOK.BAD_SIGNATURE', message: `Zendesk webhook refused: ${ZENDESK_REFUSALS[check.reason]}` };
+    },
+  };
 }

@@ -7,13 +7,14 @@ import { AppConfig } from '../platform/config/app-config.service';
 import { DomainError } from '../platform/errors/domain-error';
 import { HelpdeskIntakeService } from './helpdesk-intake.service';
 import { sendWebhookAnswer } from './webhook-answer';
-import { verifyZendeskSignature } from './zendesk-signature';
+import { verifyZendeskSignature, ZENDESK_NOT_CONFIGURED, ZENDESK_REFUSALS } from './zendesk-signature';
 import { mapZendeskWebhook, WebhookPayloadError } from './zendesk-webhook.mapper';
 
 export const NOTE_MARKER_PREFIX = 'triage-note:';
+export const ZENDESK_WEBHOOK_PATH = '/webhooks/zendesk';
 
 @ApiTags('webhooks')
-@Controller('webhooks/zendesk')
+@Controller(ZENDESK_WEBHOOK_PATH.slice(1))
 @Public()
 export class ZendeskWebhookController {
   constructor(
@@ -35,13 +36,12 @@ export class ZendeskWebhookController {
     @Headers('x-zendesk-webhook-signature') signature?: string,
     @Headers('x-zendesk-webhook-signature-timestamp') timestamp?: string,
   ) {
+    // The signature was checked over the raw bytes before the body was parsed (zendeskWebhookAuthenticator);
+    // checked again here, so that the route never serves an unsigned body.
     const secret = this.config.get('ZENDESK_WEBHOOK_SECRET');
-    if (!secret) throw new DomainError('WEBHOOK.NOT_CONFIGURED', 'Zendesk webhooks are off: set ZENDESK_WEBHOOK_SECRET');
+    if (!secret) throw new DomainError('WEBHOOK.NOT_CONFIGURED', ZENDESK_NOT_CONFIGURED);
     const check = verifyZendeskSignature({ signature, timestamp, rawBody: req.rawBody ?? Buffer.alloc(0), secret });
-    if (!check.ok) {
-      const why = { missing: 'missing signature headers', bad_signature: 'signature does not match', stale_timestamp: 'timestamp is more than 5 minutes from now' };
-      throw new DomainError('WEBHOOK.BAD_SIGNATURE', `Zendesk webhook refused: ${why[check.reason]}`);
-    }
+    if (!check.ok) throw new DomainError('WEBHOOK.BAD_SIGNATURE', `Zendesk webhook refused: ${ZENDESK_REFUSALS[check.reason]}`);
     let event;
     try {
       event = mapZendeskWebhook(req.body, {

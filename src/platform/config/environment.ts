@@ -243,6 +243,39 @@ export class Environment {
   @Min(1)
   RATE_LIMIT_INGEST_PER_MINUTE = 600_000;
 
+  /** Failed authentications (API keys, webhooks, /queues) one client address may make per minute; 429 beyond. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  AUTH_FAILURE_LIMIT_PER_MINUTE = 20;
+
+  /** Behind a reverse proxy: the client address is read from X-Forwarded-For (else it is the socket's peer). */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** Milliseconds a client has to send a whole request (headers and body); 408 and the connection closed beyond. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Milliseconds a connection may sit with nothing sent either way before it is closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_CONNECTION_TIMEOUT_MS = 120_000;
+
+  /** Milliseconds an idle keep-alive connection is held open between requests. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
   /** Weekly reports: ISO weeks and the Monday 06:00 schedule are in this IANA time zone. */
   @IsString()
   @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'REPORT_TIMEZONE must be an IANA time zone such as Europe/Berlin' })

@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyService } from '../auth/api-key.service';
+import type { AuthFailureLimiter } from '../auth/auth-failures';
 import { QueueName } from './queues';
 
 export const QUEUE_DASHBOARD_PATH = '/queues';
@@ -14,7 +15,7 @@ export const QUEUE_DASHBOARD_PATH = '/queues';
  * bull-board at /queues, behind HTTP basic auth whose password is a key with the admin scope
  * (browsers cannot send a bearer header). Any user name is accepted.
  */
-export async function mountQueueDashboard(app: NestFastifyApplication): Promise<void> {
+export async function mountQueueDashboard(app: NestFastifyApplication, failures: AuthFailureLimiter): Promise<void> {
   const keys = app.get(ApiKeyService);
   const queues = Object.values(QueueName).map((name) => app.get<Queue>(getQueueToken(name)));
   const serverAdapter = new BullBoardFastifyAdapter();
@@ -29,6 +30,15 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       const principal = password ? await keys.authenticate(password) : null;
       if (principal?.scopes.includes('admin')) return;
       void reply.header('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
+      // A wrong password counts as a failed authentication of the address; no password (the browser's first
+      // request, before it asks for one) and a valid non-admin key do not.
+      const retryAfter = principal || !password ? 0 : await failures.fail(req.ip);
+      if (retryAfter > 0) {
+        return reply
+          .status(429)
+          .header('Retry-After', String(retryAfter))
+          .send({ error: { code: 'RATE_LIMITED', message: `Too many failed authentications from this address; retry in ${retryAfter} s` } });
+      }
       return reply.status(principal ? 403 : 401).send({
         error: principal
           ? { code: 'AUTH.FORBIDDEN', message: 'The queue dashboard needs a key with the admin scope' }
