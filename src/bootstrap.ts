@@ -134,7 +134,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
 }
 
 export async function startHttp(role: Role, env: Environment): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(role), createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(role), createFastifyAdapter(env), {
     rawBody: true,
     bufferLogs: true,
   });
