@@ -82,17 +82,21 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
     .getInstance()
     .addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   // Credentials are checked from the headers (or a signature over the raw bytes) before any body is parsed.
-  const failures = new AuthFailureLimiter(app.get(RedisThrottlerStorage), config.get('AUTH_FAILURE_LIMIT_PER_MINUTE'));
-  registerAuthenticateFirst(
-    app.getHttpAdapter().getInstance(),
-    [
-      apiKeyAuthenticator(app.get(ApiKeyService)),
-      zendeskWebhookAuthenticator(ZENDESK_WEBHOOK_PATH, config.get('ZENDESK_WEBHOOK_SECRET')),
-      freshdeskWebhookAuthenticator(freshdeskCredentials(config)),
-    ],
-    failures,
-    BODY_LIMIT_BYTES,
-  );
+  // An app without the API's modules (the worker role) serves no /v1 routes and has no rate-limit storage.
+  const storage = providerOf(app, RedisThrottlerStorage);
+  const failures = storage ? new AuthFailureLimiter(storage, config.get('AUTH_FAILURE_LIMIT_PER_MINUTE')) : undefined;
+  if (failures) {
+    registerAuthenticateFirst(
+      app.getHttpAdapter().getInstance(),
+      [
+        apiKeyAuthenticator(app.get(ApiKeyService)),
+        zendeskWebhookAuthenticator(ZENDESK_WEBHOOK_PATH, config.get('ZENDESK_WEBHOOK_SECRET')),
+        freshdeskWebhookAuthenticator(freshdeskCredentials(config)),
+      ],
+      failures,
+      BODY_LIMIT_BYTES,
+    );
+  }
   const origins = config.get('CORS_ORIGINS');
   if (origins) app.enableCors({ origin: origins === '*' ? true : origins.split(',').map((o) => o.trim()) });
   // Every endpoint takes JSON: any other body is refused before it is parsed.
@@ -180,4 +184,13 @@ function serveWorkerMetrics(app: INestApplicationContext): void {
   const close = () => server.close();
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
+}
+
+/** A provider of the application, or undefined when its modules do not include it. */
+function providerOf<T>(app: NestFastifyApplication, token: abstract new (...args: never[]) => T): T | undefined {
+  try {
+    return app.get(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -15,7 +15,8 @@ export const QUEUE_DASHBOARD_PATH = '/queues';
  * bull-board at /queues, behind HTTP basic auth whose password is a key with the admin scope
  * (browsers cannot send a bearer header). Any user name is accepted.
  */
-export async function mountQueueDashboard(app: NestFastifyApplication, failures: AuthFailureLimiter): Promise<void> {
+/** `failures`: the per-address limiter of failed authentications (absent in an app without the API's modules). */
+export async function mountQueueDashboard(app: NestFastifyApplication, failures?: AuthFailureLimiter): Promise<void> {
   const keys = app.get(ApiKeyService);
   const queues = Object.values(QueueName).map((name) => app.get<Queue>(getQueueToken(name)));
   const serverAdapter = new BullBoardFastifyAdapter();
@@ -32,7 +33,7 @@ export async function mountQueueDashboard(app: NestFastifyApplication, failures:
       void reply.header('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
       // A wrong password counts as a failed authentication of the address; no password (the browser's first
       // request, before it asks for one) and a valid non-admin key do not.
-      const retryAfter = principal || !password ? 0 : await failures.fail(req.ip);
+      const retryAfter = principal || !password || !failures ? 0 : await failures.fail(req.ip);
       if (retryAfter > 0) {
         return reply
           .status(429)
