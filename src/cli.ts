@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run cli -- <command>
 
   api-key create --name NAME --scopes ingest,agent,admin   create a key; it is printed once
   api-key list                                             keys with their scopes (never the secret)
-  api-key revoke ID_OR_PREFIX                              revoke a key at once
+  api-key revoke ID_OR_PREFIX                              revoke a key (running servers refuse it within 10 s)
   stats rebuild                                            recompute fix statistics from the outcome rows
   inbox replay-failed [--limit N]                          triage failed events again
 ${MODEL_USAGE}`;
