@@ -1,7 +1,6 @@
-import { DataSource } from 'typeorm';
 import { MetricsService } from '../src/platform/metrics/metrics.service';
 import { makeTicket } from './support/factories';
-import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+import { ADMIN_KEY, suiteApp, waitFor } from './support/test-app';
 import { postSignedZendesk } from './support/zendesk';
 
 const ZENDESK_SECRET = 'zendesk-signing-secret-bad-input-tests';
@@ -14,24 +13,12 @@ function expectErrorShape(body: unknown): void {
 }
 
 describe('client mistakes are 400s and webhooks never lose the ticket for them', () => {
-  let t: TestApp;
-  let db: DataSource;
+  const suite = suiteApp({ ZENDESK_WEBHOOK_SECRET: ZENDESK_SECRET, FRESHDESK_WEBHOOK_TOKEN: FRESHDESK_TOKEN });
   const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
-  const savedEnv = { ...process.env };
 
-  beforeAll(async () => {
-    Object.assign(process.env, { ZENDESK_WEBHOOK_SECRET: ZENDESK_SECRET, FRESHDESK_WEBHOOK_TOKEN: FRESHDESK_TOKEN });
-    t = await createTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    process.env = savedEnv;
-  });
-
-  const postZendesk = (body: object) => postSignedZendesk(t.http, ZENDESK_SECRET, JSON.stringify(body));
+  const postZendesk = (body: object) => postSignedZendesk(suite.app.http, ZENDESK_SECRET, JSON.stringify(body));
   const postFreshdesk = (body: object) =>
-    t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FRESHDESK_TOKEN).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    suite.app.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FRESHDESK_TOKEN).set('Content-Type', 'application/json').send(JSON.stringify(body));
   const trigger = (id: string, overrides: Record<string, string> = {}) => ({
     ticket: {
       id,
@@ -47,7 +34,7 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     },
     current_user: { id: '42', email: 'agent@example.com' },
   });
-  const getTicket = (ref: string) => t.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
+  const getTicket = (ref: string) => suite.app.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
 
   describe('POST /v1/tickets', () => {
     it.each([
@@ -59,8 +46,8 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     ])('400 for a lone surrogate in %s; tickets sent at the same time are stored', async (_what, fields) => {
       const good = makeTicket();
       const [bad, ok] = await Promise.all([
-        t.http().post('/v1/tickets').set(auth).set('Content-Type', 'application/json').send(JSON.stringify(makeTicket(fields))),
-        t.http().post('/v1/tickets').set(auth).send(good),
+        suite.app.http().post('/v1/tickets').set(auth).set('Content-Type', 'application/json').send(JSON.stringify(makeTicket(fields))),
+        suite.app.http().post('/v1/tickets').set(auth).send(good),
       ]);
       expect(bad.status).toBe(400);
       expectErrorShape(bad.body);
@@ -70,7 +57,7 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     });
 
     it('400 for an external id over 200 characters', async () => {
-      const res = await t.http().post('/v1/tickets').set(auth).send(makeTicket({ externalId: 'x'.repeat(201) }));
+      const res = await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ externalId: 'x'.repeat(201) }));
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
     });
@@ -79,26 +66,26 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
   describe('GET /v1/tickets filters and cursor', () => {
     it.each(['2026-W47', '2026-02-30', '2026-13-01', '2026-123', '2026-11-16T25:00:00Z'])('400 for from/to=%s', async (value) => {
       for (const key of ['from', 'to']) {
-        const res = await t.http().get('/v1/tickets').query({ [key]: value }).set(auth);
+        const res = await suite.app.http().get('/v1/tickets').query({ [key]: value }).set(auth);
         expect(res.status).toBe(400);
         expectErrorShape(res.body);
       }
     });
 
     it('real dates still filter', async () => {
-      await t.http().get('/v1/tickets').query({ from: '2024-02-29', to: '2026-11-16T00:00:00Z' }).set(auth).expect(200);
+      await suite.app.http().get('/v1/tickets').query({ from: '2024-02-29', to: '2026-11-16T00:00:00Z' }).set(auth).expect(200);
     });
 
     it('400 for a well-formed cursor with an impossible time', async () => {
       const id = '3f0c7a2e-9b1d-4c5e-8f6a-1b2c3d4e5f60';
       for (const at of ['2026-02-30 10:00:00.123456+00', '2026-11-16 99:99:99+00', '2026-13-45 00:00:00+00']) {
         const cursor = Buffer.from(JSON.stringify([at, id])).toString('base64url');
-        const res = await t.http().get('/v1/tickets').query({ cursor }).set(auth);
+        const res = await suite.app.http().get('/v1/tickets').query({ cursor }).set(auth);
         expect(res.status).toBe(400);
         expectErrorShape(res.body);
       }
       const good = Buffer.from(JSON.stringify(['2026-11-16 10:00:00.123456+00', id])).toString('base64url');
-      await t.http().get('/v1/tickets').query({ cursor: good }).set(auth).expect(200);
+      await suite.app.http().get('/v1/tickets').query({ cursor: good }).set(auth).expect(200);
     });
   });
 
@@ -166,7 +153,7 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       );
       return id;
     }
-    const unknownCount = async () => (await t.app.get(MetricsService).unknownMacroTags.get()).values[0]?.value ?? 0;
+    const unknownCount = async () => (await suite.app.app.get(MetricsService).unknownMacroTags.get()).values[0]?.value ?? 0;
 
     it('a tag naming no macro of the pack is ignored and counted, never stored as a fix', async () => {
       const id = await triagedZendeskTicket();
@@ -177,16 +164,16 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       const body = (await getTicket(`zendesk:${id}`).expect(200)).body;
       expect(body.status).toBe('solved');
       expect(body.outcomes.map((o: { macroId: string }) => o.macroId)).not.toContain(phantom);
-      expect(await db.query('SELECT 1 FROM outcomes WHERE macro_id = $1', [phantom])).toEqual([]);
-      expect(await db.query('SELECT 1 FROM fix_stats WHERE macro_id = $1', [phantom])).toEqual([]);
-      expect(await db.query('SELECT 1 FROM outcome_signals WHERE macro_id = $1', [phantom])).toEqual([]);
+      expect(await suite.db.query('SELECT 1 FROM outcomes WHERE macro_id = $1', [phantom])).toEqual([]);
+      expect(await suite.db.query('SELECT 1 FROM fix_stats WHERE macro_id = $1', [phantom])).toEqual([]);
+      expect(await suite.db.query('SELECT 1 FROM outcome_signals WHERE macro_id = $1', [phantom])).toEqual([]);
     });
 
     it('a suffix over 100 characters does not lose the solved event', async () => {
       const id = await triagedZendeskTicket();
       const res = await postZendesk(trigger(id, { status: 'solved', tags: `ios triage_applied_${'m'.repeat(150)}`, updated_at: '2026-11-23T10:00:00Z' }));
       expect(res.status).toBe(202);
-      const [signal] = await db.query(
+      const [signal] = await suite.db.query(
         `SELECT s.status, s.resolved FROM outcome_signals s JOIN tickets t ON t.id = s.ticket_id WHERE t.external_id = $1`,
         [id],
       );

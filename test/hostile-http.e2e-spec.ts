@@ -1,9 +1,8 @@
-import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../src/platform/auth/api-key.service';
 import type { Scope } from '../src/platform/auth/api-key.entity';
 import { signZendeskPayload } from '../src/intake/zendesk-signature';
 import { makeTicket } from './support/factories';
-import { ADMIN_KEY, createTestApp, TestApp, uniqueId } from './support/test-app';
+import { ADMIN_KEY, suiteApp, uniqueId } from './support/test-app';
 
 const ZENDESK_SECRET = 'zendesk-signing-secret-hostile-tests';
 const FRESHDESK_TOKEN = 'freshdesk-webhook-token-hostile-0123';
@@ -18,34 +17,22 @@ function expectErrorShape(body: unknown): void {
 }
 
 describe('hostile HTTP input', () => {
-  let t: TestApp;
-  let db: DataSource;
+  const suite = suiteApp({ ZENDESK_WEBHOOK_SECRET: ZENDESK_SECRET, FRESHDESK_WEBHOOK_TOKEN: FRESHDESK_TOKEN });
   const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
-  const savedEnv = { ...process.env };
-
-  beforeAll(async () => {
-    Object.assign(process.env, { ZENDESK_WEBHOOK_SECRET: ZENDESK_SECRET, FRESHDESK_WEBHOOK_TOKEN: FRESHDESK_TOKEN });
-    t = await createTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    process.env = savedEnv;
-  });
 
   const postRaw = (raw: string | Buffer, contentType = 'application/json') =>
-    t.http().post('/v1/tickets').set(auth).set('Content-Type', contentType).send(raw);
-  const getTicket = (ref: string) => t.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
+    suite.app.http().post('/v1/tickets').set(auth).set('Content-Type', contentType).send(raw);
+  const getTicket = (ref: string) => suite.app.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
 
   /** The server still answers a normal request after a hostile one. */
   async function expectStillServing(): Promise<void> {
-    await t.http().get('/health/live').expect(200);
-    await t.http().post('/v1/tickets').set(auth).send(makeTicket()).expect(202);
+    await suite.app.http().get('/health/live').expect(200);
+    await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket()).expect(202);
   }
 
   describe('body size and content type', () => {
     it('413 for a body over 1 MiB, and keeps serving', async () => {
-      const res = await t.http().post('/v1/tickets').set(auth).send(makeTicket({ description: 'a'.repeat(1024 * 1024 + 1) }));
+      const res = await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ description: 'a'.repeat(1024 * 1024 + 1) }));
       expect(res.status).toBe(413);
       expectErrorShape(res.body);
       await expectStillServing();
@@ -63,7 +50,7 @@ describe('hostile HTTP input', () => {
     });
 
     it('415 for a body sent without a content type', async () => {
-      const res = await t
+      const res = await suite.app
         .http()
         .post('/v1/tickets')
         .set(auth)
@@ -107,7 +94,7 @@ describe('hostile HTTP input', () => {
 
     it.each(['externalId', 'subject', 'description'])('400 naming the field for a NUL character in %s, storing nothing', async (field) => {
       const ticket = makeTicket();
-      const res = await t
+      const res = await suite.app
         .http()
         .post('/v1/tickets')
         .set(auth)
@@ -115,13 +102,13 @@ describe('hostile HTTP input', () => {
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
       expect(JSON.stringify(res.body.error.details)).toContain(field);
-      const [{ n }] = await db.query('SELECT count(*)::int AS n FROM tickets WHERE external_id = $1', [ticket.externalId]);
+      const [{ n }] = await suite.db.query('SELECT count(*)::int AS n FROM tickets WHERE external_id = $1', [ticket.externalId]);
       expect(n).toBe(0);
     });
 
     it('400 for a NUL character in the requester or the tags', async () => {
-      await t.http().post('/v1/tickets').set(auth).send(makeTicket({ requester: { name: 'Ana\u0000' } })).expect(400);
-      await t.http().post('/v1/tickets').set(auth).send(makeTicket({ tags: ['ok', 'b\u0000d'] })).expect(400);
+      await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ requester: { name: 'Ana\u0000' } })).expect(400);
+      await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ tags: ['ok', 'b\u0000d'] })).expect(400);
     });
 
     it('404, never 500, for a NUL character in a ticket reference', async () => {
@@ -132,7 +119,7 @@ describe('hostile HTTP input', () => {
 
     it('accepts a helpdesk description holding NUL characters, without them', async () => {
       const id = uniqueId('fdnul');
-      const res = await t
+      const res = await suite.app
         .http()
         .post('/webhooks/freshdesk')
         .set('X-Webhook-Token', FRESHDESK_TOKEN)
@@ -161,7 +148,7 @@ describe('hostile HTTP input', () => {
       const res = await postRaw(raw);
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
-      const [row] = await db.query('SELECT count(*)::int AS n FROM tickets WHERE external_id = $1', [ticket.externalId]);
+      const [row] = await suite.db.query('SELECT count(*)::int AS n FROM tickets WHERE external_id = $1', [ticket.externalId]);
       expect(row.n).toBe(0);
     });
   });
@@ -180,13 +167,13 @@ describe('hostile HTTP input', () => {
       ['a boolean status', { status: true }],
       ['a number as updatedAt', { updatedAt: 1_700_000_000 }],
     ])('400 for %s', async (_name, patch) => {
-      const res = await t.http().post('/v1/tickets').set(auth).send({ ...makeTicket(), ...patch });
+      const res = await suite.app.http().post('/v1/tickets').set(auth).send({ ...makeTicket(), ...patch });
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
     });
 
     it('400 for a JSON array body', async () => {
-      const res = await t.http().post('/v1/tickets').set(auth).send([makeTicket()]);
+      const res = await suite.app.http().post('/v1/tickets').set(auth).send([makeTicket()]);
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
     });
@@ -200,7 +187,7 @@ describe('hostile HTTP input', () => {
       ['a basic credential', `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}`],
       ['a key with trailing junk', `Bearer ${ADMIN_KEY} junk`],
     ])('401 for %s', async (_name, authorization) => {
-      const req = t.http().post('/v1/tickets');
+      const req = suite.app.http().post('/v1/tickets');
       if (authorization !== undefined) req.set('Authorization', authorization);
       const res = await req.send(makeTicket());
       expect(res.status).toBe(401);
@@ -208,30 +195,30 @@ describe('hostile HTTP input', () => {
     });
 
     it('403 for a key without the scope an endpoint needs, and for a key with an unknown scope', async () => {
-      const keys = t.app.get(ApiKeyService);
+      const keys = suite.app.app.get(ApiKeyService);
       const ingestOnly = await keys.create('ingest only', ['ingest']);
       const agentOnly = await keys.create('agent only', ['agent']);
       const unknownScope = await keys.create('unknown scope', ['superuser' as Scope]);
 
-      const read = await t.http().get('/v1/causes').set('Authorization', `Bearer ${ingestOnly.key}`);
+      const read = await suite.app.http().get('/v1/causes').set('Authorization', `Bearer ${ingestOnly.key}`);
       expect(read.status).toBe(403);
       expectErrorShape(read.body);
 
-      const post = await t.http().post('/v1/tickets').set('Authorization', `Bearer ${agentOnly.key}`).send(makeTicket());
+      const post = await suite.app.http().post('/v1/tickets').set('Authorization', `Bearer ${agentOnly.key}`).send(makeTicket());
       expect(post.status).toBe(403);
       expectErrorShape(post.body);
 
       for (const request of [
-        t.http().get('/v1/causes'),
-        t.http().post('/v1/tickets').send(makeTicket()),
+        suite.app.http().get('/v1/causes'),
+        suite.app.http().post('/v1/tickets').send(makeTicket()),
       ]) {
         const res = await request.set('Authorization', `Bearer ${unknownScope.key}`);
         expect(res.status).toBe(403);
         expectErrorShape(res.body);
       }
 
-      await t.http().post('/v1/tickets').set('Authorization', `Bearer ${ingestOnly.key}`).send(makeTicket()).expect(202);
-      await t.http().get('/v1/causes').set('Authorization', `Bearer ${agentOnly.key}`).expect(200);
+      await suite.app.http().post('/v1/tickets').set('Authorization', `Bearer ${ingestOnly.key}`).send(makeTicket()).expect(202);
+      await suite.app.http().get('/v1/causes').set('Authorization', `Bearer ${agentOnly.key}`).expect(200);
     });
   });
 
@@ -250,7 +237,7 @@ describe('hostile HTTP input', () => {
       });
     const isoNow = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const postZendesk = (raw: string, headers: Record<string, string>) =>
-      t.http().post('/webhooks/zendesk').set('Content-Type', 'application/json').set(headers).send(raw);
+      suite.app.http().post('/webhooks/zendesk').set('Content-Type', 'application/json').set(headers).send(raw);
 
     it.each([
       ['a wrong secret', (raw: string, ts: string) => ({ signature: signZendeskPayload('not-the-secret', ts, raw), timestamp: ts, body: raw })],
@@ -286,7 +273,7 @@ describe('hostile HTTP input', () => {
       ['a token prefix', { 'X-Webhook-Token': FRESHDESK_TOKEN.slice(0, -1) }],
       ['wrong basic credentials', { Authorization: `Basic ${Buffer.from('hook:nope').toString('base64')}` }],
     ])('401 for a Freshdesk webhook with %s', async (_name, headers) => {
-      const res = await t
+      const res = await suite.app
         .http()
         .post('/webhooks/freshdesk')
         .set(headers as Record<string, string>)
@@ -317,7 +304,7 @@ describe('hostile HTTP input', () => {
         requester: { name: payload, firstName: payload },
         tags: [payload, `${payload}-2`],
       });
-      const res = await t.http().post('/v1/tickets').set(auth).send(ticket);
+      const res = await suite.app.http().post('/v1/tickets').set(auth).send(ticket);
       expect(res.status).toBe(202);
       const got = await getTicket(`api:${ticket.externalId}`).expect(200);
       expect(got.body).toMatchObject({
@@ -333,9 +320,9 @@ describe('hostile HTTP input', () => {
     });
 
     it('keeps the tickets table', async () => {
-      const [row] = await db.query(`SELECT to_regclass('public.tickets') IS NOT NULL AS present`);
+      const [row] = await suite.db.query(`SELECT to_regclass('public.tickets') IS NOT NULL AS present`);
       expect(row.present).toBe(true);
-      const [count] = await db.query('SELECT count(*)::int AS n FROM tickets');
+      const [count] = await suite.db.query('SELECT count(*)::int AS n FROM tickets');
       expect(count.n).toBeGreaterThan(0);
     });
 

@@ -1,6 +1,7 @@
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureHttpApp, createFastifyAdapter } from '../../src/bootstrap';
 import type { Role } from '../../src/platform/config/environment';
@@ -56,4 +57,31 @@ export async function waitFor<T>(
     last = await probe();
   }
   return last;
+}
+
+/**
+ * One app for a describe block, started with `env` added to the environment (webhook secrets and the like)
+ * and closed, with the environment restored, after the block. Read `app` and `db` inside tests.
+ */
+export function suiteApp(env: Record<string, string>): { readonly app: TestApp; readonly db: DataSource } {
+  let app: TestApp | undefined;
+  let db: DataSource | undefined;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    Object.assign(process.env, env);
+    app = await createTestApp();
+    db = app.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await app?.close();
+    process.env = saved;
+  });
+  return {
+    get app() {
+      return app as TestApp;
+    },
+    get db() {
+      return db as DataSource;
+    },
+  };
 }
