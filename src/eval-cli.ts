@@ -106,7 +106,7 @@ function run(argv: string[]): void {
     packTraining = { fixed: packTraining.fixed.filter((t) => !inInput.has(t.id)), calibration: packTraining.calibration.filter((t) => !inInput.has(t.id)) };
   }
 
-  const languageOf = (t: LabelledTicket) => t.lang ?? engine.triage({ subject: t.subject, description: t.description }).language.code;
+  const languageOf = (t: LabelledTicket) => t.lang ?? engine.analyse({ subject: t.subject, description: t.description }).language.code;
   let scored: ScoredTicket[];
   let title: string;
   if (folds === 0) {
