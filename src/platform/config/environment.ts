@@ -307,6 +307,44 @@ export class Environment {
   @Max(3600)
   JOB_LOCK_SECONDS = 30;
 
+  /**
+   * Port on which /metrics and /docs are served instead of the public port; unset: they share the API's port.
+   * Bind it to a private interface or firewall it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  OPS_PORT?: number;
+
+  /** Serve the OpenAPI document and its UI (/docs, /docs/json). */
+  @Transform(({ value }) => !(value === false || value === 'false' || value === '0'))
+  @IsBoolean()
+  DOCS_ENABLED = true;
+
+  /** Minutes an event's updatedAt may lie ahead of the server's clock; later dates are refused (API) or clamped (webhooks). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  MAX_FUTURE_SKEW_MINUTES = 60;
+
+  /** Tickets created more than this many days ago have their personal data erased daily; unset: kept. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_DAYS?: number;
+
+  /** Outcomes a fix or symptom needs before the weekly report ranks it as a best fix or a knowledge gap. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  REPORT_MIN_SAMPLES = 5;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
