@@ -3,6 +3,7 @@ export { TriageEngine } from './triage-engine';
 export type { ScopedHit } from './triage-engine';
 export {
   compilePack,
+  PACK_REGEX_FLAGS,
   expandPhrase,
   DEVICE_CLASSES,
   DERIVED_RULES,

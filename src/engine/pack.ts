@@ -217,6 +217,9 @@ function indexMacros(def: PackDefinition) {
   return { macros, macroAliases, macrosByCause, genericMacros: def.macros.filter((m) => m.generic) };
 }
 
+/** Flags every pack regex is compiled with (on case-folded text); the pack's regex checks parse with the same. */
+export const PACK_REGEX_FLAGS = 'g';
+
 /** Compiles a validated definition into matchers: one literal automaton for all phrases, anchors and cues. */
 export function compilePack(def: PackDefinition, modelWeights?: CauseModelWeights): CompiledPack {
   const causeIds = def.causes.map((c) => c.id);
@@ -247,7 +250,7 @@ export function compilePack(def: PackDefinition, modelWeights?: CauseModelWeight
     }
     for (const rx of symptom.regexes) {
       const regexNumber = regexes.length;
-      regexes.push({ symptom: index, regex: new RegExp(rx.pattern, 'g') });
+      regexes.push({ symptom: index, regex: new RegExp(rx.pattern, PACK_REGEX_FLAGS) });
       for (const anchor of rx.anchors) {
         matcher.add(foldForMatching(anchor), { kind: 'anchor', regex: regexNumber }, { leftBoundary: false, rightBoundary: false });
       }

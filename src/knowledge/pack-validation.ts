@@ -14,6 +14,7 @@ import {
   type RegexDef,
   type ScopeDef,
   type SymptomDef,
+  PACK_REGEX_FLAGS,
 } from '../engine';
 import { findBacktrackingRisks } from './redos-check';
 
@@ -159,13 +160,13 @@ function readRegex(r: Reader, raw: unknown, i: number): RegexDef {
   if (typeof pattern !== 'string' || pattern === '') r.fail(`regexes[${i}].pattern must be a non-empty string`);
   for (const key of Object.keys(raw)) if (key !== 'pattern' && key !== 'anchors') r.fail(`regexes[${i}]: unknown field "${key}"`);
   try {
-    new RegExp(pattern, 'g');
+    new RegExp(pattern, PACK_REGEX_FLAGS);
   } catch (err) {
     r.fail(`regexes[${i}] /${pattern}/ is not a valid regular expression: ${(err as Error).message}`);
   }
   const risks = findBacktrackingRisks(pattern);
   if (risks.length) r.fail(`regexes[${i}] /${pattern}/ can backtrack catastrophically: ${risks.join('; ')}`);
-  if (new RegExp(pattern).test('')) r.fail(`regexes[${i}] /${pattern}/ matches the empty string`);
+  if (new RegExp(pattern, PACK_REGEX_FLAGS).test('')) r.fail(`regexes[${i}] /${pattern}/ matches the empty string`);
   let anchors: string[];
   try {
     anchors = rr.strings('anchors', { optional: false });

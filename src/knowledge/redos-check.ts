@@ -7,7 +7,10 @@
  *  - two unbounded repeats side by side over overlapping characters (\d+\d+, \w*.*), which backtrack quadratically;
  *  - a pattern that starts with an unbounded wildcard (.*foo), which rescans the text from every position.
  * A heuristic, deliberately strict: patterns in a pack are short and can always be written within these limits.
+ * Patterns are parsed by @eslint-community/regexpp with the flags the engine compiles them with.
  */
+import { RegExpParser, type AST } from '@eslint-community/regexpp';
+import { PACK_REGEX_FLAGS } from '../engine';
 
 const SET_SIZE = 129; // ASCII plus one slot for every non-ASCII character
 
@@ -63,171 +66,71 @@ const DIGITS = CharSet.range(48, 57);
 const WORD = CharSet.range(48, 57).addAll(CharSet.range(65, 90)).addAll(CharSet.range(97, 122)).addAll(CharSet.of(95));
 const SPACE = CharSet.of(9, 10, 11, 12, 13, 32, 128);
 
-class Parser {
-  private pos = 0;
-  constructor(private readonly src: string) {}
-
-  parse(): Node {
-    const node = this.alternation();
-    if (this.pos < this.src.length) throw new Error(`unexpected "${this.src[this.pos]}" at ${this.pos}`);
-    return node;
-  }
-
-  private peek(): string | undefined {
-    return this.src[this.pos];
-  }
-
-  private alternation(): Node {
-    const options = [this.sequence()];
-    while (this.peek() === '|') {
-      this.pos++;
-      options.push(this.sequence());
+/** Converts regexpp's syntax tree into the small tree the checks below walk. */
+function toNode(node: AST.Node): Node {
+  switch (node.type) {
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup': {
+      const body = alternatives(node.alternatives);
+      return node.type === 'Pattern' ? body : { type: 'group', body, lookaround: false };
     }
-    return options.length === 1 ? options[0] : { type: 'alt', options };
-  }
-
-  private sequence(): Node {
-    const items: Node[] = [];
-    while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
-      items.push(this.quantified(this.atom()));
-    }
-    return { type: 'seq', items };
-  }
-
-  private quantified(atom: Node): Node {
-    const c = this.peek();
-    let min: number;
-    let max: number;
-    if (c === '*') [min, max] = [0, Infinity];
-    else if (c === '+') [min, max] = [1, Infinity];
-    else if (c === '?') [min, max] = [0, 1];
-    else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom;
-      min = parseInt(m[1], 10);
-      max = m[2] === undefined ? min : m[3] === '' ? Infinity : parseInt(m[3], 10);
-      this.pos += m[0].length - 1;
-    } else return atom;
-    this.pos++;
-    if (this.peek() === '?') this.pos++; // lazy: same backtracking space
-    return this.quantified({ type: 'repeat', body: atom, min, max });
-  }
-
-  private atom(): Node {
-    const c = this.src[this.pos++];
-    switch (c) {
-      case '(':
-        return this.group();
-      case '[':
-        return { type: 'char', set: this.charClass() };
-      case '.':
-        return { type: 'char', set: CharSet.all() };
-      case '^':
-      case '$':
-        return { type: 'assert' };
-      case '\\':
-        return this.escape(false) as Node;
-      default:
-        return { type: 'char', set: literalSet(c) };
-    }
-  }
-
-  private group(): Node {
-    let lookaround = false;
-    if (this.src.startsWith('?:', this.pos)) this.pos += 2;
-    else if (/^\?<?[=!]/.test(this.src.slice(this.pos))) {
-      lookaround = true;
-      this.pos += this.src[this.pos + 1] === '<' ? 3 : 2;
-    } else if (this.src.startsWith('?<', this.pos)) {
-      const close = this.src.indexOf('>', this.pos);
-      if (close < 0) throw new Error('unterminated group name');
-      this.pos = close + 1;
-    }
-    const body = this.alternation();
-    if (this.src[this.pos++] !== ')') throw new Error('missing )');
-    return { type: 'group', body, lookaround };
-  }
-
-  private escape(inClass: boolean): Node | CharSet {
-    const c = this.src[this.pos++];
-    const set = (s: CharSet): Node | CharSet => (inClass ? s : { type: 'char', set: s });
-    switch (c) {
-      case 'd':
-        return set(DIGITS);
-      case 'D':
-        return set(DIGITS.invert());
-      case 'w':
-        return set(WORD);
-      case 'W':
-        return set(WORD.invert());
-      case 's':
-        return set(SPACE);
-      case 'S':
-        return set(SPACE.invert());
-      case 'b':
-      case 'B':
-        return inClass ? CharSet.of(8) : { type: 'assert' };
-      case 'n':
-        return set(CharSet.of(10));
-      case 't':
-        return set(CharSet.of(9));
-      case 'r':
-        return set(CharSet.of(13));
-      case 'u':
-      case 'x': {
-        const m = c === 'x' ? /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos)) : /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
-        if (!m) return set(literalSet(c));
-        this.pos += m[0].length;
-        return set(CharSet.of(parseInt(m[0], 16)));
-      }
-      case 'k': {
-        const close = this.src.indexOf('>', this.pos);
-        this.pos = close + 1;
-        return inClass ? CharSet.of(107) : { type: 'backref' };
-      }
-      default:
-        if (!inClass && /[1-9]/.test(c)) return { type: 'backref' };
-        return set(literalSet(c));
-    }
-  }
-
-  private charClass(): CharSet {
-    let negate = false;
-    if (this.peek() === '^') {
-      negate = true;
-      this.pos++;
-    }
-    const set = new CharSet();
-    let first = true;
-    while (this.pos < this.src.length && (this.peek() !== ']' || first)) {
-      first = false;
-      let lo: CharSet;
-      let loCode: number | undefined;
-      const c = this.src[this.pos++];
-      if (c === '\\') lo = this.escape(true) as CharSet;
-      else {
-        loCode = c.charCodeAt(0);
-        lo = literalSet(c);
-      }
-      if (this.peek() === '-' && this.src[this.pos + 1] !== ']' && loCode !== undefined) {
-        this.pos++;
-        const hiChar = this.src[this.pos++];
-        const hiCode = hiChar === '\\' ? this.src.charCodeAt(this.pos++) : hiChar.charCodeAt(0);
-        set.addAll(CharSet.range(loCode, hiCode));
-        set.addAll(literalSet(String.fromCharCode(loCode))).addAll(literalSet(String.fromCharCode(hiCode)));
-      } else set.addAll(lo);
-    }
-    if (this.src[this.pos++] !== ']') throw new Error('missing ]');
-    return negate ? set.invert() : set;
+    case 'Alternative':
+      return { type: 'seq', items: node.elements.map((e) => toNode(e)) };
+    case 'Assertion':
+      return node.kind === 'lookahead' || node.kind === 'lookbehind'
+        ? { type: 'group', body: alternatives(node.alternatives), lookaround: true }
+        : { type: 'assert' };
+    case 'Quantifier':
+      return { type: 'repeat', body: toNode(node.element), min: node.min, max: node.max };
+    case 'Backreference':
+      return { type: 'backref' };
+    case 'Character':
+    case 'CharacterSet':
+    case 'CharacterClass':
+    case 'ExpressionCharacterClass':
+      return { type: 'char', set: charSet(node) };
+    default:
+      // Class internals (ranges, string alternatives) only occur inside the classes handled above.
+      return { type: 'char', set: CharSet.all() };
   }
 }
 
-/** Patterns run with the "i" flag off but on folded text; count both cases anyway. */
-function literalSet(ch: string): CharSet {
-  const code = ch.charCodeAt(0);
-  const lower = ch.toLowerCase().charCodeAt(0);
-  const upper = ch.toUpperCase().charCodeAt(0);
-  return CharSet.of(code, lower, upper);
+function alternatives(options: readonly AST.Alternative[]): Node {
+  const nodes = options.map((o) => toNode(o));
+  return nodes.length === 1 ? nodes[0] : { type: 'alt', options: nodes };
+}
+
+/** The characters one class element can match (over-approximated for Unicode properties and set operations). */
+function charSet(node: AST.Node): CharSet {
+  switch (node.type) {
+    case 'Character':
+      return literalSet(node.value);
+    case 'CharacterClassRange':
+      return CharSet.range(node.min.value, node.max.value)
+        .addAll(literalSet(node.min.value))
+        .addAll(literalSet(node.max.value));
+    case 'CharacterSet': {
+      if (node.kind === 'any') return CharSet.all();
+      const base = node.kind === 'digit' ? DIGITS : node.kind === 'word' ? WORD : node.kind === 'space' ? SPACE : CharSet.all();
+      return node.kind !== 'property' && node.negate ? base.invert() : base;
+    }
+    case 'CharacterClass': {
+      const set = node.elements.reduce((s, e) => s.addAll(charSet(e)), new CharSet());
+      return node.negate ? set.invert() : set;
+    }
+    default:
+      return CharSet.all();
+  }
+}
+
+/**
+ * One character, with its other case: pack patterns run on case-folded text, so both cases are counted even
+ * without the "i" flag (with it, the engine would match both anyway).
+ */
+function literalSet(code: number): CharSet {
+  const ch = String.fromCodePoint(code);
+  return CharSet.of(code, ch.toLowerCase().codePointAt(0) ?? code, ch.toUpperCase().codePointAt(0) ?? code);
 }
 
 function nullable(node: Node): boolean {
@@ -356,11 +259,19 @@ function leadingWildcard(root: Node): boolean {
   return node.type === 'repeat' && node.max === Infinity && anySet(node.body).size() > 64;
 }
 
-/** Problems that make a pattern unsafe; empty when the pattern is accepted. */
-export function findBacktrackingRisks(pattern: string): string[] {
+/**
+ * Problems that make a pattern unsafe; empty when the pattern is accepted. `flags` are those the pattern is
+ * compiled with (the engine's PACK_REGEX_FLAGS by default): `u` and `v` change what is valid syntax (and `\\p{...}`
+ * classes); case is always counted both ways, which covers `i`.
+ */
+export function findBacktrackingRisks(pattern: string, flags: string = PACK_REGEX_FLAGS): string[] {
   let root: Node;
   try {
-    root = new Parser(pattern).parse();
+    const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
+      unicode: flags.includes('u'),
+      unicodeSets: flags.includes('v'),
+    });
+    root = toNode(ast);
   } catch (err) {
     return [`cannot be parsed: ${(err as Error).message}`];
   }
