@@ -6,8 +6,8 @@ import {
   HelpdeskHttpOptions,
   MAX_PAGES,
   mergeTags,
-  ticketPath,
 } from './helpdesk-client';
+import { helpdeskTicketPath } from './helpdesk-ticket-id';
 
 export interface FreshdeskClientOptions extends HelpdeskHttpOptions {
   /** e.g. https://acme.freshdesk.com */
@@ -34,7 +34,7 @@ export class FreshdeskClient implements HelpdeskClient {
   /** PUT replaces the ticket's tag list, so the current tags are read and merged first; nothing new, no PUT. */
   async addTags(ticketId: string, tags: string[]): Promise<void> {
     if (tags.length === 0) return;
-    const path = `/api/v2/tickets/${ticketPath(ticketId)}`;
+    const path = `/api/v2/tickets/${helpdeskTicketPath('freshdesk', 'PUT', ticketId)}`;
     const { data } = await this.http.request({ method: 'GET', path });
     const current = asRecord(data).tags;
     const currentTags = Array.isArray(current) ? current.filter((t): t is string => typeof t === 'string') : [];
@@ -46,17 +46,18 @@ export class FreshdeskClient implements HelpdeskClient {
   async addPrivateNote(ticketId: string, body: string): Promise<void> {
     await this.http.request({
       method: 'POST',
-      path: `/api/v2/tickets/${ticketPath(ticketId)}/notes`,
+      path: `/api/v2/tickets/${helpdeskTicketPath('freshdesk', 'POST', ticketId)}/notes`,
       body: { body, private: true },
     });
   }
 
   /** Reads the conversations (replies and notes) page by page; a short page is the last one. */
   async hasNoteWithMarker(ticketId: string, marker: string): Promise<boolean> {
+    const ticket = helpdeskTicketPath('freshdesk', 'GET', ticketId);
     for (let page = 1; page <= MAX_PAGES; page++) {
       const { data } = await this.http.request({
         method: 'GET',
-        path: `/api/v2/tickets/${ticketPath(ticketId)}/conversations?page=${page}&per_page=${this.pageSize}`,
+        path: `/api/v2/tickets/${ticket}/conversations?page=${page}&per_page=${this.pageSize}`,
       });
       const conversations = Array.isArray(data) ? data : [];
       if (conversations.some((c) => conversationText(c).includes(marker))) return true;

@@ -5,8 +5,8 @@ import {
   HelpdeskHttp,
   HelpdeskHttpOptions,
   MAX_PAGES,
-  ticketPath,
 } from './helpdesk-client';
+import { helpdeskTicketPath } from './helpdesk-ticket-id';
 
 export interface ZendeskClientOptions extends HelpdeskHttpOptions {
   /** e.g. https://acme.zendesk.com */
@@ -35,7 +35,7 @@ export class ZendeskClient implements HelpdeskClient {
   /** PUT .../tags.json adds to the ticket's tags (POST would replace them). */
   async addTags(ticketId: string, tags: string[]): Promise<void> {
     if (tags.length === 0) return;
-    await this.http.request({ method: 'PUT', path: `/api/v2/tickets/${ticketPath(ticketId)}/tags.json`, body: { tags } });
+    await this.http.request({ method: 'PUT', path: `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'PUT', ticketId)}/tags.json`, body: { tags } });
   }
 
   async addPrivateNote(ticketId: string, body: string): Promise<void> {
@@ -43,14 +43,14 @@ export class ZendeskClient implements HelpdeskClient {
     const comment = html ? { html_body: body, public: false } : { body, public: false };
     await this.http.request({
       method: 'PUT',
-      path: `/api/v2/tickets/${ticketPath(ticketId)}.json`,
+      path: `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'PUT', ticketId)}.json`,
       body: { ticket: { comment } },
     });
   }
 
   /** Reads the comments page by page (`next_page`) and stops at the first one holding the marker. */
   async hasNoteWithMarker(ticketId: string, marker: string): Promise<boolean> {
-    let path: string | null = `/api/v2/tickets/${ticketPath(ticketId)}/comments.json`;
+    let path: string | null = `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'GET', ticketId)}/comments.json`;
     for (let page = 0; path && page < MAX_PAGES; page++) {
       const { data } = await this.http.request({ method: 'GET', path });
       const answer = asRecord(data);
