@@ -27,12 +27,12 @@ describe('operations: health, metrics, queue dashboard, headers, preview', () =>
     );
     const metrics = await t.http().get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.text).toMatch(/http_requests_total\{method="POST",route="\/v1\/tickets",status="202"\} [1-9]/);
-    expect(metrics.text).toMatch(/http_request_duration_seconds_bucket\{/);
-    expect(metrics.text).toMatch(/queue_jobs\{queue="triage",state="waiting"\} \d+/);
-    expect(metrics.text).toMatch(/triage_results_total\{cause="storage_full"\} [1-9]/);
-    expect(metrics.text).toMatch(/job_duration_seconds_count\{queue="triage",result="ok"\} [1-9]/);
-    expect(metrics.text).toMatch(/inbox_events\{state="failed"\} \d+/);
+    expect(metrics.text).toMatch(/^ticket_triage_http_requests_total\{method="POST",route="\/v1\/tickets",status="202"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^ticket_triage_http_request_duration_seconds_bucket\{/m);
+    expect(metrics.text).toMatch(/^ticket_triage_queue_jobs\{queue="triage",state="waiting"\} \d+/m);
+    expect(metrics.text).toMatch(/^ticket_triage_triage_results_total\{cause="storage_full"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^ticket_triage_job_duration_seconds_count\{queue="triage",result="ok"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^ticket_triage_inbox_events\{state="failed"\} \d+/m);
   });
 
   it('keeps the queue dashboard behind basic auth with an admin key as the password', async () => {

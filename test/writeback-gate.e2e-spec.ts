@@ -97,7 +97,7 @@ describe('write-back gate: decision, band, language and model, from triage to he
     };
     const metric = async (decision: string) => {
       const text = (await ctx.t.http().get('/metrics').expect(200)).text;
-      const line = text.split('\n').find((l) => l.startsWith(`triage_decisions_total{decision="${decision}"}`));
+      const line = text.split('\n').find((l) => l.startsWith(`ticket_triage_triage_decisions_total{decision="${decision}"}`));
       return line === undefined ? undefined : Number(line.split(' ').at(-1));
     };
     return { ctx, ticket, triaged, postZendesk, intake, roundTrip, metric };

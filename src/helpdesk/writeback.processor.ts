@@ -1,12 +1,15 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
+import type { WritebackResult } from '../platform/metrics/metric-names';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { waitOutDatabaseOutage } from '../platform/queue/database-outage';
 import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
-import { WaitBeforeRetry, WritebackService } from './writeback.service';
+import { WaitBeforeRetry, WritebackRun, WritebackService } from './writeback.service';
 
 type WritebackJob = Job<JobPayloads['writeback']>;
+
+const RESULT_OF_RUN: Record<WritebackRun, WritebackResult> = { done: 'ok', 'already-done': 'skipped', 'dry-run': 'dry_run' };
 
 /** Shared by the per-helpdesk processors: each helpdesk has its own queue, so one's 429 never stalls the other. */
 abstract class WritebackProcessor extends WorkerHost {
@@ -20,10 +23,15 @@ abstract class WritebackProcessor extends WorkerHost {
   }
 
   async process(job: WritebackJob): Promise<string> {
+    const { helpdesk } = job.data;
     try {
-      return await this.metrics.timeJob(job.queueName, () => this.writebacks.run(job.data.writebackId));
+      const run = await this.metrics.timeJob(job.queueName, () => this.writebacks.run(job.data.writebackId));
+      this.metrics.countWriteback(helpdesk, RESULT_OF_RUN[run]);
+      return run;
     } catch (err) {
       if (err instanceof WaitBeforeRetry) {
+        this.metrics.countWriteback(helpdesk, err.reason);
+        if (err.reason === 'rate_limited') this.metrics.helpdeskRateLimited.inc({ helpdesk });
         // Pause this helpdesk's queue for the wait and put the job back, without spending an attempt.
         await this.worker.rateLimit(err.waitMs);
         throw Worker.RateLimitError();
@@ -38,6 +46,7 @@ abstract class WritebackProcessor extends WorkerHost {
     if (!job || error.name === 'RateLimitError') return;
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     this.metrics.jobFailures.inc({ queue: job.queueName, final: String(final) });
+    this.metrics.countWriteback(job.data.helpdesk, final ? 'failed' : 'error');
     try {
       await this.writebacks.recordFailure(job.data.writebackId, error.message, final);
     } catch (err) {

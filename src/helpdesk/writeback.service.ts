@@ -24,12 +24,21 @@ interface WritebackRow {
   macro_id: string;
 }
 
-/** A retry the helpdesk asked for (429) or the shared budget imposes: wait, without counting an attempt. */
+/**
+ * A retry the helpdesk asked for (429, `rate_limited`) or the shared budget imposes (`throttled`): wait, without
+ * counting an attempt.
+ */
 export class WaitBeforeRetry extends Error {
-  constructor(readonly waitMs: number) {
-    super(`helpdesk asks to wait ${waitMs} ms`);
+  constructor(
+    readonly waitMs: number,
+    readonly reason: 'rate_limited' | 'throttled',
+  ) {
+    super(reason === 'rate_limited' ? `helpdesk asks to wait ${waitMs} ms` : `helpdesk API budget spent; waiting ${waitMs} ms`);
   }
 }
+
+/** What a write-back run did: wrote, found it written already, or only logged the calls (WRITEBACK_DRY_RUN). */
+export type WritebackRun = 'done' | 'already-done' | 'dry-run';
 
 /**
  * Writes a triage back to its helpdesk: tags, then one private note. Each step is recorded when done, and the
@@ -45,7 +54,7 @@ export class WritebackService {
     private readonly config: AppConfig,
   ) {}
 
-  async run(writebackId: string): Promise<'done' | 'already-done'> {
+  async run(writebackId: string): Promise<WritebackRun> {
     const [row]: WritebackRow[] = await this.db.query(
       `SELECT w.id, w.helpdesk, w.state, w.tags_done_at, w.note_done_at, w.triage_result_id, w.ticket_id,
               t.external_id, r.result, r.cause_id, r.macro_id
@@ -82,7 +91,7 @@ export class WritebackService {
       `UPDATE writebacks SET state = 'done', attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE id = $1`,
       [row.id],
     );
-    return 'done';
+    return this.config.get('WRITEBACK_DRY_RUN') ? 'dry-run' : 'done';
   }
 
   async recordFailure(writebackId: string, error: string, final: boolean): Promise<void> {
@@ -114,9 +123,9 @@ export class WritebackService {
   /** 429 and a spent budget wait; 5xx, 409 and timeouts retry with backoff; other 4xx give up. */
   private classify(err: unknown): Error {
     const budget = err instanceof RateBudgetSpent ? err : (err as { cause?: unknown })?.cause;
-    if (budget instanceof RateBudgetSpent) return new WaitBeforeRetry(budget.waitMs);
+    if (budget instanceof RateBudgetSpent) return new WaitBeforeRetry(budget.waitMs, 'throttled');
     if (err instanceof HelpdeskHttpError) {
-      if (err.status === 429) return new WaitBeforeRetry(Math.max(1, err.retryAfterSeconds ?? 60) * 1000);
+      if (err.status === 429) return new WaitBeforeRetry(Math.max(1, err.retryAfterSeconds ?? 60) * 1000, 'rate_limited');
       if (!err.retryable) return new UnrecoverableError(err.message);
     }
     return err instanceof Error ? err : new Error(String(err));

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TriageDecision } from '../engine';
 import { AppConfig } from '../platform/config/app-config.service';
+import { MetricsService } from '../platform/metrics/metrics.service';
 import { ATTRIBUTION_WEIGHT, Attribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
 
 export interface SignalInput {
@@ -60,6 +61,7 @@ export class OutcomesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async record(input: SignalInput): Promise<OutcomeView | null> {
@@ -134,6 +136,8 @@ export class OutcomesService {
       ],
     );
     await applyStatsDelta(tx, replacementDelta(previous, next));
+    // Counted before the caller's transaction commits: one that then fails (a database error) is counted anyway.
+    this.metrics.outcomes.inc({ signal: input.signal, resolved: String(input.resolved) });
     return toView(row);
   }
 

@@ -46,7 +46,10 @@ export class TriageProcessor extends WorkerHost implements OnModuleInit {
   private async triageOne(inboxId: string): Promise<string> {
     const outcome = await this.triage.processInboxEvent(inboxId);
     if (outcome.causeId) this.metrics.triages.inc({ cause: outcome.causeId });
-    if (outcome.decision) this.metrics.decisions.inc({ decision: outcome.decision });
+    if (outcome.decision) {
+      this.metrics.decisions.inc({ decision: outcome.decision });
+      if (outcome.confidence !== undefined) this.metrics.triageConfidence.observe({ decision: outcome.decision }, outcome.confidence);
+    }
     await this.pipeline.triaged(outcome);
     return outcome.status;
   }

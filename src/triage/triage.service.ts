@@ -127,6 +127,8 @@ const LINGER_MS = 5;
 export interface ProcessOutcome {
   status: 'triaged' | 'already-processed';
   causeId?: string;
+  /** The named cause's confidence, 0..1. */
+  confidence?: number;
   decision?: TriageDecision;
   /** The write-back to run next, when the ticket came from a helpdesk with write-back on. */
   writeback?: { writebackId: string; helpdesk: Helpdesk };
@@ -181,7 +183,7 @@ export class TriageService {
     const helpdesk = isHelpdesk(row.source) && this.helpdesks.isEnabled(row.source) ? row.source : null;
     const stored = await this.stores.submit({ row, output, symptomIds, helpdesk });
     const writeback = stored.writeback_id && helpdesk ? { writebackId: stored.writeback_id, helpdesk } : undefined;
-    return { status: 'triaged', causeId: output.cause.id, decision: output.decision, writeback };
+    return { status: 'triaged', causeId: output.cause.id, confidence: output.cause.confidence, decision: output.decision, writeback };
   }
 
   private async loadBatch(ids: string[]): Promise<(InboxRow | null)[]> {

@@ -73,8 +73,8 @@ describe('drill: a poison ticket whose triage throws', () => {
     expect(failed.body.triage.error).toBe(row.last_error);
 
     const workerMetrics = await scrape(worker);
-    expect(metricValue(workerMetrics, 'job_failures_total', { queue: 'triage', final: 'true' })).toBe(1);
-    expect(metricValue(workerMetrics, 'job_failures_total', { queue: 'triage', final: 'false' })).toBe(3);
-    expect(metricValue(await scrape(api), 'inbox_events', { state: 'failed' })).toBe(1);
+    expect(metricValue(workerMetrics, 'ticket_triage_job_failures_total', { queue: 'triage', final: 'true' })).toBe(1);
+    expect(metricValue(workerMetrics, 'ticket_triage_job_failures_total', { queue: 'triage', final: 'false' })).toBe(3);
+    expect(metricValue(await scrape(api), 'ticket_triage_inbox_events', { state: 'failed' })).toBe(1);
   }, 120_000);
 });

@@ -21,7 +21,7 @@ describe('drill: two workers share the triage queue behind one API', () => {
   afterAll(() => stage?.cleanup(), 60_000);
 
   /** Tickets a worker triaged, from its own /metrics (events accepted together share a job). */
-  const jobsDone = async (worker: ServiceProcess) => metricValue(await scrape(worker), 'triage_results_total');
+  const jobsDone = async (worker: ServiceProcess) => metricValue(await scrape(worker), 'ticket_triage_triage_results_total');
 
   it('splits the tickets between both workers and triages none twice', async () => {
     const ids = acceptedIds(await postTickets(api, 'pair', TICKETS, { lanes: 16 }));

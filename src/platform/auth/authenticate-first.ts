@@ -16,8 +16,20 @@ export interface EarlyAuthenticator {
   body?(req: FastifyRequest, raw: Buffer): AuthVerdict;
 }
 
+/** A refused request: the path prefix whose credentials failed and the error code answered. */
+export interface RefusedAuthentication {
+  readonly prefix: string;
+  readonly code: ErrorCode;
+}
+
 const AWAITING_BODY = Symbol('awaitingBodyAuthentication');
-type PendingRequest = FastifyRequest & { [AWAITING_BODY]?: EarlyAuthenticator };
+const REFUSED = Symbol('refusedAuthentication');
+type PendingRequest = FastifyRequest & { [AWAITING_BODY]?: EarlyAuthenticator; [REFUSED]?: RefusedAuthentication };
+
+/** Why this request's credentials were refused, if they were: the metrics read it once the answer has gone. */
+export function refusedAuthentication(req: FastifyRequest): RefusedAuthentication | undefined {
+  return (req as PendingRequest)[REFUSED];
+}
 
 /**
  * Authenticates before the body is parsed: an unauthenticated request costs no JSON parse, no body walk and no
@@ -45,7 +57,7 @@ export function registerAuthenticateFirst(
       (req as PendingRequest)[AWAITING_BODY] = authenticator;
       return;
     }
-    if (!verdict.ok) return refuse(req, reply, verdict, failures);
+    if (!verdict.ok) return refuse(req, reply, authenticator, verdict, failures);
   });
 
   fastify.addHook('preParsing', async (req, reply, payload) => {
@@ -58,7 +70,7 @@ export function registerAuthenticateFirst(
     }
     const verdict = authenticator.body(req, raw);
     if (!verdict.ok) {
-      await refuse(req, reply, verdict, failures);
+      await refuse(req, reply, authenticator, verdict, failures);
       return payload;
     }
     const replay = Readable.from([raw]) as Readable & { receivedEncodedLength?: number };
@@ -67,7 +79,14 @@ export function registerAuthenticateFirst(
   });
 }
 
-async function refuse(req: FastifyRequest, reply: FastifyReply, verdict: Extract<AuthVerdict, { ok: false }>, failures: AuthFailureLimiter) {
+async function refuse(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  authenticator: EarlyAuthenticator,
+  verdict: Extract<AuthVerdict, { ok: false }>,
+  failures: AuthFailureLimiter,
+) {
+  (req as PendingRequest)[REFUSED] = { prefix: authenticator.prefix, code: verdict.code };
   const retryAfter = await failures.fail(req.ip);
   if (hasBody(req)) closeAfterReply(reply);
   if (retryAfter > 0) {

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { ADMIN_KEY, ServiceProcess } from './service';
 import { sleep } from './servers';
+export { metricValue } from '../../support/metrics';
 
 export const SHARED_POSTGRES = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SHARED_REDIS = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
@@ -208,18 +209,6 @@ export async function inParallel<T>(count: number, limit: number, task: (i: numb
   });
   await Promise.all(lanes);
   return results;
-}
-
-/** Sum of a Prometheus sample over every series whose labels include `labels`. */
-export function metricValue(exposition: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of exposition.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const series = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) total += Number(match[3]);
-  }
-  return total;
 }
 
 export async function scrape(process: ServiceProcess): Promise<string> {
