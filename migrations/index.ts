@@ -6,6 +6,7 @@ import { HotPathStorage1764000400000 } from './1764000400000-hot-path-storage';
 import { HotPathIndexes1764000500000 } from './1764000500000-hot-path-indexes';
 import { TriageDecision1764000600000 } from './1764000600000-triage-decision';
 import { CauseModels1764000700000 } from './1764000700000-cause-models';
+import { PersonalDataAudit1764000800000 } from './1764000800000-personal-data-audit';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   HotPathIndexes1764000500000,
   TriageDecision1764000600000,
   CauseModels1764000700000,
+  PersonalDataAudit1764000800000,
 ];

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FastValidationPipe } from './platform/http/fast-validation.pipe';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminController } from './catalog/admin.controller';
@@ -23,10 +23,16 @@ import { OverridesService } from './tickets/overrides.service';
 import { TicketsService } from './tickets/tickets.service';
 import { TriagePreviewController } from './triage/triage-preview.controller';
 import { ReportsApiModule } from './reports/reports.module';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditModule } from './audit/audit.module';
+import { PrivacyApiModule } from './privacy/privacy.module';
 
 /** The HTTP API: controllers, the global validation pipe, API-key guard and error filter. */
 @Module({
   imports: [
+    AuditModule,
+    PrivacyApiModule,
     ReportsApiModule,
     TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
@@ -51,6 +57,7 @@ import { ReportsApiModule } from './reports/reports.module';
     TriagePreviewController,
     KnowledgeController,
     AdminController,
+    AuditController,
   ],
   providers: [
     IntakeService,
@@ -68,6 +75,8 @@ import { ReportsApiModule } from './reports/reports.module';
       }),
     },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Admin routes marked @Audited write their audit row once they succeeded.
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     // Authentication first, so the rate limit counts per key.
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },

@@ -5,10 +5,12 @@ import { InboxSweeperService } from './triage/inbox-sweeper.service';
 import { TriageProcessor } from './triage/triage.processor';
 import { TriageService } from './triage/triage.service';
 import { ReportsWorkerModule } from './reports/reports.module';
+import { AuditModule } from './audit/audit.module';
+import { PrivacyWorkerModule } from './privacy/privacy.module';
 
 /** Queue processors and the inbox sweeper: only the worker role loads these. */
 @Module({
-  imports: [ReportsWorkerModule],
+  imports: [AuditModule, PrivacyWorkerModule, ReportsWorkerModule],
   providers: [
     TriageService,
     TriageProcessor,

@@ -44,7 +44,7 @@ export interface RefitSummary {
 }
 
 /** Where a ticket's label can come from: its latest override that named a cause, its tags, its solved outcomes. */
-const SIGNALS = (erasedFilter: string) => `
+const SIGNALS = `
   SELECT t.id, t.subject,
          concat_ws(E'\\n\\n', t.description,
            (SELECT string_agg(c->>'body', E'\\n\\n' ORDER BY c->>'at') FROM jsonb_array_elements(t.conversation) c)) AS text,
@@ -54,7 +54,7 @@ const SIGNALS = (erasedFilter: string) => `
          ARRAY(SELECT u.macro_id FROM outcomes u
            WHERE u.ticket_id = t.id AND u.resolved AND u.attribution <> 'suggested' ORDER BY u.macro_id) AS resolved_macros
   FROM tickets t
-  WHERE ${erasedFilter}
+  WHERE t.erased_at IS NULL AND
     (EXISTS (SELECT 1 FROM triage_overrides o WHERE o.ticket_id = t.id AND o.cause_id IS NOT NULL)
      OR EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.resolved AND u.attribution <> 'suggested')
      OR EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE starts_with(g, $1)))
@@ -78,12 +78,9 @@ export class CauseModelsService {
   /** Every ticket with a signal naming its cause, its text still held. */
   async labelSignals(): Promise<TicketSignals[]> {
     const prefix = `${this.config.get('HELPDESK_TAG_PREFIX')}cause_is_`;
-    // Tickets whose personal data was erased keep no text; a column marking them is honoured where it exists.
-    const [erasable] = await this.db.query(
-      `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'tickets' AND column_name = 'erased_at'`,
-    );
+    // Tickets whose personal data was erased (erased_at set) hold no text to learn from.
     const rows: { id: string; subject: string; text: string | null; tags: string[]; override_cause: string | null; resolved_macros: string[] }[] =
-      await this.db.query(SIGNALS(erasable ? 't.erased_at IS NULL AND' : ''), [prefix]);
+      await this.db.query(SIGNALS, [prefix]);
     return rows.map((r) => ({
       ticketId: r.id,
       subject: r.subject ?? '',

@@ -1,5 +1,6 @@
 /** `npm run cli -- model refit|list|activate ID|rollback`: the admin side of cause-model versions. */
 import type { INestApplicationContext } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { FitSettings } from '../model/fit';
 import { CauseModelsService, NotEnoughLabelsError } from './cause-models.service';
 
@@ -43,6 +44,8 @@ export async function runModelCommand(
   out: Output = STD,
 ): Promise<number> {
   const models = app.get(CauseModelsService);
+  const audit = (action: string, target: string, details: Record<string, unknown>) =>
+    app.get(AuditService, { strict: false }).record({ actor: 'cli', action, target, details });
   try {
     switch (command) {
       case 'refit': {
@@ -52,6 +55,7 @@ export async function runModelCommand(
         if (maxIterations !== undefined) Object.assign(settings, { maxIterations });
         if (calibrationFolds !== undefined) Object.assign(settings, { calibrationFolds });
         const summary = await models.refit({ folds: wholeNumber('folds', options.folds, 2), settings });
+        await audit('cause_model.refit', summary.version, { status: summary.status, base: summary.base, labels: summary.labels.total });
         out.stdout(`${JSON.stringify(summary)}\n`);
         return 0;
       }
@@ -61,11 +65,14 @@ export async function runModelCommand(
       }
       case 'activate': {
         if (!arg) throw new UsageError('model activate needs a version (see: npm run cli -- model list), or 0 for the pack\'s own weights');
-        out.stdout(`${JSON.stringify(await models.activate(arg))}\n`);
+        const switched = await models.activate(arg);
+        await audit('cause_model.activate', switched.active, { previous: switched.previous });
+        out.stdout(`${JSON.stringify(switched)}\n`);
         return 0;
       }
       case 'rollback': {
         const result = await models.rollback();
+        await audit('cause_model.rollback', result.active, { previous: result.previous });
         out.stdout(`${JSON.stringify(result)}\n`);
         if (result.previous === result.active) out.stderr(`nothing to roll back: version ${result.active} has no earlier version\n`);
         return 0;

@@ -62,6 +62,10 @@ export class TicketEntity {
   @Column('timestamptz', { name: 'latest_event_at', nullable: true })
   latestEventAt: Date | null;
 
+  /** When the ticket's personal data was erased (on request or by retention); null while its text is held. */
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

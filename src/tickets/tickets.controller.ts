@@ -1,4 +1,5 @@
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -15,9 +16,16 @@ import type { AuthedRequest } from '../platform/auth/api-key.guard';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService } from '../triage/engine.service';
-import { TicketDetailDto, TicketListDto } from '../triage/triage-result.dto';
 import { OverridesService } from './overrides.service';
-import { ListTicketsQuery, OverrideTriageDto, RecordOutcomeDto } from './tickets.dto';
+import {
+  ListTicketsQuery,
+  OutcomeAnswerDto,
+  OverrideTriageDto,
+  RecordOutcomeDto,
+  RetriageAnswerDto,
+  TicketFullDto,
+  TicketPageDto,
+} from './tickets.dto';
 import { TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
@@ -32,8 +40,12 @@ export class TicketsController {
     private readonly engine: EngineService,
   ) {}
 
-  @ApiOperation({ summary: 'Tickets newest first, filtered (cause, symptom, status, source, from, to, overridden, decision), with cursor pagination: {items, nextCursor}' })
-  @ApiOkResponse({ type: TicketListDto })
+  @ApiOperation({
+    summary:
+      'Tickets newest first, filtered (cause, symptom, status, source, from, to, overridden, decision, macro, resolved), ' +
+      'descriptions cut to 500 characters, with cursor pagination: {items, nextCursor}',
+  })
+  @ApiOkResponse({ type: TicketPageDto })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @Get()
   list(@Query() query: ListTicketsQuery) {
@@ -42,7 +54,7 @@ export class TicketsController {
 
   /** The ticket, its effective triage, and its triage history, overrides, outcomes and write-backs. */
   @ApiOperation({ summary: 'A ticket (by id or source:externalId) with its effective triage, history, overrides, outcomes and write-backs' })
-  @ApiOkResponse({ type: TicketDetailDto })
+  @ApiOkResponse({ type: TicketFullDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @Get(':id')
   get(@Param('id') id: string) {
@@ -53,7 +65,7 @@ export class TicketsController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The ticket has no triage yet' })
-  @ApiOkResponse({ type: TicketDetailDto })
+  @ApiOkResponse({ type: TicketFullDto })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown cause or macro' })
   @Patch(':id/triage')
   async override(@Param('id') id: string, @Body() body: OverrideTriageDto, @Req() req: AuthedRequest) {
@@ -73,6 +85,7 @@ export class TicketsController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown macro' })
+  @ApiOkResponse({ type: OutcomeAnswerDto })
   @Post(':id/outcome')
   @HttpCode(200)
   async outcome(@Param('id') id: string, @Body() body: RecordOutcomeDto, @Req() req: AuthedRequest) {
@@ -93,11 +106,13 @@ export class TicketsController {
 
   /** Triage the ticket again with the current knowledge and statistics. */
   @ApiOperation({ summary: 'Triage the ticket again with the current knowledge and statistics' })
+  @ApiAcceptedResponse({ type: RetriageAnswerDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: "The ticket's personal data was erased (TICKET.ERASED): no text to triage" })
   @Post(':id/retriage')
   @HttpCode(202)
-  async retriage(@Param('id') id: string) {
-    const ticketId = await this.tickets.resolveId(id);
+  async retriage(@Param('id') id: string): Promise<RetriageAnswerDto> {
+    const ticketId = await this.tickets.resolveHeldText(id);
     await this.intake.retriage(ticketId);
     return { id: ticketId, status: 'queued' };
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
-import { TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
+import { TicketDetailDto, TicketDto, TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
 import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
 
 const ID = /^[a-z0-9_.-]{1,100}$/;
@@ -30,7 +30,24 @@ function IsRealDate() {
   });
 }
 
-export class ListTicketsQuery {
+/** `?limit=` (default 50, at most 200) and `?cursor=` (the previous page's nextCursor) of every list. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  readonly limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  readonly cursor?: string;
+}
+
+export class ListTicketsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'storage_full' })
   @IsOptional()
   @Matches(ID)
@@ -77,19 +94,55 @@ export class ListTicketsQuery {
   @IsIn(TRIAGE_DECISIONS)
   readonly decision?: TriageDecision;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  /**
+   * Tickets whose outcomes credit this macro (whoever credited it: an agent, an applied tag or the suggestion).
+   * An alias names its macro; an unknown id matches nothing, as for `cause`.
+   */
+  @ApiPropertyOptional({ example: 'manage_icloud_storage', description: 'Tickets with an outcome crediting this macro (a macro id of GET /v1/macros)' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  readonly limit: number = 50;
+  @Matches(ID)
+  readonly macro?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  /** With `macro`: that macro's outcome has this value ("macro X: resolved 3 of 10"); alone: any outcome has it. */
+  @ApiPropertyOptional({ type: Boolean, description: "With macro: that macro's outcome resolved or not; alone: any outcome" })
   @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  readonly cursor?: string;
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  readonly resolved?: boolean;
+
+}
+
+const ERASED_AT = {
+  nullable: true,
+  type: String,
+  format: 'date-time',
+  description: "When the ticket's personal data was erased (DELETE /v1/requesters/:email or RETENTION_DAYS); null while its text is held",
+} as const;
+
+export class TicketItemDto extends TicketDto {
+  @ApiProperty(ERASED_AT) erasedAt: string | null;
+  @ApiProperty({ description: 'The description was cut to its first 500 characters (GET /v1/tickets/:id has it whole)' })
+  descriptionTruncated: boolean;
+}
+
+export class TicketPageDto {
+  @ApiProperty({ type: [TicketItemDto], description: 'Newest first; descriptions cut to 500 characters' }) items: TicketItemDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' }) nextCursor: string | null;
+}
+
+export class TicketFullDto extends TicketDetailDto {
+  @ApiProperty(ERASED_AT) erasedAt: string | null;
+}
+
+export class RetriageAnswerDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['queued'] }) status: string;
+}
+
+export class OutcomeAnswerDto {
+  @ApiProperty({ format: 'uuid' }) ticketId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The outcome as stored: macroId, resolved, signal, attribution, weight ...' })
+  outcome: object;
 }
 
 export class OverrideTriageDto {

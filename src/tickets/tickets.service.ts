@@ -23,6 +23,7 @@ interface TicketRow {
   source_updated_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  erased_at: Date | null;
   triage_state: 'queued' | 'done' | 'failed';
   triage_error: string | null;
   result: TriageOutput | null;
@@ -47,18 +48,37 @@ export interface ListFilters {
   to?: string;
   overridden?: boolean;
   decision?: TriageDecision;
+  /** Tickets with an outcome crediting this macro (an alias is read as its macro). */
+  macro?: string;
+  /** With `macro`: outcomes of that macro with this resolved value; alone: any outcome with it. */
+  resolved?: boolean;
   limit: number;
   cursor?: string;
 }
 
-const TICKET_SELECT = `
-  SELECT t.*, r.result,
+/** Characters of the description a list item carries; GET /v1/tickets/:id has the whole text. */
+export const LIST_DESCRIPTION_CHARS = 500;
+
+const EFFECTIVE_TRIAGE = `r.result,
          CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
            'cause_id', o.cause_id, 'macro_id', o.macro_id, 'reason', o.reason, 'actor', o.actor,
-           'created_at', o.created_at, 'original', o.original) END AS override
-  FROM tickets t
+           'created_at', o.created_at, 'original', o.original) END AS override`;
+
+const TRIAGE_JOINS = `
   LEFT JOIN triage_results r ON r.id = t.latest_triage_id
   LEFT JOIN triage_overrides o ON o.id = t.override_id`;
+
+const TICKET_SELECT = `SELECT t.*, ${EFFECTIVE_TRIAGE} FROM tickets t ${TRIAGE_JOINS}`;
+
+/**
+ * A list reads one character past the excerpt (to tell that it was cut), never the whole description, and no
+ * conversation: a page of long tickets stays small in Postgres' answer and in ours.
+ */
+const LIST_SELECT = `
+  SELECT t.id, t.source, t.external_id, t.subject, left(t.description, ${LIST_DESCRIPTION_CHARS + 1}) AS description,
+         t.status, t.requester, t.tags, t.source_created_at, t.source_updated_at, t.created_at, t.updated_at,
+         t.erased_at, t.triage_state, t.triage_error, t.created_at::text AS created_at_text, ${EFFECTIVE_TRIAGE}
+  FROM tickets t ${TRIAGE_JOINS}`;
 
 @Injectable()
 export class TicketsService {
@@ -74,10 +94,21 @@ export class TicketsService {
   }
 
   async resolveId(ref: string): Promise<string> {
+    return (await this.resolve(ref)).id;
+  }
+
+  /** The ticket's id, refused with 409 when its personal data was erased: there is no text left to triage. */
+  async resolveHeldText(ref: string): Promise<string> {
+    const { id, erasedAt } = await this.resolve(ref);
+    if (erasedAt) throw new DomainError('TICKET.ERASED', `Ticket ${ref} was erased at ${erasedAt.toISOString()}; its text is no longer held`, { erasedAt });
+    return id;
+  }
+
+  private async resolve(ref: string): Promise<{ id: string; erasedAt: Date | null }> {
     const where = parseRef(ref);
-    const rows: { id: string }[] = await this.db.query(`SELECT t.id FROM tickets t WHERE ${where.sql}`, where.params);
+    const rows: { id: string; erased_at: Date | null }[] = await this.db.query(`SELECT t.id, t.erased_at FROM tickets t WHERE ${where.sql}`, where.params);
     if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ref}`);
-    return rows[0].id;
+    return { id: rows[0].id, erasedAt: rows[0].erased_at };
   }
 
   /** The ticket with its triage history, overrides, outcomes and write-backs. */
@@ -129,20 +160,38 @@ export class TicketsService {
     if (f.to) where.push(`t.created_at < ${p(new Date(f.to))}`);
     if (f.overridden !== undefined) where.push(f.overridden ? 't.override_id IS NOT NULL' : 't.override_id IS NULL');
     if (f.decision) where.push(`t.decision = ${p(f.decision)}`);
+    if (f.macro !== undefined) {
+      const macro = this.canonicalMacro(f.macro);
+      const resolved = f.resolved === undefined ? '' : ` AND u.resolved = ${p(f.resolved)}`;
+      where.push(`EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.macro_id = ${p(macro)}${resolved})`);
+    } else if (f.resolved !== undefined) {
+      where.push(`EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.resolved = ${p(f.resolved)})`);
+    }
     if (f.cursor) {
       const c = decodeCursor(f.cursor);
       where.push(`(t.created_at, t.id) < (${p(c.at)}::timestamptz, ${p(c.id)}::uuid)`);
     }
     // The cursor carries created_at as Postgres prints it: microseconds survive the round trip.
-    const sql = `${TICKET_SELECT.replace('SELECT t.*,', 'SELECT t.*, t.created_at::text AS created_at_text,')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `${LIST_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY t.created_at DESC, t.id DESC LIMIT ${p(f.limit + 1)}`;
     const rows: (TicketRow & { created_at_text: string })[] = await this.db.query(sql, params);
     const page = rows.slice(0, f.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => this.toView(r)),
+      items: page.map((r) => {
+        // Postgres counts code points; so does spreading a string.
+        const chars = [...r.description];
+        const descriptionTruncated = chars.length > LIST_DESCRIPTION_CHARS;
+        const description = descriptionTruncated ? chars.slice(0, LIST_DESCRIPTION_CHARS).join('') : r.description;
+        return { ...this.toView({ ...r, description }), descriptionTruncated };
+      }),
       nextCursor: rows.length > f.limit && last ? encodeCursor(last.created_at_text, last.id) : null,
     };
+  }
+
+  /** A macro id as outcomes store it: an alias names its macro; an unknown id stays as given (and matches nothing). */
+  private canonicalMacro(id: string): string {
+    return this.engine.describe().macros.find((m) => m.id === id || m.aliases.includes(id))?.id ?? id;
   }
 
   private async findRow(ref: string): Promise<TicketRow> {
@@ -177,6 +226,7 @@ export class TicketsService {
       tags: row.tags,
       createdAt: (row.source_created_at ?? row.created_at).toISOString(),
       updatedAt: (row.source_updated_at ?? row.updated_at).toISOString(),
+      erasedAt: row.erased_at ? row.erased_at.toISOString() : null,
       triage,
     };
   }

@@ -41,7 +41,7 @@ export class ApiKeyGuard implements CanActivate {
 }
 
 const MISSING_KEY_MESSAGE = 'Send an API key as "Authorization: Bearer <key>"';
-const INVALID_KEY_MESSAGE = 'The API key is unknown or revoked';
+const INVALID_KEY_MESSAGE = 'The API key is unknown, revoked or expired';
 
 /** Every route under this prefix needs a bearer key. */
 export const API_KEY_PREFIX = '/v1';

@@ -12,6 +12,19 @@ export interface Principal {
 }
 
 const CACHE_MS = 10_000;
+/** last_used_at is written at most this often per key and process. */
+const LAST_USED_WRITE_MS = 60_000;
+
+export interface ListedApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  revokedAt: string | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
 
 /** SHA-256 of a key, hex: the stored form. One-shot hashing, as this runs on every request. */
 export function hashKey(key: string): string {
@@ -21,7 +34,8 @@ export function hashKey(key: string): string {
 @Injectable()
 export class ApiKeyService {
   private readonly logger = new Logger(ApiKeyService.name);
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly cache = new Map<string, { principal: Principal | null; expiresAt: number | null; until: number }>();
+  private readonly lastUsedWritten = new Map<string, number>();
   private readonly adminKeyHash: Buffer | null;
 
   constructor(
@@ -39,16 +53,40 @@ export class ApiKeyService {
       return { keyId: 'env:ADMIN_API_KEY', name: 'ADMIN_API_KEY', scopes: SCOPES };
     }
     const now = Date.now();
-    const cached = this.cache.get(keyHash);
-    if (cached && cached.until > now) return cached.principal;
-    const row = await this.keys.findOne({ where: { keyHash, revokedAt: IsNull() } });
-    const principal = row ? { keyId: row.id, name: row.name, scopes: row.scopes } : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(keyHash, { principal, until: now + CACHE_MS });
-    return principal;
+    let entry = this.cache.get(keyHash);
+    if (!entry || entry.until <= now) {
+      const row = await this.keys.findOne({ where: { keyHash, revokedAt: IsNull() } });
+      entry = {
+        principal: row ? { keyId: row.id, name: row.name, scopes: row.scopes } : null,
+        expiresAt: row?.expiresAt ? row.expiresAt.getTime() : null,
+        until: now + CACHE_MS,
+      };
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(keyHash, entry);
+    }
+    // An expired key is refused like a revoked one, to the millisecond even while cached.
+    if (!entry.principal || (entry.expiresAt !== null && entry.expiresAt <= now)) return null;
+    this.touch(entry.principal.keyId, now);
+    return entry.principal;
   }
 
-  async create(name: string, scopes: Scope[]): Promise<{ key: string; row: ApiKeyEntity }> {
+  /** Records the key's use at most once a minute; never delays nor fails the request. */
+  private touch(keyId: string, now: number): void {
+    const last = this.lastUsedWritten.get(keyId);
+    if (last !== undefined && now - last < LAST_USED_WRITE_MS) return;
+    if (this.lastUsedWritten.size > 10_000) this.lastUsedWritten.clear();
+    this.lastUsedWritten.set(keyId, now);
+    this.keys
+      .createQueryBuilder()
+      .update()
+      .set({ lastUsedAt: () => 'now()' })
+      .where('id = :id', { id: keyId })
+      .execute()
+      .catch((err: unknown) => this.logger.warn({ err, keyId }, 'could not record when the key was last used'));
+  }
+
+  /** `expiresAt`: refused from that time on (null: never). */
+  async create(name: string, scopes: Scope[], expiresAt: Date | null = null): Promise<{ key: string; row: ApiKeyEntity }> {
     const key = `tk_${randomBytes(24).toString('base64url')}`;
     const row = this.keys.create({
       id: randomUUID(),
@@ -57,12 +95,14 @@ export class ApiKeyService {
       keyHash: hashKey(key),
       scopes,
       revokedAt: null,
+      expiresAt,
+      lastUsedAt: null,
     });
     await this.keys.insert(row);
     return { key, row };
   }
 
-  async list(): Promise<{ id: string; name: string; prefix: string; scopes: Scope[]; createdAt: string; revokedAt: string | null }[]> {
+  async list(): Promise<ListedApiKey[]> {
     const rows = await this.keys.find({ order: { createdAt: 'ASC' } });
     return rows.map((r) => ({
       id: r.id,
@@ -71,6 +111,8 @@ export class ApiKeyService {
       scopes: r.scopes,
       createdAt: r.createdAt.toISOString(),
       revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
+      expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
+      lastUsedAt: r.lastUsedAt ? r.lastUsedAt.toISOString() : null,
     }));
   }
 

@@ -1,0 +1,7 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditService } from './audit.service';
+
+/** The audit log's writer, for every role (API, worker, CLI); the API adds its route and interceptor. */
+@Global()
+@Module({ providers: [AuditService], exports: [AuditService] })
+export class AuditModule {}
