@@ -119,14 +119,20 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       expect(body.description).toContain('broken \ufffd text');
     });
 
-    it('a helpdesk ticket id over 200 characters is refused with a 400 that says why', async () => {
-      const zd = await postZendesk(trigger('9'.repeat(201)));
-      expect(zd.status).toBe(400);
-      expect(zd.body.error.message).toMatch(/ticket id .*200/);
-      const fd = await postFreshdesk({ freshdesk_webhook: { ticket_id: '8'.repeat(250), ticket_subject: 's', ticket_description: TEXT, triggered_event: '{ticket_action:created}' } });
-      expect(fd.status).toBe(400);
-      expect(fd.body.error.message).toMatch(/ticket id .*200/);
-    });
+    it.each(['.', '..', '1/../2', '..%2F2', 'zd-17', '0', '007', '9'.repeat(21), '9'.repeat(201)])(
+      'a helpdesk ticket id %j, not a positive integer, is refused with a 400 that says why, storing nothing',
+      async (id) => {
+        const zd = await postZendesk(trigger(id));
+        expect(zd.status).toBe(400);
+        expectErrorShape(zd.body);
+        expect(zd.body.error.message).toMatch(/ticket id: a positive integer of up to 20 digits/);
+        const fd = await postFreshdesk({ freshdesk_webhook: { ticket_id: id, ticket_subject: 's', ticket_description: TEXT, triggered_event: '{ticket_action:created}' } });
+        expect(fd.status).toBe(400);
+        expectErrorShape(fd.body);
+        expect(fd.body.error.message).toMatch(/ticket id: a positive integer of up to 20 digits/);
+        expect(await suite.db.query('SELECT 1 FROM tickets WHERE source IN ($1, $2) AND external_id = $3', ['zendesk', 'freshdesk', id])).toEqual([]);
+      },
+    );
 
     it('an event id over 300 characters is accepted safely, once', async () => {
       const id = String(7_300_000 + (Date.now() % 1e6));
@@ -140,6 +146,103 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       expect((await postZendesk(evt)).status).toBe(202);
       expect((await postZendesk(evt)).status).toBe(200);
       await getTicket(`zendesk:${id}`).expect(200);
+    });
+  });
+
+  describe('text over 64 KiB from a webhook is cut, never refused', () => {
+    /** 65,535 letters, then an emoji whose surrogate pair straddles the limit, then more. */
+    const LONG = `${'a'.repeat(65_535)}\u{1F600} and the rest of a pasted log`;
+    const inboxPayloads = (source: string, id: string) =>
+      suite.db.query(
+        `SELECT i.kind, i.payload FROM inbox_events i JOIN tickets t ON t.id = i.ticket_id
+         WHERE t.source = $1 AND t.external_id = $2 ORDER BY i.received_at`,
+        [source, id],
+      ) as Promise<{ kind: string; payload: { description: string; truncated?: boolean } }[]>;
+
+    it('Zendesk: the description is cut to 65,536 characters on a code point boundary, marked truncated', async () => {
+      const id = String(7_500_000 + (Date.now() % 1e6));
+      const res = await postZendesk(trigger(id, { description: LONG }));
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ status: 'queued', event: 'ticket', truncated: true });
+      const body = (await getTicket(`zendesk:${id}`).expect(200)).body;
+      expect(body.description).toBe('a'.repeat(65_535));
+      const [inbox] = await inboxPayloads('zendesk', id);
+      expect(inbox.payload).toMatchObject({ description: 'a'.repeat(65_535), truncated: true });
+      await waitFor(async () => (await getTicket(`zendesk:${id}`)).body, (b) => b.triage?.state === 'done');
+    });
+
+    it('Freshdesk: the description is cut and marked, the ticket triaged', async () => {
+      const id = String(7_600_000 + (Date.now() % 1e6));
+      const res = await postFreshdesk({ freshdesk_webhook: { ticket_id: id, ticket_subject: 's', ticket_description: `${TEXT} ${'b'.repeat(70_000)}`, ticket_status: 'Open' } });
+      expect(res.status).toBe(202);
+      expect(res.body.truncated).toBe(true);
+      const [inbox] = await inboxPayloads('freshdesk', id);
+      expect(inbox.payload.description).toHaveLength(65_536);
+      expect(inbox.payload.truncated).toBe(true);
+      await waitFor(async () => (await getTicket(`freshdesk:${id}`)).body, (b) => b.triage?.state === 'done');
+    });
+
+    it('a customer comment over 64 KiB is cut and marked in the conversation; text within the limit is not marked', async () => {
+      const id = String(7_700_000 + (Date.now() % 1e6));
+      const evt = (type: string, extra: object) => ({
+        id: `evt-${type}-${id}`,
+        type: `zen:event-type:${type}`,
+        subject: `zen:ticket:${id}`,
+        time: new Date().toISOString(),
+        detail: { id, subject: 'Backup stopped', description: TEXT, status: 'OPEN', requester_id: '7', tags: [] },
+        ...extra,
+      });
+      const created = await postZendesk(evt('ticket.created', {}));
+      expect(created.status).toBe(202);
+      expect(created.body).not.toHaveProperty('truncated');
+      const comment = { comment: { id: `c-${id}`, body: `Still failing. ${'c'.repeat(70_000)}`, is_public: true, author: { id: '7', is_staff: false } } };
+      const res = await postZendesk(evt('ticket.comment_added', { event: comment }));
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ event: 'comment', truncated: true });
+      const body = (await getTicket(`zendesk:${id}`).expect(200)).body;
+      expect(body.conversation).toEqual([expect.objectContaining({ truncated: true })]);
+      expect(body.conversation[0].body).toHaveLength(65_536);
+      const payloads = await inboxPayloads('zendesk', id);
+      expect(payloads.map((p) => [p.kind, p.payload.truncated ?? false])).toEqual([['ticket', false], ['comment', true]]);
+    });
+  });
+
+  describe('dates ahead of the server clock', () => {
+    const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
+
+    it.each([
+      ['updatedAt in the year 9999', { updatedAt: '9999-12-31T23:59:59Z' }, 'updatedAt'],
+      ['updatedAt two hours ahead', { updatedAt: hours(2) }, 'updatedAt'],
+      ['createdAt two hours ahead', { createdAt: hours(2) }, 'createdAt'],
+    ])('POST /v1/tickets: 400 for %s, storing nothing', async (_what, fields, field) => {
+      const ticket = makeTicket(fields);
+      const res = await suite.app.http().post('/v1/tickets').set(auth).send(ticket);
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+      expect(res.body.error.message).toContain(`${field} must not be more than 60 minutes ahead`);
+      await getTicket(`api:${ticket.externalId}`).expect(404);
+    });
+
+    it('POST /v1/tickets: a clock a few minutes ahead is fine', async () => {
+      await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ updatedAt: hours(0.5), createdAt: hours(0.5) })).expect(202);
+    });
+
+    it('webhooks: a year-9999 updated_at becomes now, so a later normal update still replaces the content and re-triages', async () => {
+      const id = String(7_800_000 + (Date.now() % 1e6));
+      await postZendesk(trigger(id, { updated_at: '9999-12-31T23:59:59Z' })).expect(202);
+      const first = await waitFor(async () => (await getTicket(`zendesk:${id}`)).body, (b) => b.triage?.state === 'done');
+      expect(first.triage.cause.id).toBe('storage_full');
+      expect(new Date(first.updatedAt).getFullYear()).toBeLessThan(9999);
+
+      const greyedOut = 'The iCloud Backup switch is greyed out. This iPhone is managed by my employer (MDM profile).';
+      const later = new Date(Date.now() + 60_000).toISOString();
+      await postZendesk(trigger(id, { description: greyedOut, updated_at: later })).expect(202);
+      const second = await waitFor(
+        async () => (await getTicket(`zendesk:${id}`)).body,
+        (b) => b.history?.length === 2 && b.triage?.state === 'done',
+      );
+      expect(second.description).toBe(greyedOut);
+      expect(second.triage.cause.id).toBe('restricted');
     });
   });
 

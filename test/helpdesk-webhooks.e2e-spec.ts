@@ -195,6 +195,28 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
     expect(body.triage.cause.id).toBe('restricted');
   });
 
+  it('the note marker in a customer’s words does not stop triage: own notes are known by their author and marker', async () => {
+    const id = String(4_500_000 + (Date.now() % 1e6));
+    zendesk.seedTicket(id);
+    const quoting = 'Your triage-note: says storage, but the Back Up Now button is greyed out, the phone is managed by my employer.';
+    const created = await postZendesk(event('ticket.created', id, {}, { description: `triage-note: ${STORAGE_TEXT}` })).expect(202);
+    expect(created.body.status).toBe('queued');
+    await writebackDone(`zendesk:${id}`);
+
+    const comment = (text: string, author: Record<string, unknown>, isPublic = true) =>
+      event('ticket.comment_added', id, { event: { comment: { id: uniqueId('c'), body: text, is_public: isPublic, author } } });
+    const own = await postZendesk(comment('Likely cause ... triage-note:abc', { id: '999', is_staff: true })).expect(202);
+    expect(own.body).toEqual({ status: 'ignored', reason: 'the service’s own note' });
+    const customer = await postZendesk(comment(quoting, { id: '7', is_staff: false })).expect(202);
+    expect(customer.body).toMatchObject({ status: 'queued', event: 'comment' });
+    const body = await waitFor(
+      () => ticket(`zendesk:${id}`),
+      (b) => b.history?.length === 2 && b.triage.state === 'done',
+      { timeoutMs: 15_000 },
+    );
+    expect(body.conversation).toEqual([expect.objectContaining({ body: quoting })]);
+  });
+
   it('stores a status change as an outcome signal, and a reopen delivered first wins over an older solve', async () => {
     const id = String(5_000_000 + (Date.now() % 1e6));
     zendesk.seedTicket(id);
@@ -311,7 +333,7 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
     });
 
     it('401 without credentials or with wrong ones; basic auth and the token both work', async () => {
-      const id = uniqueId('fd');
+      const id = String(150_000 + (Date.now() % 1e5));
       await t.http().post('/webhooks/freshdesk').send(freshdeskBody(id)).expect(401);
       await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', 'wrong-token-wrong-token').send(freshdeskBody(id)).expect(401);
       await t.http().post('/webhooks/freshdesk').auth('hook', 'nope').send(freshdeskBody(id)).expect(401);
@@ -331,6 +353,19 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
       expect(remote.tags).toContain('triage_cause_storage_full');
       expect(new Set(remote.tags).size).toBe(remote.tags.length);
       expect(notesOn(freshdesk, id)).toHaveLength(1);
+    });
+
+    it('triages a description that quotes the note marker; a rule fired by a private note is ignored', async () => {
+      const id = String(250_000 + (Date.now() % 1e5));
+      freshdesk.seedTicket(id);
+      const quoted = freshdeskBody(id, { ticket_description: `<div>I saw triage-note:123 in an old email. ${STORAGE_TEXT}</div>` });
+      const res = await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FD_TOKEN).send(quoted).expect(202);
+      expect(res.body).toMatchObject({ status: 'queued', event: 'ticket' });
+      const body = await writebackDone(`freshdesk:${id}`);
+      expect(body.triage.cause.id).toBe('storage_full');
+      const note = freshdeskBody(id, { ticket_description: '<div>changed</div>', triggered_event: '{note_type:private}' });
+      const ignored = await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FD_TOKEN).send(note).expect(202);
+      expect(ignored.body).toEqual({ status: 'ignored', reason: 'private note' });
     });
 
     it('maps a resolved status to an outcome signal', async () => {

@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { HOT_PATH_SESSION_OPTIONS, HotQueries } from '../src/platform/database/hot-queries';
 import { makeTicket } from './support/factories';
-import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
+import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
 import { postSignedZendesk } from './support/zendesk';
 
 const SECRET = 'hot-plans-zendesk-secret';
@@ -42,7 +42,7 @@ describe('hot-path statements keep index plans', () => {
       ids.push(res.body.id);
     }
     const raw = JSON.stringify({
-      ticket: { id: uniqueId('zd'), title: 'Backup', description: 'iCloud backup fails, not enough storage', status: 'open' },
+      ticket: { id: String(Date.now() % 1e9), title: 'Backup', description: 'iCloud backup fails, not enough storage', status: 'open' },
     });
     await postSignedZendesk(t.http, SECRET, raw).expect(202);
     for (const id of ids) {

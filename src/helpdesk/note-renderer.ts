@@ -1,6 +1,13 @@
 /** The private note and the tags the service writes back to a helpdesk ticket after triage. */
 import type { Alternative, CauseScore, ConfidenceBand, SymptomHit, TriageDecision, TriageResult } from '../engine/types';
 
+/**
+ * Starts the marker in every note the service writes (`triage-note:<triage id>`). The write-back looks for it
+ * before writing, so a note is never written twice; webhooks read a comment as the service's own only when its
+ * author is also the service's helpdesk user, since a customer may quote the marker.
+ */
+export const NOTE_MARKER_PREFIX = 'triage-note:';
+
 export interface NoteOptions {
   /** Identifies the note, e.g. `triage-note:<triage id>`; the service finds its own notes by it. */
   readonly marker: string;

@@ -16,11 +16,9 @@ import {
 } from 'class-validator';
 import { FastChecked, isJsonObject, isShortString, onlyKeys } from '../platform/http/fast-validation.pipe';
 import { TICKET_STATUSES, TicketStatus } from '../tickets/ticket.entity';
-import { containsLoneSurrogate, IsWellFormedText, MAX_EXTERNAL_ID_CHARS } from './well-formed-text';
+import { containsLoneSurrogate, IsWellFormedText, MAX_DESCRIPTION_CHARS, MAX_EXTERNAL_ID_CHARS, MAX_SUBJECT_CHARS } from './well-formed-text';
 
-export { MAX_EXTERNAL_ID_CHARS };
-export const MAX_DESCRIPTION_CHARS = 65_536;
-export const MAX_SUBJECT_CHARS = 1_000;
+export { MAX_DESCRIPTION_CHARS, MAX_EXTERNAL_ID_CHARS, MAX_SUBJECT_CHARS };
 
 export class RequesterDto {
   @ApiPropertyOptional({ example: 'ana@example.com' })

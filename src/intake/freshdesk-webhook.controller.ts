@@ -10,7 +10,6 @@ import { DomainError } from '../platform/errors/domain-error';
 import { mapFreshdeskWebhook } from './freshdesk-webhook.mapper';
 import { HelpdeskIntakeService } from './helpdesk-intake.service';
 import { sendWebhookAnswer } from './webhook-answer';
-import { NOTE_MARKER_PREFIX } from './zendesk-webhook.controller';
 import { WebhookPayloadError } from './zendesk-webhook.mapper';
 
 export const FRESHDESK_WEBHOOK_PATH = '/webhooks/freshdesk';
@@ -41,7 +40,7 @@ export class FreshdeskWebhookController {
     this.authenticate(authorization, token);
     let event;
     try {
-      event = mapFreshdeskWebhook(body, { noteMarkerPrefix: NOTE_MARKER_PREFIX });
+      event = mapFreshdeskWebhook(body);
     } catch (err) {
       if (err instanceof WebhookPayloadError) throw new DomainError('WEBHOOK.INVALID_PAYLOAD', err.message, err.details);
       throw err;

@@ -3,7 +3,7 @@ import { growthRatio } from '../engine/testing/growth';
 import { WebhookPayloadError } from './zendesk-webhook.mapper';
 
 const now = new Date('2026-11-25T15:00:00Z');
-const map = (body: unknown) => mapFreshdeskWebhook(body, { noteMarkerPrefix: 'triage-note:', now: () => now });
+const map = (body: unknown) => mapFreshdeskWebhook(body, { now: () => now });
 
 /** The body FRESHDESK_WEBHOOK_BODY_TEMPLATE renders; override what the test is about. */
 function webhook(fields: object = {}) {
@@ -81,11 +81,16 @@ describe('mapFreshdeskWebhook', () => {
     expect(keyOf(webhook({ ticket_status: 'Resolved' }))).not.toBe(keyOf(webhook({ ticket_status: 'Closed' })));
   });
 
-  it('ignores a payload that carries the service’s own note', () => {
-    expect(map(webhook({ ticket_description: '<p>Likely cause</p><p>triage-note:abc</p>' }))).toEqual({
-      kind: 'ignored',
-      reason: 'the service’s own note',
+  it('triages a description that quotes the service’s note marker: it is the customer’s text', () => {
+    expect(map(webhook({ ticket_description: '<p>Your note said</p><p>triage-note:abc</p><p>Backup still fails.</p>' }))).toMatchObject({
+      kind: 'ticket',
+      event: { description: 'Your note said\ntriage-note:abc\nBackup still fails.' },
     });
+  });
+
+  it('ignores a rule fired by a private note (the service writes its notes private)', () => {
+    expect(map(webhook({ triggered_event: '{note_type:private}' }))).toEqual({ kind: 'ignored', reason: 'private note' });
+    expect(map(webhook({ triggered_event: '{note_type:public}' })).kind).toBe('ticket');
   });
 
   it('refuses malformed bodies, naming the field', () => {
@@ -103,6 +108,9 @@ describe('mapFreshdeskWebhook', () => {
     expect(details(webhook({ ticket_description: undefined }))).toEqual(['freshdesk_webhook.ticket_description: required']);
     expect(details(webhook({ ticket_subject: 12 }))).toEqual(['freshdesk_webhook.ticket_subject: expected a string']);
     expect(details({ freshdesk_webhook: [] })).toEqual(['freshdesk_webhook: expected an object']);
+    for (const id of ['.', '..', '1/../2', 'fd-1', '0', '9'.repeat(21), 2.5]) {
+      expect(details(webhook({ ticket_id: id }))[0]).toMatch(/^freshdesk_webhook\.ticket_id: expected (a ticket id|an id)/);
+    }
   });
 
   it('has a template holding every field the mapper reads', () => {

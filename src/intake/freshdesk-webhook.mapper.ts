@@ -22,8 +22,6 @@ export const FRESHDESK_WEBHOOK_BODY_TEMPLATE = `{
 }`;
 
 export interface FreshdeskMapperOptions {
-  /** Start of the marker in the service's notes: a payload carrying one is the service's own write-back. */
-  readonly noteMarkerPrefix?: string;
   /** Event time (Freshdesk bodies carry none); defaults to the current time. */
   readonly now?: () => Date;
 }
@@ -42,6 +40,9 @@ const FRESHDESK_STATUSES: Record<string, TicketStatus> = {
   waiting_on_third_party: 'pending',
 };
 
+/** {{triggered_event}} of a rule fired by a private note, e.g. `{note_type:private}`. */
+const PRIVATE_NOTE_EVENT = /note_type\W{0,3}:\W{0,3}private\b/i;
+
 export function freshdeskStatus(value: string | number | null | undefined): TicketStatus | null {
   const key = String(value ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
   return FRESHDESK_STATUSES[key] ?? null;
@@ -58,7 +59,7 @@ export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions 
   const fields = root.raw('freshdesk_webhook') === undefined ? root : root.object('freshdesk_webhook');
   root.throwIfInvalid();
 
-  const externalId = fields.id('ticket_id', { required: true });
+  const externalId = fields.ticketId('ticket_id', { required: true });
   const subject = fields.string('ticket_subject');
   const description = htmlToText(fields.string('ticket_description', { required: true }));
   const rawStatus = readStatus(fields);
@@ -67,9 +68,10 @@ export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions 
   const name = fields.string('ticket_contact_name');
   fields.throwIfInvalid();
 
-  if (opts.noteMarkerPrefix && description.includes(opts.noteMarkerPrefix)) {
-    return { kind: 'ignored', reason: 'the service’s own note' };
-  }
+  // The description is the customer's text, whatever it quotes (the service's note marker included). The
+  // service's own notes are private, and a rule fired by a private note names it in {{triggered_event}}.
+  const triggeredEvent = fields.raw('triggered_event');
+  if (typeof triggeredEvent === 'string' && PRIVATE_NOTE_EVENT.test(triggeredEvent)) return { kind: 'ignored', reason: 'private note' };
   const at = opts.now ? opts.now() : new Date();
   const rating = satisfactionRating(fields.string('ticket_satisfaction'));
   if (rating) {

@@ -17,13 +17,15 @@ import { storableHelpdeskEvent } from './well-formed-text';
 import type { HelpdeskEvent } from './zendesk-webhook.mapper';
 
 export type WebhookAnswer =
-  | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' | 'csat' })
+  | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' | 'csat'; truncated?: boolean })
   | { kind: 'ignored'; reason: string; accepted: false; ticketId?: undefined };
 
 interface ConversationEntry {
   id: string;
   body: string;
   at: string;
+  /** The comment was cut to 65,536 characters. */
+  truncated?: boolean;
 }
 
 type SignalEvent = Extract<HelpdeskEvent, { kind: 'status' | 'csat' }>;
@@ -46,7 +48,10 @@ export class HelpdeskIntakeService {
   ) {}
 
   async accept(received: HelpdeskEvent): Promise<WebhookAnswer> {
-    const event = storableHelpdeskEvent(received);
+    const event = storableHelpdeskEvent(received, {
+      now: new Date(),
+      maxFutureSkewMs: this.config.get('MAX_FUTURE_SKEW_MINUTES') * 60_000,
+    });
     switch (event.kind) {
       case 'ticket': {
         const result = await this.intake.accept(event.event);
@@ -54,7 +59,7 @@ export class HelpdeskIntakeService {
         // ticket had before is read by the statement that stores the event.
         const reopen = this.reopenOf(event.event, result.previousStatus);
         if (reopen) await this.acceptSignal(reopen);
-        return { kind: 'ticket', ...result };
+        return { kind: 'ticket', ...result, ...(event.event.truncated ? { truncated: true } : {}) };
       }
       case 'comment':
         return this.acceptComment(event);
@@ -76,15 +81,16 @@ export class HelpdeskIntakeService {
       if (!ticket) return null;
       const conversation: ConversationEntry[] = ticket.conversation ?? [];
       if (conversation.some((c) => c.id === event.commentId)) return { ticketId: ticket.id, accepted: false };
-      const updated = [...conversation, { id: event.commentId, body: event.body, at: event.at.toISOString() }].sort(
-        (a, b) => a.at.localeCompare(b.at),
-      );
+      const entry: ConversationEntry = { id: event.commentId, body: event.body, at: event.at.toISOString() };
+      if (event.truncated) entry.truncated = true;
+      const updated = [...conversation, entry].sort((a, b) => a.at.localeCompare(b.at));
       const payload: InboxPayload = {
         subject: ticket.subject,
         description: [ticket.description, ...updated.map((c) => c.body)].join('\n\n'),
         requester: ticket.requester,
         tags: ticket.tags,
         status: ticket.status,
+        ...(event.truncated ? { truncated: true } : {}),
       };
       const inboxId = await this.insertInbox(tx, ticket.id, event.source, event.dedupeKey, 'comment', payload, event.at);
       if (!inboxId) return { ticketId: ticket.id, accepted: false };
@@ -96,7 +102,7 @@ export class HelpdeskIntakeService {
     });
     if (!result) return this.unknownTicket(event.source, event.externalId);
     if (result.inboxId) await this.pipeline.eventAccepted(result.inboxId);
-    return { kind: 'comment', ...result };
+    return { kind: 'comment', ...result, ...(event.truncated ? { truncated: true } : {}) };
   }
 
   /**

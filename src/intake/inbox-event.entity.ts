@@ -11,6 +11,8 @@ export interface InboxPayload {
   requester?: Requester | null;
   tags?: string[];
   status?: TicketStatus | null;
+  /** A webhook's text over the length the API accepts was cut (the ticket is kept, not refused). */
+  truncated?: boolean;
 }
 
 /** Durable record of every accepted event; the queue is only a copy of the pending rows. */

@@ -32,11 +32,12 @@ const WRITE_BATCH = `
   WITH input AS (
     SELECT x.*,
            jsonb_build_object('subject', x.subject, 'description', x.description, 'requester', x.requester,
-                              'tags', COALESCE(to_jsonb(x.tags), '[]'::jsonb), 'status', x.status) AS payload
+                              'tags', COALESCE(to_jsonb(x.tags), '[]'::jsonb), 'status', x.status)
+             || CASE WHEN x.truncated THEN '{"truncated": true}'::jsonb ELSE '{}'::jsonb END AS payload
     FROM jsonb_to_recordset($1::jsonb)
       AS x(ord int, ticket_id uuid, source varchar, external_id varchar, dedupe_key varchar, subject text,
            description text, status varchar, requester jsonb, tags text[], created_at timestamptz,
-           updated_at timestamptz, inbox_id uuid)),
+           updated_at timestamptz, inbox_id uuid, truncated boolean)),
   seen AS (
     SELECT x.ord, i.ticket_id FROM input x
     CROSS JOIN LATERAL (SELECT ticket_id FROM inbox_events WHERE dedupe_key = x.dedupe_key LIMIT 1) i),
@@ -135,7 +136,7 @@ export class InboxWriter {
 /**
  * An event as a row of the statement's input: the batch goes as one JSON document (jsonb_to_recordset), which
  * costs less on both sides than one escaped text array per column. The stored payload (InboxPayload: subject,
- * description, requester, tags, status) is built by the statement from the same fields.
+ * description, requester, tags, status, truncated) is built by the statement from the same fields.
  */
 function inputRow(event: TicketEvent, ord: number) {
   return {
@@ -152,5 +153,6 @@ function inputRow(event: TicketEvent, ord: number) {
     created_at: event.createdAt ?? null,
     updated_at: event.updatedAt ?? null,
     inbox_id: randomUUID(),
+    truncated: event.truncated === true,
   };
 }

@@ -14,6 +14,8 @@ export interface TicketEvent {
   updatedAt?: Date | null;
   /** Set by sources whose payloads carry their own identity (e.g. a content hash). */
   dedupeKey?: string;
+  /** A webhook's text was cut to the length the API accepts; stored with the inbox payload. */
+  truncated?: boolean;
 }
 
 export function contentHash(...parts: string[]): string {

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { ValidateBy } from 'class-validator';
-import { DomainError } from '../platform/errors/domain-error';
 import type { HelpdeskEvent } from './zendesk-webhook.mapper';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -66,23 +65,54 @@ export function boundedDedupeKey(key: string): string {
   return `${key.slice(0, MAX_DEDUPE_KEY_CHARS - hash.length - 3)}:#:${hash}`;
 }
 
+/** The longest description or comment any source may store (the API refuses longer ones). */
+export const MAX_DESCRIPTION_CHARS = 65_536;
+export const MAX_SUBJECT_CHARS = 1_000;
+
+/** The first `max` UTF-16 units of a well-formed string, one fewer rather than half a surrogate pair. */
+export function cutAtCodePoint(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const last = value.charCodeAt(max - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+export interface StorableOptions {
+  readonly now: Date;
+  /** A date further ahead of `now` than this is the sender's clock or a forged value: it becomes `now`. */
+  readonly maxFutureSkewMs: number;
+}
+
 /**
- * A mapped webhook event made storable: lone surrogates become U+FFFD, an over-long dedupe key (from a long
- * event id or time) is hashed. A helpdesk ticket id over 200 characters is no helpdesk's: refused (400).
+ * A mapped webhook event made storable, never refused for its text: lone surrogates become U+FFFD, a subject
+ * over 1,000 or a description or comment over 65,536 characters is cut (marked `truncated`), a date too far
+ * ahead becomes now (a year-9999 updatedAt would otherwise make every later update look older), and an
+ * over-long dedupe key (from a long event id or time) is hashed.
  */
-export function storableHelpdeskEvent(event: HelpdeskEvent): HelpdeskEvent {
+export function storableHelpdeskEvent(event: HelpdeskEvent, opts: StorableOptions): HelpdeskEvent {
   if (event.kind === 'ignored') return event;
   const clean = wellFormedDeep(event);
-  const externalId = clean.kind === 'ticket' ? clean.event.externalId : clean.externalId;
-  if (externalId.length > MAX_EXTERNAL_ID_CHARS) {
-    throw new DomainError(
-      'WEBHOOK.INVALID_PAYLOAD',
-      `Malformed webhook body: the ticket id has ${externalId.length} characters, at most ${MAX_EXTERNAL_ID_CHARS}`,
-      [`ticket id: at most ${MAX_EXTERNAL_ID_CHARS} characters`],
-    );
-  }
+  const latest = opts.now.getTime() + opts.maxFutureSkewMs;
+  const clamp = <T extends Date | null | undefined>(d: T): T => (d && d.getTime() > latest ? (new Date(opts.now) as T) : d);
   if (clean.kind === 'ticket') {
-    return clean.event.dedupeKey ? { ...clean, event: { ...clean.event, dedupeKey: boundedDedupeKey(clean.event.dedupeKey) } } : clean;
+    const e = clean.event;
+    const subject = cutAtCodePoint(e.subject, MAX_SUBJECT_CHARS);
+    const description = cutAtCodePoint(e.description, MAX_DESCRIPTION_CHARS);
+    const truncated = subject !== e.subject || description !== e.description;
+    return {
+      kind: 'ticket',
+      event: {
+        ...e,
+        subject,
+        description,
+        createdAt: clamp(e.createdAt),
+        updatedAt: clamp(e.updatedAt),
+        ...(e.dedupeKey ? { dedupeKey: boundedDedupeKey(e.dedupeKey) } : {}),
+        ...(truncated ? { truncated } : {}),
+      },
+    };
   }
-  return { ...clean, dedupeKey: boundedDedupeKey(clean.dedupeKey) };
+  const signal = { ...clean, at: clamp(clean.at), dedupeKey: boundedDedupeKey(clean.dedupeKey) };
+  if (signal.kind !== 'comment') return signal;
+  const body = cutAtCodePoint(signal.body, MAX_DESCRIPTION_CHARS);
+  return body === signal.body ? signal : { ...signal, body, truncated: true };
 }

@@ -5,12 +5,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../platform/auth/scopes.decorator';
 import { AppConfig } from '../platform/config/app-config.service';
 import { DomainError } from '../platform/errors/domain-error';
+import { NOTE_MARKER_PREFIX } from '../helpdesk/note-renderer';
 import { HelpdeskIntakeService } from './helpdesk-intake.service';
 import { sendWebhookAnswer } from './webhook-answer';
 import { verifyZendeskSignature, ZENDESK_NOT_CONFIGURED, ZENDESK_REFUSALS } from './zendesk-signature';
 import { mapZendeskWebhook, WebhookPayloadError } from './zendesk-webhook.mapper';
 
-export const NOTE_MARKER_PREFIX = 'triage-note:';
+export { NOTE_MARKER_PREFIX };
 export const ZENDESK_WEBHOOK_PATH = '/webhooks/zendesk';
 
 @ApiTags('webhooks')

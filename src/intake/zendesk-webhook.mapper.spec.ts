@@ -103,11 +103,20 @@ describe('mapZendeskWebhook: event subscriptions', () => {
   it.each([
     ['a private comment', comment({ is_public: false }), 'private comment'],
     ['a comment by the service user', comment({ author: { id: '900', is_staff: true } }), 'comment by the service user'],
-    ['the service’s own note', comment({ body: 'Likely cause ...\ntriage-note:abc', author: { id: '12' } }), 'the service’s own note'],
+    ['the service’s own note', comment({ body: 'Likely cause ...\ntriage-note:abc', author: { id: '900' }, is_public: false }), 'the service’s own note'],
+    ['a note with the marker by the service user, even public', comment({ body: 'triage-note:abc', author: { id: '900' } }), 'the service’s own note'],
     ['an agent’s comment', comment({ author: { id: '12', is_staff: true } }), 'comment not from the requester'],
     ['the ticket’s first comment', comment({ body: 'My backup is stuck on estimating time remaining.' }), 'first comment of the ticket'],
   ])('ignores %s', (_what, event, reason) => {
     expect(map(zenEvent('ticket.comment_added', { event }))).toEqual({ kind: 'ignored', reason });
+  });
+
+  it('triages a customer’s comment that quotes the service’s note marker', () => {
+    const quoted = comment({ body: 'Your note said "triage-note:abc" but my backup still fails.' });
+    expect(map(zenEvent('ticket.comment_added', { event: quoted }))).toMatchObject({ kind: 'comment', body: quoted.comment.body });
+    const created = zenEvent('ticket.created', { detail: { description: 'I pasted triage-note:xyz from the old ticket; backup fails.' } });
+    expect(map(created)).toMatchObject({ kind: 'ticket' });
+    expect(map(triggerBody({ description: 'triage-note:1 is what I see, the backup fails' }))).toMatchObject({ kind: 'ticket' });
   });
 
   it('without a requester id, takes a comment by a non-staff author as the customer’s', () => {
@@ -223,6 +232,15 @@ describe('mapZendeskWebhook: malformed bodies', () => {
     expect(details(triggerBody({ id: undefined }))).toEqual(['ticket.id: required']);
     expect(details(triggerBody({ id: '{{ticket.id}}' }))).toEqual(['ticket.id: required']);
     expect(details(triggerBody({ id: { n: 1 } }))).toEqual(['ticket.id: expected an id (string or integer)']);
+    for (const id of ['.', '..', '1/../2', 'zd-1', '0', '007', '1.5', '9'.repeat(21), -3, 1.5]) {
+      expect(details(triggerBody({ id }))[0]).toMatch(/^ticket\.id: expected (a ticket id: a positive integer|an id)/);
+    }
+    expect(details({ ...zenEvent('ticket.created'), detail: { ...zenEvent('ticket.created').detail, id: '1/../2' } })).toEqual([
+      'detail.id: expected a ticket id: a positive integer of up to 20 digits',
+    ]);
+    expect(details({ event: 'satisfaction', ticket: { id: '..', satisfaction: 'Good' } })).toEqual([
+      'ticket.id: expected a ticket id: a positive integer of up to 20 digits',
+    ]);
     expect(details(triggerBody({ description: 5, tags: 7 }))).toEqual([
       'ticket.description: expected a string',
       'ticket.tags: expected a list of strings or a space-separated string',

@@ -3,6 +3,7 @@
  * the body of a trigger-connected webhook (ZENDESK_TRIGGER_BODY_TEMPLATE, pasted by an admin)
  * and the envelope of an event-subscription webhook (`type: "zen:event-type:ticket.*"`).
  */
+import { isHelpdeskTicketId } from '../helpdesk/helpdesk-ticket-id';
 import { DomainError } from '../platform/errors/domain-error';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import { contentHash, TicketEvent } from './ticket-event';
@@ -21,6 +22,8 @@ export type HelpdeskEvent =
       body: string;
       at: Date;
       dedupeKey: string;
+      /** The body was cut to the length the API accepts. */
+      truncated?: boolean;
     }
   | {
       kind: 'status';
@@ -125,7 +128,7 @@ function mapEventSubscription(root: PayloadReader, opts: ZendeskMapperOptions): 
   const time = root.date('time');
   const detail = root.object('detail', { required: true });
   const change = root.object('event');
-  const externalId = detail.id('id') || ticketIdFromSubject(root.string('subject'));
+  const externalId = detail.ticketId('id') || ticketIdFromSubject(root.string('subject'));
   if (!externalId) root.fail('detail.id', 'expected the ticket id');
   root.throwIfInvalid();
   detail.throwIfInvalid();
@@ -195,8 +198,10 @@ function mapCommentAdded(
   const authorId = author.id('id');
   author.throwIfInvalid();
 
-  if (body.includes(opts.noteMarkerPrefix)) return { kind: 'ignored', reason: 'the service’s own note' };
-  if (opts.ownUserId && authorId === opts.ownUserId) return { kind: 'ignored', reason: 'comment by the service user' };
+  // A note is the service's own by its author and its marker together: a customer may quote the marker.
+  if (opts.ownUserId && authorId === opts.ownUserId) {
+    return { kind: 'ignored', reason: body.includes(opts.noteMarkerPrefix) ? 'the service’s own note' : 'comment by the service user' };
+  }
   if (isPublic === false) return { kind: 'ignored', reason: 'private comment' };
   const requesterId = detail.id('requester_id');
   if (requesterId ? authorId !== requesterId : author.boolean('is_staff') === true) {
@@ -211,7 +216,8 @@ function mapCommentAdded(
 }
 
 function ticketIdFromSubject(subject: string): string {
-  return /^zen:ticket:(\d+)$/.exec(subject)?.[1] ?? '';
+  const id = /^zen:ticket:(\d+)$/.exec(subject)?.[1] ?? '';
+  return isHelpdeskTicketId(id) ? id : '';
 }
 
 // --- trigger-connected webhooks -------------------------------------------------------------
@@ -221,7 +227,7 @@ function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEv
   const ticket = root.object('ticket', { required: true });
   const currentUser = root.object('current_user');
   root.throwIfInvalid();
-  const externalId = ticket.id('id', { required: true });
+  const externalId = ticket.ticketId('id', { required: true });
   const subject = ticket.string('title');
   const description = ticket.string('description', { required: true });
   const rawStatus = ticket.string('status');
@@ -278,7 +284,7 @@ function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEv
 function mapSatisfaction(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEvent {
   const ticket = root.object('ticket', { required: true });
   root.throwIfInvalid();
-  const externalId = ticket.id('id', { required: true });
+  const externalId = ticket.ticketId('id', { required: true });
   const raw = ticket.string('satisfaction');
   const tags = ticket.stringList('tags');
   const rawUpdatedAt = ticket.string('updated_at');
@@ -393,6 +399,14 @@ export class PayloadReader {
       return '';
     }
     this.fail(this.at(key), 'expected an id (string or integer)');
+    return '';
+  }
+
+  /** A helpdesk ticket id: a positive integer, as a number or a string of up to 20 digits. */
+  ticketId(key: string, opts: { required?: boolean } = {}): string {
+    const id = this.id(key, opts);
+    if (!id || isHelpdeskTicketId(id)) return id;
+    this.fail(this.at(key), 'expected a ticket id: a positive integer of up to 20 digits');
     return '';
   }
 
