@@ -10,7 +10,7 @@ import { refusedAuthentication } from '../auth/authenticate-first';
 import { QueueName } from '../queue/queues';
 import { CONFIDENCE_BUCKETS, METRIC_PREFIX, WritebackResult } from './metric-names';
 
-/** The helpdesk a webhook path serves (`/webhooks/zendesk`), or null for any other path. */
+/** A webhook path (`/webhooks/zendesk`); its one group is the helpdesk. */
 const WEBHOOK_PATH = /^\/webhooks\/([\w-]+)$/;
 
 /**
