@@ -25,6 +25,13 @@ import { inspectBody } from './platform/http/body-guards';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * The longest path parameter the router takes (Fastify's default, 100, answers 414 above it). `:id` may be
+ * `source:externalId` with a 200-character externalId, percent-encoded: up to 9 characters for each UTF-16 unit
+ * (three UTF-8 bytes), so 1,800 and the source fit.
+ */
+export const MAX_PARAM_LENGTH = 2048;
+
 /** Validates the environment or exits with a message naming each bad variable. */
 export function loadEnvironmentOrExit(): Environment {
   try {
@@ -45,6 +52,7 @@ export function createFastifyAdapter(env: Environment = validateEnvironment(proc
   const requestTimeout = env.HTTP_REQUEST_TIMEOUT_MS;
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: env.TRUST_PROXY,
     genReqId: requestId,
     requestTimeout,

@@ -208,6 +208,26 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  /** A unique externalId of exactly 200 UTF-16 units, filled with `fill`. */
+  const externalIdOf200 = (fill: string) => {
+    let id = uniqueId('long');
+    while (id.length + fill.length <= 200) id += fill;
+    return id.padEnd(200, 'z');
+  };
+
+  it.each([
+    ['ASCII letters', 'x'],
+    ['three-byte UTF-8 characters (1,800 characters percent-encoded)', '票'],
+    ['emoji', '😀'],
+    ['reserved characters', '/?#% '],
+  ])('GET /v1/tickets/api:<externalId of 200 characters> finds it, for %s', async (_what, fill) => {
+    const ticket = makeTicket({ externalId: externalIdOf200(fill) });
+    expect(ticket.externalId).toHaveLength(200);
+    const res = await t.http().post('/v1/tickets').set(auth).send(ticket).expect(202);
+    const found = await getTicket(`api:${ticket.externalId}`).expect(200);
+    expect(found.body).toMatchObject({ id: res.body.id, externalId: ticket.externalId });
+  });
+
   it('404 with the error shape for an unknown ticket', async () => {
     const res = await getTicket(`api:${uniqueId('missing')}`).expect(404);
     expect(res.body.error.code).toBe('TICKET.NOT_FOUND');
