@@ -24,11 +24,13 @@ function table(r: WeeklyReportDto, section: CsvSection): [string[], Cell[][]] {
       return [
         ['iso_week', 'symptom_id', 'title', 'outcomes', 'fixes_tried', 'best_macro_id', 'best_outcomes', 'best_resolved',
           'best_resolution_rate', 'ci95_low', 'ci95_high', 'posterior_mean', 'credible95_low', 'credible95_high',
-          'previous_outcomes', 'previous_best_macro_id', 'previous_best_resolution_rate'],
+          'previous_outcomes', 'previous_best_macro_id', 'previous_best_resolution_rate', 'min_samples_met',
+          'confirmed_best_macro_id', 'confirmed_best_resolution_rate', 'most_used_macro_id', 'most_used_outcomes', 'most_used_resolution_rate'],
         r.symptoms.map((s) => [r.isoWeek, s.symptomId, s.title, s.outcomes, s.fixesTried, s.bestFix.macroId, s.bestFix.outcomes,
           s.bestFix.resolved, s.bestFix.resolutionRate, s.bestFix.interval.low, s.bestFix.interval.high, s.bestFix.posteriorMean,
           s.bestFix.credibleInterval.low, s.bestFix.credibleInterval.high, s.previous.outcomes, s.previous.bestMacroId,
-          s.previous.bestResolutionRate]),
+          s.previous.bestResolutionRate, s.enoughSamples, s.confirmedBestFix?.macroId, s.confirmedBestFix?.resolutionRate,
+          s.mostUsedFix?.macroId, s.mostUsedFix?.outcomes, s.mostUsedFix?.resolutionRate]),
       ];
     case 'causes':
       return [
@@ -40,8 +42,8 @@ function table(r: WeeklyReportDto, section: CsvSection): [string[], Cell[][]] {
       ];
     case 'gaps':
       return [
-        ['iso_week', 'symptom_id', 'title', 'outcomes', 'fixes_tried', 'best_macro_id', 'best_resolution_rate', 'gap_last_week'],
-        r.gaps.map((g) => [r.isoWeek, g.symptomId, g.title, g.outcomes, g.fixesTried, g.bestMacroId, g.bestResolutionRate, g.gapLastWeek]),
+        ['iso_week', 'symptom_id', 'title', 'outcomes', 'fixes_tried', 'best_macro_id', 'best_resolution_rate', 'gap_last_week', 'min_samples_met'],
+        r.gaps.map((g) => [r.isoWeek, g.symptomId, g.title, g.outcomes, g.fixesTried, g.bestMacroId, g.bestResolutionRate, g.gapLastWeek, g.enoughSamples]),
       ];
     case 'quality':
       return [
@@ -50,9 +52,23 @@ function table(r: WeeklyReportDto, section: CsvSection): [string[], Cell[][]] {
           ...r.quality.overridesByCause.map((o) => [r.isoWeek, 'override_rate', o.causeId, o.title, o.tickets, o.overridden, o.overrideRate, o.previousOverrideRate]),
           [r.isoWeek, 'other_share', 'other', 'Answered other', r.quality.otherShare.tickets, r.quality.otherShare.other,
             r.quality.otherShare.share, r.quality.otherShare.previousShare],
+          ...(r.quality.review
+            ? [[r.isoWeek, 'review_share', 'review', 'Needed review', r.quality.review.tickets, r.quality.review.review, r.quality.review.share,
+                r.quality.review.previousShare]]
+            : []),
           ...r.quality.phrases.map((p) => [r.isoWeek, 'phrase', p.phrase, p.phrase, p.tickets, p.tickets, null, null]),
         ],
       ];
+    case 'csat': {
+      const c = r.csat ?? { good: 0, bad: 0, shareGood: null, previousShareGood: null, byMacro: [] };
+      return [
+        ['iso_week', 'macro_id', 'title', 'good', 'bad', 'share_good', 'previous_share_good'],
+        [
+          [r.isoWeek, '', 'All ratings', c.good, c.bad, c.shareGood, c.previousShareGood],
+          ...c.byMacro.map((m) => [r.isoWeek, m.macroId, m.title, m.good, m.bad, m.shareGood, null]),
+        ],
+      ];
+    }
     default:
       return assertUnreachable(section);
   }

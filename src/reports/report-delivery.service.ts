@@ -40,8 +40,12 @@ export function summaryText(r: WeeklyReportDto): string {
     `Tickets: ${s.tickets} (last week ${s.previousTickets}). Outcomes: ${s.outcomes}, resolved ${pct(s.resolutionRate)} (last week ${pct(s.previousResolutionRate)}).`,
     `Answered "other": ${pct(r.quality.otherShare.share)}.`,
   ];
+  if (r.csat && r.csat.good + r.csat.bad > 0) lines.push(`CSAT: ${pct(r.csat.shareGood)} good (${r.csat.good} good, ${r.csat.bad} bad).`);
+  const actions = r.actions ?? [];
+  if (actions.length) lines.push('Act on:', ...actions.map((a, i) => `${i + 1}. ${a.text}`));
   if (r.worseThanPrior.length) lines.push(`Worse than expected: ${r.worseThanPrior.map((w) => `${w.title} ${pct(w.resolutionRate)}`).join(', ')}.`);
-  if (r.gaps.length) lines.push(`Knowledge gaps: ${r.gaps.map((g) => g.title).join(', ')}.`);
+  const gaps = r.gaps.filter((g) => g.enoughSamples !== false);
+  if (gaps.length) lines.push(`Knowledge gaps: ${gaps.map((g) => g.title).join(', ')}.`);
   lines.push(`Full report: /v1/reports/weekly/${r.isoWeek}?format=html`);
   return lines.join('\n').replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 }

@@ -2,9 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { betaInterval95, betaMean } from '../engine/beta';
 import { IsoWeek, shiftWeek, weekRange, WeekRange } from './iso-week';
 import type { ReportCatalog } from './report-catalog';
-import { ratio, round4, wilsonInterval } from './report-stats';
+import { GAP_THRESHOLD, ratio, round4, wilsonInterval } from './report-stats';
 import { candidatePhrases, PHRASE_STOP_WORDS } from './report-phrases';
+import { topActions } from './report-actions';
 import type {
+  CsatDto,
   FixEstimateDto,
   GapDto,
   MacroRowDto,
@@ -18,16 +20,21 @@ import type {
 
 /** Weeks of ticket volume the chart shows, this one included. */
 export const VOLUME_WEEKS = 8;
-/** A fix "resolves" a symptom when it resolves at least this share of its tickets; below it for every fix: a gap. */
-export const GAP_THRESHOLD = 0.5;
 const PHRASE_LIMIT = 10;
 
 type Num = string | number | null;
 const n = (v: Num): number => (v === null ? 0 : Number(v));
 
+type QualityRow = { cause_id: string; cur: boolean; tickets: Num; overridden: Num; review: Num };
+
 interface WeekBounds {
   readonly week: WeekRange;
   readonly previous: WeekRange;
+}
+
+export interface GenerateOptions {
+  /** Outcomes a fix needs before it is named best fix, and a symptom before it is called a knowledge gap. */
+  readonly minSamples: number;
 }
 
 /**
@@ -40,24 +47,33 @@ export class ReportGenerator {
     private readonly catalog: ReportCatalog,
   ) {}
 
-  async generate(isoWeek: IsoWeek, timeZone: string, now = new Date()): Promise<WeeklyReportDto> {
+  /**
+   * A week that has not ended (the week in progress) is reported up to `now` and compared with the same span
+   * of the week before, so Wednesday's figures are set beside last Monday to Wednesday, not a whole week.
+   */
+  async generate(isoWeek: IsoWeek, timeZone: string, now = new Date(), options: GenerateOptions = { minSamples: 1 }): Promise<WeeklyReportDto> {
     const bounds: WeekBounds = { week: weekRange(isoWeek, timeZone), previous: weekRange(shiftWeek(isoWeek, 1), timeZone) };
+    const partial = bounds.week.end.getTime() > now.getTime();
+    const dataEnd = partial ? new Date(Math.max(now.getTime(), bounds.week.start.getTime())) : bounds.week.end;
+    const previousEnd = partial ? new Date(bounds.previous.start.getTime() + (dataEnd.getTime() - bounds.week.start.getTime())) : bounds.week.start;
     const volumeWeeks = Array.from({ length: VOLUME_WEEKS }, (_, i) => weekRange(shiftWeek(isoWeek, VOLUME_WEEKS - 1 - i), timeZone));
     // One snapshot for every query: the figures agree with each other even while outcomes stream in.
     return this.db.transaction('REPEATABLE READ', async (tx) => {
-      const p = [bounds.previous.start, bounds.week.start, bounds.week.end];
+      // $1 previous week's start, $2 this week's start, $3 end of this week's data, $4 end of the previous week's span.
+      const p = [bounds.previous.start, bounds.week.start, dataEnd, previousEnd];
       // One connection runs them in turn; a transaction cannot run queries side by side.
       const causes = await this.volumeByCause(tx, p);
       const symptoms = await this.volumeBySymptom(tx, p);
-      const weekly = await this.weeklyVolume(tx, volumeWeeks);
+      const weekly = await this.weeklyVolume(tx, volumeWeeks, dataEnd);
       const suggested = await this.suggestions(tx, p);
       const outcomes = await this.outcomesByMacro(tx, p);
       const overrides = await this.overridesChoosing(tx, p);
       const symptomFixes = await this.symptomFixes(tx, p);
       const quality = await this.overridesByCause(tx, p);
       const phrases = await this.otherPhrases(tx, p);
+      const csat = await this.csat(tx, p);
       const macros = this.macroRows(suggested, outcomes, overrides);
-      const symptomRows = this.symptomRows(symptomFixes);
+      const symptomRows = this.symptomRows(symptomFixes, options.minSamples);
       const totals = outcomes.reduce(
         (acc, r) => {
           const key = r.cur ? 'cur' : 'prev';
@@ -68,14 +84,17 @@ export class ReportGenerator {
         { cur: { outcomes: 0, resolved: 0 }, prev: { outcomes: 0, resolved: 0 } },
       );
       const ticketTotals = causes.reduce((acc, r) => ({ cur: acc.cur + r.tickets, prev: acc.prev + r.previousTickets }), { cur: 0, prev: 0 });
-      return {
+      const report: WeeklyReportDto = {
         isoWeek: bounds.week.isoWeek,
         previousIsoWeek: bounds.previous.isoWeek,
         timeZone,
         weekStart: bounds.week.start.toISOString(),
         weekEnd: bounds.week.end.toISOString(),
         generatedAt: now.toISOString(),
+        partial,
         packVersion: this.catalog.packVersion,
+        minSamples: options.minSamples,
+        actions: [],
         summary: {
           tickets: ticketTotals.cur,
           previousTickets: ticketTotals.prev,
@@ -90,14 +109,16 @@ export class ReportGenerator {
         worseThanPrior: macros.filter((m) => m.worseThanPrior).map(toWorse),
         gaps: symptomRows.gaps,
         quality: { ...this.qualityFigures(quality), phrases },
+        csat: this.csatFigures(csat),
       };
+      return { ...report, actions: topActions(report) };
     });
   }
 
   private async volumeByCause(tx: EntityManager, p: Date[]): Promise<VolumeRowDto[]> {
     const rows: { id: string | null; cur: Num; prev: Num }[] = await tx.query(
       `SELECT cause_id AS id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
-       FROM tickets WHERE created_at >= $1 AND created_at < $3 GROUP BY cause_id`,
+       FROM tickets WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) GROUP BY cause_id`,
       p,
     );
     return volumeRows(rows, (id) => (id === null ? 'Not triaged yet' : (this.catalog.causes.get(id) ?? id)));
@@ -107,14 +128,14 @@ export class ReportGenerator {
     const rows: { id: string; cur: Num; prev: Num }[] = await tx.query(
       `SELECT s.id, count(*) FILTER (WHERE t.created_at >= $2) AS cur, count(*) FILTER (WHERE t.created_at < $2) AS prev
        FROM tickets t CROSS JOIN LATERAL (SELECT DISTINCT unnest(t.symptom_ids)) AS s(id)
-       WHERE t.created_at >= $1 AND t.created_at < $3 GROUP BY s.id`,
+       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) GROUP BY s.id`,
       p,
     );
     return volumeRows(rows, (id) => this.symptomTitle(id!));
   }
 
-  private async weeklyVolume(tx: EntityManager, weeks: WeekRange[]) {
-    const edges = [...weeks.map((w) => w.start), weeks[weeks.length - 1].end];
+  private async weeklyVolume(tx: EntityManager, weeks: WeekRange[], dataEnd: Date) {
+    const edges = [...weeks.map((w) => w.start), dataEnd];
     const rows: { bucket: number; tickets: Num }[] = await tx.query(
       `SELECT width_bucket(created_at, $1::timestamptz[]) AS bucket, count(*) AS tickets
        FROM tickets WHERE created_at >= $2 AND created_at < $3 GROUP BY 1`,
@@ -127,7 +148,7 @@ export class ReportGenerator {
   private suggestions(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
     return tx.query(
       `SELECT macro_id, count(*) FILTER (WHERE triaged_at >= $2) AS cur, count(*) FILTER (WHERE triaged_at < $2) AS prev
-       FROM triage_results WHERE triaged_at >= $1 AND triaged_at < $3 GROUP BY macro_id`,
+       FROM triage_results WHERE triaged_at >= $1 AND triaged_at < $3 AND (triaged_at >= $2 OR triaged_at < $4) GROUP BY macro_id`,
       p,
     );
   }
@@ -138,7 +159,7 @@ export class ReportGenerator {
               count(*) FILTER (WHERE attribution IN ('agent', 'applied')) AS applied,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY time_to_resolution_seconds)
                 FILTER (WHERE resolved AND time_to_resolution_seconds IS NOT NULL) AS median_ttr
-       FROM outcomes WHERE event_at >= $1 AND event_at < $3 GROUP BY macro_id, cur`,
+       FROM outcomes WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) GROUP BY macro_id, cur`,
       p,
     ) as Promise<{ macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[]>;
   }
@@ -146,7 +167,8 @@ export class ReportGenerator {
   private overridesChoosing(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
     return tx.query(
       `SELECT macro_id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
-       FROM triage_overrides WHERE created_at >= $1 AND created_at < $3 AND macro_id IS NOT NULL GROUP BY macro_id`,
+       FROM triage_overrides WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) AND macro_id IS NOT NULL
+       GROUP BY macro_id`,
       p,
     );
   }
@@ -155,19 +177,36 @@ export class ReportGenerator {
     return tx.query(
       `SELECT s.id AS symptom_id, o.macro_id, o.event_at >= $2 AS cur, count(*) AS outcomes, count(*) FILTER (WHERE o.resolved) AS resolved
        FROM outcomes o CROSS JOIN LATERAL (SELECT DISTINCT unnest(o.symptom_ids)) AS s(id)
-       WHERE o.event_at >= $1 AND o.event_at < $3 GROUP BY 1, 2, 3`,
+       WHERE o.event_at >= $1 AND o.event_at < $3 AND (o.event_at >= $2 OR o.event_at < $4) GROUP BY 1, 2, 3`,
       p,
     ) as Promise<{ symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[]>;
   }
 
-  /** Triaged tickets received in each week, by the engine's cause, with how many an agent overrode. */
+  /** Triaged tickets received in each week, by the engine's cause, with how many an agent overrode and how many needed review. */
   private overridesByCause(tx: EntityManager, p: Date[]) {
     return tx.query(
-      `SELECT tr.cause_id, t.created_at >= $2 AS cur, count(*) AS tickets, count(t.override_id) AS overridden
+      `SELECT tr.cause_id, t.created_at >= $2 AS cur, count(*) AS tickets, count(t.override_id) AS overridden,
+              count(*) FILTER (WHERE t.decision = 'review') AS review
        FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
-       WHERE t.created_at >= $1 AND t.created_at < $3 GROUP BY 1, 2`,
+       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) GROUP BY 1, 2`,
       p,
-    ) as Promise<{ cause_id: string; cur: boolean; tickets: Num; overridden: Num }[]>;
+    ) as Promise<QualityRow[]>;
+  }
+
+  /**
+   * Satisfaction ratings, as the helpdesks' webhooks stored them: each ticket's last rating in the week, credited
+   * to the fix its outcome names (none when no fix could be credited).
+   */
+  private csat(tx: EntityManager, p: Date[]) {
+    return tx.query(
+      `SELECT macro_id, cur, count(*) FILTER (WHERE kind = 'csat_good') AS good, count(*) FILTER (WHERE kind = 'csat_bad') AS bad
+       FROM (SELECT DISTINCT ON (ticket_id, event_at >= $2) macro_id, kind, event_at >= $2 AS cur
+             FROM outcome_signals
+             WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) AND kind IN ('csat_good', 'csat_bad')
+             ORDER BY ticket_id, event_at >= $2, event_at DESC) last_rating
+       GROUP BY 1, 2`,
+      p,
+    ) as Promise<{ macro_id: string | null; cur: boolean; good: Num; bad: Num }[]>;
   }
 
   /**
@@ -255,8 +294,11 @@ export class ReportGenerator {
     return rows.sort((a, b) => b.outcomes - a.outcomes || b.suggested - a.suggested || a.macroId.localeCompare(b.macroId));
   }
 
-  /** Per symptom, the fix with the best posterior (the macro's prior updated by the week's outcomes). */
-  private symptomRows(rows: { symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[]) {
+  /**
+   * Per symptom, the fix with the best posterior (the macro's prior updated by the week's outcomes), over every fix
+   * and over the fixes with at least `minSamples` outcomes; a symptom is a gap when no fix resolves half its tickets.
+   */
+  private symptomRows(rows: { symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[], minSamples: number) {
     const bySymptom = new Map<string, { cur: FixEstimateDto[]; prev: FixEstimateDto[] }>();
     for (const r of rows) {
       const entry = bySymptom.get(r.symptom_id) ?? { cur: [], prev: [] };
@@ -267,7 +309,8 @@ export class ReportGenerator {
     const gaps: GapDto[] = [];
     for (const [symptomId, { cur, prev }] of bySymptom) {
       if (cur.length === 0) continue;
-      const best = rankFixes(cur)[0];
+      const ranked = rankFixes(cur);
+      const best = ranked[0];
       const prevBest = prev.length ? rankFixes(prev)[0] : null;
       const title = this.symptomTitle(symptomId);
       const outcomes = cur.reduce((s, f) => s + f.outcomes, 0);
@@ -277,6 +320,9 @@ export class ReportGenerator {
         outcomes,
         fixesTried: cur.length,
         bestFix: best,
+        enoughSamples: best.outcomes >= minSamples,
+        confirmedBestFix: ranked.find((f) => f.outcomes >= minSamples) ?? null,
+        mostUsedFix: [...cur].sort((a, b) => b.outcomes - a.outcomes || byRate(a, b))[0],
         previous: {
           outcomes: prev.reduce((s, f) => s + f.outcomes, 0),
           bestMacroId: prevBest?.macroId ?? null,
@@ -294,6 +340,7 @@ export class ReportGenerator {
           bestMacroId: bestByRate.macroId,
           bestResolutionRate: bestByRate.resolutionRate,
           gapLastWeek: prev.length > 0 && topRate(prev).resolutionRate < GAP_THRESHOLD,
+          enoughSamples: outcomes >= minSamples,
         });
       }
     }
@@ -320,9 +367,9 @@ export class ReportGenerator {
     };
   }
 
-  private qualityFigures(rows: { cause_id: string; cur: boolean; tickets: Num; overridden: Num }[]) {
+  private qualityFigures(rows: QualityRow[]) {
     const byCause = new Map<string, { cur: { t: number; o: number }; prev: { t: number; o: number } }>();
-    const total = { cur: { t: 0, other: 0 }, prev: { t: 0, other: 0 } };
+    const total = { cur: { t: 0, other: 0, review: 0 }, prev: { t: 0, other: 0, review: 0 } };
     for (const r of rows) {
       const e = byCause.get(r.cause_id) ?? { cur: { t: 0, o: 0 }, prev: { t: 0, o: 0 } };
       byCause.set(r.cause_id, e);
@@ -331,6 +378,7 @@ export class ReportGenerator {
       w.o += n(r.overridden);
       const tw = r.cur ? total.cur : total.prev;
       tw.t += n(r.tickets);
+      tw.review += n(r.review);
       if (r.cause_id === 'other') tw.other += n(r.tickets);
     }
     const overridesByCause: OverrideRateDto[] = [...byCause]
@@ -352,7 +400,25 @@ export class ReportGenerator {
         share: round4(ratio(total.cur.other, total.cur.t)),
         previousShare: round4(ratio(total.prev.other, total.prev.t)),
       },
+      review: {
+        tickets: total.cur.t,
+        review: total.cur.review,
+        share: round4(ratio(total.cur.review, total.cur.t)),
+        previousShare: round4(ratio(total.prev.review, total.prev.t)),
+      },
     };
+  }
+
+  private csatFigures(rows: { macro_id: string | null; cur: boolean; good: Num; bad: Num }[]): CsatDto {
+    const figures = (good: number, bad: number) => ({ good, bad, shareGood: round4(ratio(good, good + bad)) });
+    const sum = (cur: boolean) => rows.filter((r) => r.cur === cur).reduce((a, r) => ({ good: a.good + n(r.good), bad: a.bad + n(r.bad) }), { good: 0, bad: 0 });
+    const cur = sum(true);
+    const prev = sum(false);
+    const byMacro = rows
+      .filter((r) => r.cur && r.macro_id !== null)
+      .map((r) => ({ macroId: r.macro_id!, title: this.catalog.macros.get(r.macro_id!)?.title ?? r.macro_id!, ...figures(n(r.good), n(r.bad)) }))
+      .sort((a, b) => b.good + b.bad - (a.good + a.bad) || a.macroId.localeCompare(b.macroId));
+    return { ...figures(cur.good, cur.bad), previousShareGood: round4(ratio(prev.good, prev.good + prev.bad)), byMacro };
   }
 
   private symptomTitle(id: string): string {

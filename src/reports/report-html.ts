@@ -1,4 +1,4 @@
-import type { MacroRowDto, VolumeRowDto, WeeklyReportDto } from './weekly-report.dto';
+import type { ActionDto, ActionKind, CsvSection, MacroRowDto, VolumeRowDto, WeeklyReportDto } from './weekly-report.dto';
 
 /**
  * The report as one self-contained page: inline CSS and SVG, no script, no external resource, so it renders
@@ -6,27 +6,32 @@ import type { MacroRowDto, VolumeRowDto, WeeklyReportDto } from './weekly-report
  */
 export function renderHtml(r: WeeklyReportDto): string {
   const s = r.summary;
+  const last = r.partial ? 'same days last week' : 'last week';
+  const csat = r.csat ?? null;
+  const minSamples = r.minSamples ?? 1;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Fix effectiveness, week ${esc(r.isoWeek)}</title>
+<title>Fix effectiveness, week ${esc(r.isoWeek)}${r.partial ? ' so far' : ''}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
 <header>
-  <h1>Fix effectiveness <span class="week">${esc(r.isoWeek)}</span></h1>
-  <p class="meta">${esc(day(r.weekStart, r.timeZone))} to ${esc(day(new Date(Date.parse(r.weekEnd) - 1).toISOString(), r.timeZone))}
-  (${esc(r.timeZone)}), compared with ${esc(r.previousIsoWeek)}. Generated ${esc(r.generatedAt.replace('T', ' ').slice(0, 16))} UTC, knowledge pack ${esc(r.packVersion)}.</p>
+  <h1>Fix effectiveness <span class="week">${esc(r.isoWeek)}</span>${r.partial ? ' <span class="partial">week in progress</span>' : ''}</h1>
+  <p class="meta">${period(r)}. Generated ${esc(r.generatedAt.replace('T', ' ').slice(0, 16))} UTC, knowledge pack ${esc(r.packVersion)}.</p>
 </header>
+${actionsSection(r.actions ?? [])}
 <section class="cards" aria-label="Summary">
-  ${card('Tickets received', String(s.tickets), delta(s.tickets - s.previousTickets, String(s.previousTickets)))}
+  ${card('Tickets received', String(s.tickets), `${volumeDelta(s.tickets - s.previousTickets)} (${esc(last)} ${s.previousTickets})`)}
   ${card('Outcomes recorded', String(s.outcomes), `${s.resolved} resolved`)}
-  ${card('Resolution rate', pct(s.resolutionRate), s.previousResolutionRate === null ? 'no outcomes last week' : `last week ${pct(s.previousResolutionRate)}`)}
+  ${card('Resolution rate', pct(s.resolutionRate), s.previousResolutionRate === null ? `no outcomes ${esc(last)}` : `${esc(last)} ${pct(s.previousResolutionRate)}`)}
+  ${card('Customer satisfaction', csat && csat.good + csat.bad > 0 ? pct(csat.shareGood) : '—', csat && csat.good + csat.bad > 0 ? `${csat.good} good, ${csat.bad} bad` : 'no ratings')}
   ${card('Answered “other”', pct(r.quality.otherShare.share), `${r.quality.otherShare.other} of ${r.quality.otherShare.tickets} triaged`)}
+  ${r.quality.review ? card('Needed review', pct(r.quality.review.share), `${r.quality.review.review} of ${r.quality.review.tickets} below the gate`) : ''}
 </section>
 
 <section>
@@ -34,9 +39,11 @@ export function renderHtml(r: WeeklyReportDto): string {
 <p class="note">Bar: share of outcomes resolved. Line: 95% interval (where the true rate most likely lies). Tick: what the fix was expected to do.</p>
 ${rateChart(r.macros.filter((m) => m.outcomes > 0))}
 ${table(
-  ['Fix', 'Suggested', 'Applied', 'Outcomes', 'Resolved', 'Rate (95% interval)', 'Change', 'Median time to resolve', 'Last week'],
+  ['Fix', 'Suggested', 'Applied', 'Outcomes', 'Resolved', 'Rate (95% interval)', 'Change', 'Median time to resolve', 'Last week', 'CSAT'],
   r.macros.map((m) => [
-    `${esc(m.title)}${m.worseThanPrior ? ' <span class="flag">worse than expected</span>' : ''}<br><code>${esc(m.macroId)}</code>`,
+    `${esc(m.title)}${m.worseThanPrior ? ' <span class="flag">worse than expected</span>' : ''}<br><code>${esc(m.macroId)}</code>${
+      m.outcomes > m.resolved ? ` ${link(m.link, 'unresolved tickets')}` : ''
+    }`,
     num(m.suggested),
     num(m.applied),
     num(m.outcomes),
@@ -45,48 +52,74 @@ ${table(
     points(m.change),
     duration(m.medianResolutionSeconds),
     `${pct(m.previous.resolutionRate)} of ${m.previous.outcomes}`,
+    macroCsat(csat?.byMacro.find((c) => c.macroId === m.macroId)),
   ]),
-  'No fix was suggested, applied or rated this week.',
+  { empty: 'No fix was suggested, applied or rated this week.', csv: 'macros' },
 )}
 </section>
 
 <section>
 <h2>Ticket volume</h2>
-${volumeChart(r.volume.weekly)}
+${volumeChart(r.volume.weekly, r.partial)}
 <div class="two">
-<div><h3>By cause</h3>${volumeTable(r.volume.byCause)}</div>
-<div><h3>By symptom</h3>${volumeTable(r.volume.bySymptom)}</div>
+<div><h3>By cause</h3>${volumeTable(r.volume.byCause, last, 'causes')}</div>
+<div><h3>By symptom</h3>${volumeTable(
+  // A symptom with no ticket this week has nothing to say here; the CSV keeps it.
+  r.volume.bySymptom.filter((v) => v.tickets > 0),
+  last,
+  'causes',
+)}</div>
 </div>
 </section>
 
 <section>
 <h2>Best fix per symptom</h2>
+<p class="note">A fix is named best only with at least ${num(minSamples)} outcomes on the symptom’s tickets this week; with fewer, the leading fix is shown as too early to tell.</p>
 ${table(
   ['Symptom', 'Best fix', 'Rate (95% interval)', 'Expected rate (95% credible)', 'Outcomes', 'Last week'],
-  r.symptoms.map((x) => [
-    `${esc(x.title)}<br><code>${esc(x.symptomId)}</code>`,
-    `${esc(x.bestFix.title)}<br><code>${esc(x.bestFix.macroId)}</code>`,
-    `${pct(x.bestFix.resolutionRate)} <span class="ci">(${pct(x.bestFix.interval.low)}–${pct(x.bestFix.interval.high)})</span>`,
-    `${pct(x.bestFix.posteriorMean)} <span class="ci">(${pct(x.bestFix.credibleInterval.low)}–${pct(x.bestFix.credibleInterval.high)})</span>`,
-    `${num(x.bestFix.resolved)} of ${num(x.bestFix.outcomes)} (${num(x.outcomes)} for the symptom, ${num(x.fixesTried)} fixes tried)`,
-    x.previous.bestMacroId ? `<code>${esc(x.previous.bestMacroId)}</code> ${pct(x.previous.bestResolutionRate)}` : '—',
-  ]),
-  'No outcomes this week.',
-  2,
+  r.symptoms.map((x) => {
+    const best = x.confirmedBestFix === undefined ? x.bestFix : x.confirmedBestFix;
+    const title = `${link(x.link, x.title)}<br><code>${esc(x.symptomId)}</code>`;
+    const previous = x.previous.bestMacroId ? `<code>${esc(x.previous.bestMacroId)}</code> ${pct(x.previous.bestResolutionRate)}` : '—';
+    if (!best) {
+      return [
+        title,
+        `<span class="early">Too early to tell</span>: leading <code>${esc(x.bestFix.macroId)}</code>, ${num(x.bestFix.resolved)} of ${num(x.bestFix.outcomes)}`,
+        '—',
+        '—',
+        `${num(x.outcomes)} for the symptom, ${num(x.fixesTried)} fixes tried`,
+        previous,
+      ];
+    }
+    return [
+      title,
+      `${esc(best.title)}<br><code>${esc(best.macroId)}</code>${
+        best.macroId === x.bestFix.macroId
+          ? ''
+          : `<br><span class="early">ahead on too few outcomes: <code>${esc(x.bestFix.macroId)}</code> ${num(x.bestFix.resolved)} of ${num(x.bestFix.outcomes)}</span>`
+      }`,
+      `${pct(best.resolutionRate)} <span class="ci">(${pct(best.interval.low)}–${pct(best.interval.high)})</span>`,
+      `${pct(best.posteriorMean)} <span class="ci">(${pct(best.credibleInterval.low)}–${pct(best.credibleInterval.high)})</span>`,
+      `${num(best.resolved)} of ${num(best.outcomes)} (${num(x.outcomes)} for the symptom, ${num(x.fixesTried)} fixes tried)`,
+      previous,
+    ];
+  }),
+  { empty: 'No outcomes this week.', textColumns: 2, csv: 'symptoms', printRows: PRINT_ROWS },
 )}
 </section>
 
+<div class="two">
 <section>
 <h2>Fixes doing worse than expected</h2>
 ${table(
   ['Fix', 'Rate (95% interval)', 'Expected', 'Outcomes'],
   r.worseThanPrior.map((w) => [
-    `${esc(w.title)}<br><code>${esc(w.macroId)}</code>`,
+    `${esc(w.title)}<br><code>${esc(w.macroId)}</code> ${link(w.link, 'unresolved tickets')}`,
     `${pct(w.resolutionRate)} <span class="ci">(${pct(w.interval.low)}–${pct(w.interval.high)})</span>`,
     pct(w.priorMean),
     `${num(w.resolved)} of ${num(w.outcomes)}`,
   ]),
-  'None: every fix is within what it was expected to do.',
+  { empty: 'None: every fix is within what it was expected to do.' },
 )}
 </section>
 
@@ -94,16 +127,18 @@ ${table(
 <h2>Knowledge gaps</h2>
 ${table(
   ['Symptom', 'Best fix so far', 'Outcomes', 'Gap last week too'],
-  r.gaps.map((g) => [
-    `${esc(g.title)}<br><code>${esc(g.symptomId)}</code>`,
-    `<code>${esc(g.bestMacroId)}</code> ${pct(g.bestResolutionRate)}`,
-    `${num(g.outcomes)} (${num(g.fixesTried)} fixes tried)`,
-    g.gapLastWeek ? 'yes' : 'no',
-  ]),
-  'None: every symptom with outcomes has a fix that resolves at least half of its tickets.',
-  2,
+  r.gaps
+    .filter((g) => g.enoughSamples !== false)
+    .map((g) => [
+      `${link(g.link, g.title)}<br><code>${esc(g.symptomId)}</code>`,
+      `<code>${esc(g.bestMacroId)}</code> ${pct(g.bestResolutionRate)}`,
+      `${num(g.outcomes)} (${num(g.fixesTried)} fixes tried)`,
+      g.gapLastWeek ? 'yes' : 'no',
+    ]),
+  { empty: `None: every symptom with at least ${minSamples} outcomes has a fix that resolves at least half of its tickets.`, textColumns: 2, csv: 'gaps' },
 )}
 </section>
+</div>
 
 <section>
 <h2>Triage quality</h2>
@@ -111,17 +146,17 @@ ${table(
 <div><h3>Agent overrides by cause</h3>${table(
   ['Cause', 'Tickets', 'Overridden', 'Rate', 'Last week'],
   r.quality.overridesByCause.map((o) => [
-    `${esc(o.title)}<br><code>${esc(o.causeId)}</code>`,
+    `${link(o.link, o.title)}<br><code>${esc(o.causeId)}</code>`,
     num(o.tickets),
     num(o.overridden),
     pct(o.overrideRate),
     pct(o.previousOverrideRate),
   ]),
-  'No triaged tickets this week.',
+  { empty: 'No triaged tickets this week.', csv: 'quality', printRows: PRINT_ROWS },
 )}</div>
 <div><h3>Phrases in “other” tickets</h3>
-<p class="note">${num(r.quality.otherShare.other)} of ${num(r.quality.otherShare.tickets)} tickets (${pct(r.quality.otherShare.share)}; last week ${pct(r.quality.otherShare.previousShare)}) matched no cause. Frequent phrases are candidates for new rules.</p>
-${table(['Phrase', 'Tickets'], r.quality.phrases.map((p) => [`<q>${esc(p.phrase)}</q>`, num(p.tickets)]), 'No phrase occurs in two or more “other” tickets.')}
+<p class="note">${num(r.quality.otherShare.other)} of ${num(r.quality.otherShare.tickets)} tickets (${pct(r.quality.otherShare.share)}; ${esc(last)} ${pct(r.quality.otherShare.previousShare)}) matched no cause. Frequent phrases are candidates for new rules.</p>
+${table(['Phrase', 'Tickets'], r.quality.phrases.map((p) => [`<q>${esc(p.phrase)}</q>`, num(p.tickets)]), { empty: 'No phrase occurs in two or more “other” tickets.', csv: 'quality', printRows: 5 })}
 </div>
 </div>
 </section>
@@ -129,6 +164,48 @@ ${table(['Phrase', 'Tickets'], r.quality.phrases.map((p) => [`<q>${esc(p.phrase)
 </body>
 </html>
 `;
+}
+
+/** Rows a long table keeps in print; the rest stay on screen and in the CSV. */
+const PRINT_ROWS = 10;
+
+function period(r: WeeklyReportDto): string {
+  const from = esc(day(r.weekStart, r.timeZone));
+  if (r.partial) {
+    return `Week in progress: ${from} to ${esc(moment(r.generatedAt, r.timeZone))} (${esc(r.timeZone)}), compared with the same days of ${esc(r.previousIsoWeek)}`;
+  }
+  return `${from} to ${esc(day(new Date(Date.parse(r.weekEnd) - 1).toISOString(), r.timeZone))} (${esc(r.timeZone)}), compared with ${esc(r.previousIsoWeek)}`;
+}
+
+function actionsSection(actions: ActionDto[]): string {
+  const items = actions
+    .map((a) => `<li class="action" data-kind="${esc(a.kind)}"><span class="kind">${esc(ACTION_LABELS[a.kind])}</span> ${esc(a.text)} ${link(a.link, 'See the tickets')}</li>`)
+    .join('\n');
+  return `<section class="actions" aria-label="Top things to act on">
+<h2>Top ${actions.length || ''} things to act on this week</h2>
+${actions.length ? `<ol>\n${items}\n</ol>` : '<p class="empty">Nothing stands out: no fix, gap or rise has enough outcomes or tickets to call for action.</p>'}
+</section>`;
+}
+
+const ACTION_LABELS: Record<ActionKind, string> = {
+  switch_fix: 'Switch fix',
+  failing_fix: 'Failing fix',
+  knowledge_gap: 'Knowledge gap',
+  rising: 'Rising',
+  review_share: 'Review load',
+  unmatched: 'No cause',
+  low_csat: 'Low CSAT',
+};
+
+function macroCsat(c: { good: number; bad: number; shareGood: number | null } | undefined): string {
+  return c && c.good + c.bad > 0 ? `${pct(c.shareGood)} <span class="ci">(${c.good}/${c.good + c.bad})</span>` : '—';
+}
+
+/** A link to the tickets behind a row: its text escaped, its address escaped for the attribute. */
+function link(href: string | undefined, text: string): string {
+  if (!href) return esc(text);
+  const external = /^https?:/.test(href) ? ' rel="noopener noreferrer"' : '';
+  return `<a class="tickets" href="${esc(href)}"${external}>${esc(text)}</a>`;
 }
 
 const STYLE = `
@@ -158,8 +235,18 @@ td:not(.n){overflow-wrap:anywhere}
 code{font-size:11px;color:#5b6475}
 .ci{color:#5b6475;font-size:12px}
 .flag{display:inline-block;background:#fde8e6;color:#a2281b;border-radius:4px;padding:0 5px;font-size:11px}
-.up{color:#17733b}.down{color:#a2281b}
+.good{color:#17733b}.bad{color:#a2281b}
+.rise{color:#a2281b;font-weight:600}.fall{color:#5b6475}
 .empty{color:#5b6475;font-style:italic}
+.partial{display:inline-block;vertical-align:middle;background:#fff4d6;color:#7a5200;border-radius:4px;padding:1px 6px;font-size:13px;font-weight:600}
+.early{color:#5b6475;font-style:italic}
+a.tickets{color:#3659c6}
+.actions{background:#fff;border:1px solid #dde2ea;border-left:4px solid #3659c6;border-radius:8px;padding:4px 14px 8px;margin-top:16px}
+.actions h2{border:0;margin:8px 0 4px;padding:0}
+.actions ol{margin:4px 0;padding-left:22px}
+.actions li{margin:4px 0}
+.actions .kind{display:inline-block;background:#eef1f6;color:#3b4456;border-radius:4px;padding:0 5px;font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+.print-only{display:none}
 svg.chart{display:block;width:100%;max-width:760px;height:auto;background:#fff;border:1px solid #dde2ea;border-radius:8px;margin:8px 0 12px}
 svg.chart text{font:13px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1d2330}
 svg.chart .axis{stroke:#c5ccd8;stroke-width:1}
@@ -179,14 +266,30 @@ svg.chart .muted{fill:#5b6475}
   td::before{content:attr(data-label);flex:0 0 40%;color:#5b6475;font-size:12px}
   td>span.cell{flex:1 1 auto;min-width:0}
 }
+@page{size:A4;margin:12mm 11mm}
 @media print{
-  body{background:#fff;font-size:11px}
+  body{background:#fff;font-size:9.5px;line-height:1.3}
   main{max-width:none;padding:0}
-  .card,table,svg.chart{border-color:#999}
-  section{break-inside:avoid-page}
-  tr,svg.chart{break-inside:avoid}
-  h2{break-after:avoid}
-  a{color:inherit;text-decoration:none}
+  h1{font-size:17px}
+  h2{font-size:13px;margin:10px 0 4px;break-after:avoid}
+  h3{font-size:11px;margin:6px 0 3px;break-after:avoid}
+  .meta,.note{margin:2px 0 4px}
+  .cards{grid-template-columns:repeat(6,1fr);gap:6px;margin-top:8px}
+  .card{padding:4px 6px}
+  .card .value{font-size:16px}
+  .card .label,.card .sub{font-size:9px}
+  .actions{margin-top:8px;padding:2px 10px 4px}
+  .two{grid-template-columns:1fr 1fr;gap:10px}
+  .card,table,svg.chart,.actions{border-color:#999}
+  th,td{padding:2px 4px}
+  th{font-size:9px}
+  code{font-size:8px}
+  .ci{font-size:8.5px}
+  tr,svg.chart,.card,.actions li{break-inside:avoid}
+  tr.tail{display:none}
+  .print-only{display:block}
+  svg.chart{max-width:470px;margin:4px 0 6px}
+  a,a.tickets{color:inherit;text-decoration:none}
 }
 `;
 
@@ -221,8 +324,8 @@ ${ci ? `<line class="ci-line" x1="${x(ci.low).toFixed(1)}" y1="${y + 26}" x2="${
   return `<svg class="chart chart-rates" viewBox="0 0 ${width} ${height}" role="img" aria-label="Resolution rate per fix with 95% intervals" preserveAspectRatio="xMinYMin meet">${grid}${rows}</svg>`;
 }
 
-/** Tickets received per week over the last weeks, as columns. */
-function volumeChart(weeks: { isoWeek: string; tickets: number }[]): string {
+/** Tickets received per week over the last weeks, as columns; the last one so far when the week is in progress. */
+function volumeChart(weeks: { isoWeek: string; tickets: number }[], partial = false): string {
   const width = 760;
   const height = 220;
   const bottom = height - 28;
@@ -235,33 +338,53 @@ function volumeChart(weeks: { isoWeek: string; tickets: number }[]): string {
       const cx = 10 + slot * i + slot / 2;
       return `<g class="week" data-week="${esc(w.isoWeek)}"><rect class="vol" x="${(cx - slot * 0.3).toFixed(1)}" y="${(bottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}"><title>${esc(w.isoWeek)}: ${w.tickets}</title></rect>
 <text x="${cx.toFixed(1)}" y="${(bottom - h - 5).toFixed(1)}" text-anchor="middle">${w.tickets}</text>
-<text class="muted" x="${cx.toFixed(1)}" y="${height - 10}" text-anchor="middle">${esc(w.isoWeek.slice(5))}</text></g>`;
+<text class="muted" x="${cx.toFixed(1)}" y="${height - 10}" text-anchor="middle">${esc(w.isoWeek.slice(5))}${partial && i === weeks.length - 1 ? ' so far' : ''}</text></g>`;
     })
     .join('\n');
   return `<svg class="chart chart-volume" viewBox="0 0 ${width} ${height}" role="img" aria-label="Tickets received per week, last ${weeks.length} weeks" preserveAspectRatio="xMinYMin meet"><line class="axis" x1="10" y1="${bottom}" x2="${width - 10}" y2="${bottom}"/>${bars}</svg>`;
 }
 
-function volumeTable(rows: VolumeRowDto[]): string {
+function volumeTable(rows: VolumeRowDto[], last: string, csv: CsvSection): string {
   return table(
-    ['', 'Tickets', 'Last week', 'Change'],
+    ['', 'Tickets', last.replace(/^./, (c) => c.toUpperCase()), 'Change'],
     rows.map((v) => [
-      v.id === null ? esc(v.title) : `${esc(v.title)}<br><code>${esc(v.id)}</code>`,
+      v.id === null ? esc(v.title) : `${link(v.link, v.title)}<br><code>${esc(v.id)}</code>`,
       num(v.tickets),
       num(v.previousTickets),
-      delta(v.change, ''),
+      volumeDelta(v.change),
     ]),
-    'No tickets this week.',
+    { empty: 'No tickets this week.', csv, printRows: PRINT_ROWS },
   );
 }
 
-/** Cells are HTML already escaped by the caller; the first `textColumns` are text, the others figures. */
-function table(headers: string[], rows: string[][], empty: string, textColumns = 1): string {
+interface TableOptions {
+  readonly empty: string;
+  /** The first columns hold text, the others figures. */
+  readonly textColumns?: number;
+  /** Rows kept in print; the others are hidden there, with a line naming the CSV section that has them all. */
+  readonly printRows?: number;
+  readonly csv?: CsvSection;
+}
+
+/** Cells are HTML already escaped by the caller. */
+function table(headers: string[], rows: string[][], options: TableOptions): string {
+  const { empty, textColumns = 1, printRows = Infinity, csv } = options;
   if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
   const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${i >= textColumns ? ' class="n"' : ''} data-label="${esc(headers[i])}"><span class="cell">${c}</span></td>`).join('')}</tr>`)
+    .map(
+      (r, index) =>
+        `<tr${index >= printRows ? ' class="tail"' : ''}>${r
+          .map((c, i) => `<td${i >= textColumns ? ' class="n"' : ''} data-label="${esc(headers[i])}"><span class="cell">${c}</span></td>`)
+          .join('')}</tr>`,
+    )
     .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const hidden = rows.length - printRows;
+  const more =
+    hidden > 0
+      ? `<p class="print-only note">${hidden} more ${hidden === 1 ? 'row' : 'rows'} on screen${csv ? ` and in the CSV (<code>?format=csv&amp;section=${esc(csv)}</code>)` : ''}.</p>`
+      : '';
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
 }
 
 function card(label: string, value: string, sub: string): string {
@@ -283,12 +406,12 @@ function num(v: number): string {
 function points(change: number | null): string {
   if (change === null) return '—';
   const p = (change * 100).toFixed(1);
-  return change > 0 ? `<span class="up">+${p} pts</span>` : change < 0 ? `<span class="down">${p} pts</span>` : '±0.0 pts';
+  return change > 0 ? `<span class="good">+${p} pts</span>` : change < 0 ? `<span class="bad">${p} pts</span>` : '±0.0 pts';
 }
 
-function delta(change: number, rest: string): string {
-  const sign = change > 0 ? `<span class="up">+${change}</span>` : change < 0 ? `<span class="down">${change}</span>` : '±0';
-  return rest ? `${sign} (last week ${esc(rest)})` : sign;
+/** More tickets about a problem is never good news: a rise is marked, a fall stays plain. */
+function volumeDelta(change: number): string {
+  return change > 0 ? `<span class="rise">+${change}</span>` : change < 0 ? `<span class="fall">${change}</span>` : '±0';
 }
 
 function duration(seconds: number | null): string {
@@ -302,6 +425,12 @@ function duration(seconds: number | null): string {
 
 function day(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
+}
+
+function moment(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    new Date(iso),
+  );
 }
 
 function clip(text: string, max: number): string {

@@ -1,5 +1,8 @@
 /** Small statistics for the weekly report: the Wilson score interval and rounding for display. */
 
+/** A fix "resolves" a symptom when it resolves at least this share of its tickets; below it for every fix: a gap. */
+export const GAP_THRESHOLD = 0.5;
+
 /** The 97.5th percentile of the standard normal: a two-sided 95% interval. */
 const Z95 = 1.959963984540054;
 

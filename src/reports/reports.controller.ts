@@ -41,12 +41,34 @@ export class ReportsController {
     private readonly delivery: ReportDeliveryService,
   ) {}
 
-  @ApiOperation({ summary: 'Weeks with a report, newest first: {items, nextCursor}' })
+  @ApiOperation({
+    summary: 'Weeks with a report, newest first: {items, nextCursor}',
+    description: 'When the last complete week has no report yet (a fresh install, or before the Monday run), it is generated first.',
+  })
   @ApiOkResponse({ type: ReportListDto })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed limit or cursor' })
   @RequireScope('agent')
   @Get()
   list(@Query() query: ReportListQueryDto): Promise<ReportListDto> {
     return this.reports.list(query.limit ?? 50, query.cursor);
+  }
+
+  @ApiOperation({
+    summary: 'The week in progress, week to date (partial: true), as JSON, CSV or HTML; computed on request, never stored',
+    description: 'Figures up to now, compared with the same span of the previous week. Format as for any week.',
+  })
+  @ApiProduces(MEDIA.json, MEDIA.csv, MEDIA.html)
+  @ApiOkResponse({ type: WeeklyReportDto })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed format or section' })
+  @RequireScope('agent')
+  @Get('current')
+  async current(
+    @Query() query: ReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WeeklyReportDto | string> {
+    void reply.header('cache-control', 'no-store');
+    return this.render(await this.reports.current(), query, accept, reply);
   }
 
   @ApiOperation({
@@ -57,7 +79,10 @@ export class ReportsController {
   @ApiProduces(MEDIA.json, MEDIA.csv, MEDIA.html)
   @ApiOkResponse({ type: WeeklyReportDto })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed week, format or section' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No report for that week' })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'No report for that week (the last complete week is generated on demand; the week in progress is at /current)',
+  })
   @RequireScope('agent')
   @Get(':isoWeek')
   async get(
@@ -66,12 +91,18 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WeeklyReportDto | string> {
-    const report = await this.reports.get(isoWeek);
+    return this.render(await this.reports.get(isoWeek), query, accept, reply);
+  }
+
+  /** One report in the format asked for, with the links to its tickets. */
+  private render(stored: WeeklyReportDto, query: ReportQueryDto, accept: string | undefined, reply: FastifyReply): WeeklyReportDto | string {
+    const report = this.reports.present(stored);
     const format = query.format ?? negotiate(accept);
     void reply.header('content-type', MEDIA[format]).header('vary', 'Accept');
     if (format === 'csv') {
       const section = query.section ?? 'macros';
-      void reply.header('content-disposition', `attachment; filename="report-${report.isoWeek}-${section}.csv"`);
+      const name = `report-${report.isoWeek}${report.partial ? '-so-far' : ''}-${section}.csv`;
+      void reply.header('content-disposition', `attachment; filename="${name}"`);
       return renderCsv(report, section);
     }
     if (format === 'html') {

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../platform/config/app-config.service';
 import { EngineService } from '../triage/engine.service';
-import { formatIsoWeek, IsoWeek, parseIsoWeek, previousIsoWeek, weekRange } from './iso-week';
+import { formatIsoWeek, IsoWeek, isoWeekAt, parseIsoWeek, previousIsoWeek, weekRange } from './iso-week';
 import { catalogFromPack } from './report-catalog';
 import { ReportGenerator } from './report-generator';
+import { TicketLinks, ticketLinks, withLinks } from './report-links';
 import type { ReportListDto, WeeklyReportDto } from './weekly-report.dto';
 
 export interface GeneratedReport {
@@ -18,6 +19,9 @@ export interface GeneratedReport {
 export class ReportsService {
   private readonly logger = new Logger(ReportsService.name);
   private readonly generator: ReportGenerator;
+  private readonly links: TicketLinks;
+  /** A generation on demand in progress, so simultaneous first reads make one report. */
+  private onDemand: Promise<unknown> | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -25,6 +29,20 @@ export class ReportsService {
     engine: EngineService,
   ) {
     this.generator = new ReportGenerator(db, catalogFromPack(engine.pack));
+    this.links = ticketLinks({
+      zendeskUrl: config.get('ZENDESK_URL'),
+      freshdeskUrl: config.get('FRESHDESK_URL'),
+      tagPrefix: config.get('HELPDESK_TAG_PREFIX'),
+    });
+  }
+
+  private get minSamples(): number {
+    return this.config.get('REPORT_MIN_SAMPLES');
+  }
+
+  /** A report as served: with the links to the tickets behind each row, as the configuration has them now. */
+  present(report: WeeklyReportDto): WeeklyReportDto {
+    return withLinks(report, this.links);
   }
 
   get timeZone(): string {
@@ -55,7 +73,7 @@ export class ReportsService {
       });
     }
     const started = performance.now();
-    const report = await this.generator.generate(week, this.timeZone, now);
+    const report = await this.generator.generate(week, this.timeZone, now, { minSamples: this.minSamples });
     const durationMs = Math.round(performance.now() - started);
     await this.db.query(
       `INSERT INTO weekly_reports (iso_week, time_zone, week_start, week_end, pack_version, report, generated_at, generation_ms)
@@ -70,23 +88,61 @@ export class ReportsService {
     return { report, durationMs };
   }
 
-  async get(isoWeek: string): Promise<WeeklyReportDto> {
-    const week = formatIsoWeek(this.parseWeek(isoWeek));
-    const [row]: { report: WeeklyReportDto }[] = await this.db.query('SELECT report FROM weekly_reports WHERE iso_week = $1', [week]);
-    if (!row) {
-      throw new NotFoundException({
-        error: {
-          code: 'REPORT.NOT_FOUND',
-          message: `No report for ${week}; an admin can generate it with POST /v1/reports/weekly/${week}/generate`,
-          details: { isoWeek: week },
-        },
-      });
-    }
-    return row.report;
+  /** The week in progress, up to now: computed on each request and never stored. */
+  current(now = new Date()): Promise<WeeklyReportDto> {
+    return this.generator.generate(isoWeekAt(now, this.timeZone), this.timeZone, now, { minSamples: this.minSamples });
   }
 
-  /** Reported weeks, newest first. */
-  async list(limit = 50, cursor?: string): Promise<ReportListDto> {
+  /**
+   * A stored week's report. The last complete week is generated on demand when it has none yet (a fresh
+   * install, or before the Monday run), as the Monday run would; other weeks without one answer 404.
+   */
+  async get(isoWeek: string, now = new Date()): Promise<WeeklyReportDto> {
+    const week = formatIsoWeek(this.parseWeek(isoWeek));
+    const stored = await this.stored(week);
+    if (stored) return stored;
+    const last = this.previousWeek(now);
+    if (week === formatIsoWeek(last)) {
+      await this.generateOnDemand(last, now);
+      const made = await this.stored(week);
+      if (made) return made;
+    }
+    const current = formatIsoWeek(isoWeekAt(now, this.timeZone));
+    throw new NotFoundException({
+      error: {
+        code: 'REPORT.NOT_FOUND',
+        message:
+          week === current
+            ? `${week} is the week in progress: read it at GET /v1/reports/weekly/current; its report is made when it ends`
+            : `No report for ${week}; an admin can generate it with POST /v1/reports/weekly/${week}/generate ` +
+              `(the week in progress is at GET /v1/reports/weekly/current)`,
+        details: { isoWeek: week },
+      },
+    });
+  }
+
+  private async stored(week: string): Promise<WeeklyReportDto | null> {
+    const [row]: { report: WeeklyReportDto }[] = await this.db.query('SELECT report FROM weekly_reports WHERE iso_week = $1', [week]);
+    return row?.report ?? null;
+  }
+
+  /** Makes the last complete week's report when it is not stored yet. */
+  private async ensureLastWeek(now: Date): Promise<void> {
+    const last = this.previousWeek(now);
+    const [row] = await this.db.query('SELECT 1 FROM weekly_reports WHERE iso_week = $1', [formatIsoWeek(last)]);
+    if (!row) await this.generateOnDemand(last, now);
+  }
+
+  private async generateOnDemand(week: IsoWeek, now: Date): Promise<void> {
+    this.onDemand ??= this.generate(week, now)
+      .then(() => this.logger.log({ isoWeek: formatIsoWeek(week) }, 'last week’s report generated on demand'))
+      .finally(() => (this.onDemand = null));
+    await this.onDemand;
+  }
+
+  /** Reported weeks, newest first; the last complete week is generated on demand when it has no report yet. */
+  async list(limit = 50, cursor?: string, now = new Date()): Promise<ReportListDto> {
+    if (!cursor) await this.ensureLastWeek(now);
     const rows: { iso_week: string; week_start: Date; week_end: Date; generated_at: Date }[] = await this.db.query(
       `SELECT iso_week, week_start, week_end, generated_at FROM weekly_reports
        WHERE $1::varchar IS NULL OR iso_week < $1 ORDER BY iso_week DESC LIMIT $2`,

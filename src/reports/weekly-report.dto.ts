@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-export const CSV_SECTIONS = ['macros', 'symptoms', 'causes', 'gaps', 'quality'] as const;
+export const CSV_SECTIONS = ['macros', 'symptoms', 'causes', 'gaps', 'quality', 'csat'] as const;
 export type CsvSection = (typeof CSV_SECTIONS)[number];
 
 export class IntervalDto {
@@ -25,6 +25,8 @@ export class VolumeRowDto {
   @ApiProperty({ description: 'Tickets received in the week' }) tickets: number;
   @ApiProperty({ description: 'Tickets received in the previous week' }) previousTickets: number;
   @ApiProperty({ description: 'tickets - previousTickets' }) change: number;
+  @ApiPropertyOptional({ description: 'The tickets behind the row: a helpdesk tag search when ZENDESK_URL or FRESHDESK_URL is set, else the API filter' })
+  link?: string;
 }
 
 export class WeekVolumeDto {
@@ -55,6 +57,7 @@ export class MacroRowDto extends MacroWeekDto {
   @ApiProperty({ type: PriorDto, nullable: true }) prior: PriorDto | null;
   @ApiProperty({ description: 'The interval’s upper bound is below the prior mean' }) worseThanPrior: boolean;
   @ApiProperty({ type: MacroWeekDto }) previous: MacroWeekDto;
+  @ApiPropertyOptional({ description: 'Tickets where the fix did not resolve (helpdesk search or API filter)' }) link?: string;
 }
 
 /** A fix's outcomes in the week, with the 95% Wilson interval of its resolution rate. */
@@ -83,12 +86,22 @@ export class SymptomFixRowDto {
   @ApiProperty() title: string;
   @ApiProperty({ description: 'Outcome rows of tickets with this symptom' }) outcomes: number;
   @ApiProperty({ description: 'How many different macros were tried' }) fixesTried: number;
-  @ApiProperty({ type: FixEstimateDto }) bestFix: FixEstimateDto;
+  @ApiProperty({ type: FixEstimateDto, description: 'The fix ranked first over every fix tried, however few its outcomes' }) bestFix: FixEstimateDto;
+  @ApiProperty({ description: 'bestFix has at least minSamples outcomes on this symptom' }) enoughSamples: boolean;
+  @ApiProperty({
+    type: FixEstimateDto,
+    nullable: true,
+    description: 'The fix ranked first among those with at least minSamples outcomes on this symptom: the page’s "best fix"; null when none has that many',
+  })
+  confirmedBestFix: FixEstimateDto | null;
+  @ApiProperty({ type: FixEstimateDto, description: 'The fix with the most outcomes on this symptom: what agents actually send' }) mostUsedFix: FixEstimateDto;
   @ApiProperty({ type: SymptomWeekDto }) previous: SymptomWeekDto;
+  @ApiPropertyOptional() link?: string;
 }
 
 export class WorseThanPriorDto extends RatedFixDto {
   @ApiProperty({ description: 'alpha / (alpha + beta) of the fix in the knowledge pack' }) priorMean: number;
+  @ApiPropertyOptional() link?: string;
 }
 
 export class GapDto {
@@ -99,6 +112,8 @@ export class GapDto {
   @ApiProperty({ description: 'Macro with the highest resolution rate, still under one half' }) bestMacroId: string;
   @ApiProperty() bestResolutionRate: number;
   @ApiProperty({ description: 'The symptom was a gap last week too' }) gapLastWeek: boolean;
+  @ApiProperty({ description: 'The symptom has at least minSamples outcomes: the page lists only these gaps' }) enoughSamples: boolean;
+  @ApiPropertyOptional() link?: string;
 }
 
 export class OverrideRateDto {
@@ -108,6 +123,7 @@ export class OverrideRateDto {
   @ApiProperty({ description: 'Of these, tickets an agent overrode' }) overridden: number;
   @ApiProperty() overrideRate: number;
   @ApiProperty({ nullable: true, type: Number }) previousOverrideRate: number | null;
+  @ApiPropertyOptional() link?: string;
 }
 
 export class OtherShareDto {
@@ -122,10 +138,53 @@ export class PhraseDto {
   @ApiProperty({ description: '`other` tickets containing the phrase' }) tickets: number;
 }
 
+export class ReviewShareDto {
+  @ApiProperty({ description: 'Triaged tickets received in the week' }) tickets: number;
+  @ApiProperty({ description: 'Of these, tickets whose triage decision was `review` (below the write-back gate)' }) review: number;
+  @ApiProperty({ nullable: true, type: Number }) share: number | null;
+  @ApiProperty({ nullable: true, type: Number }) previousShare: number | null;
+  @ApiPropertyOptional() link?: string;
+}
+
 export class QualityDto {
   @ApiProperty({ type: [OverrideRateDto] }) overridesByCause: OverrideRateDto[];
   @ApiProperty({ type: OtherShareDto }) otherShare: OtherShareDto;
+  @ApiProperty({ type: ReviewShareDto }) review: ReviewShareDto;
   @ApiProperty({ type: [PhraseDto], description: 'Frequent 2-3 word phrases of `other` tickets: candidates for new rules' }) phrases: PhraseDto[];
+}
+
+export class CsatFiguresDto {
+  @ApiProperty({ description: 'Tickets whose customer rated the support good this week (their last rating in the week)' }) good: number;
+  @ApiProperty() bad: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'good / (good + bad); null without ratings' }) shareGood: number | null;
+}
+
+export class MacroCsatDto extends CsatFiguresDto {
+  @ApiProperty() macroId: string;
+  @ApiProperty() title: string;
+  @ApiPropertyOptional() link?: string;
+}
+
+export class CsatDto extends CsatFiguresDto {
+  @ApiProperty({ nullable: true, type: Number }) previousShareGood: number | null;
+  @ApiProperty({ type: [MacroCsatDto], description: 'Ratings credited to the fix the ticket’s outcome names, most rated first' }) byMacro: MacroCsatDto[];
+}
+
+export const ACTION_KINDS = ['switch_fix', 'failing_fix', 'knowledge_gap', 'rising', 'review_share', 'unmatched', 'low_csat'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+export const ACTION_SUBJECTS = ['cause', 'symptom', 'macro', 'review'] as const;
+
+export class ActionSubjectDto {
+  @ApiProperty({ enum: ACTION_SUBJECTS }) type: (typeof ACTION_SUBJECTS)[number];
+  @ApiProperty({ description: 'Cause, symptom or macro id; empty for review' }) id: string;
+}
+
+export class ActionDto {
+  @ApiProperty({ enum: ACTION_KINDS }) kind: ActionKind;
+  @ApiProperty({ example: 'On “Unstable Wi-Fi” tickets, “Connect to a stable Wi-Fi network” resolved 2 of 20 (10.0%) …' }) text: string;
+  @ApiProperty({ description: 'Tickets or outcomes concerned: what ranks the actions' }) weight: number;
+  @ApiProperty({ type: ActionSubjectDto }) subject: ActionSubjectDto;
+  @ApiPropertyOptional({ description: 'The tickets behind it' }) link?: string;
 }
 
 export class SummaryDto {
@@ -144,7 +203,13 @@ export class WeeklyReportDto {
   @ApiProperty({ description: 'Monday 00:00 in the time zone' }) weekStart: string;
   @ApiProperty({ description: 'The next Monday 00:00 (exclusive)' }) weekEnd: string;
   @ApiProperty() generatedAt: string;
+  @ApiProperty({
+    description: 'true for the week in progress (GET /v1/reports/weekly/current): figures up to generatedAt, compared with the same span of last week; false for a complete week',
+  })
+  partial: boolean;
   @ApiProperty() packVersion: string;
+  @ApiProperty({ description: 'REPORT_MIN_SAMPLES when generated: outcomes needed to name a best fix or a knowledge gap' }) minSamples: number;
+  @ApiProperty({ type: [ActionDto], description: 'At most three things to act on, most weighty first' }) actions: ActionDto[];
   @ApiProperty({ type: SummaryDto }) summary: SummaryDto;
   @ApiProperty({ type: VolumeDto }) volume: VolumeDto;
   @ApiProperty({ type: [MacroRowDto] }) macros: MacroRowDto[];
@@ -152,6 +217,7 @@ export class WeeklyReportDto {
   @ApiProperty({ type: [WorseThanPriorDto] }) worseThanPrior: WorseThanPriorDto[];
   @ApiProperty({ type: [GapDto] }) gaps: GapDto[];
   @ApiProperty({ type: QualityDto }) quality: QualityDto;
+  @ApiProperty({ type: CsatDto }) csat: CsatDto;
 }
 
 export class ReportListItemDto {
