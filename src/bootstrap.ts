@@ -140,7 +140,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
     });
-  setupOpenApi(app);
+  await serveOperations(app, config);
   await mountQueueDashboard(app, failures);
   await app.get(ApiKeyService).ensureDevelopmentKey(config.isProduction);
 }
@@ -154,6 +154,7 @@ export async function startHttp(role: Role, env: Environment): Promise<NestFasti
   await configureHttpApp(app);
   await app.listen(env.PORT, env.HOST);
   app.get(Logger).log(`serving on http://${env.HOST}:${env.PORT} (role ${role})`);
+  if (env.OPS_PORT !== undefined) app.get(Logger).log(`serving /metrics${env.DOCS_ENABLED ? ' and /docs' : ''} on http://${env.HOST}:${env.OPS_PORT}`);
   return app;
 }
 
@@ -192,6 +193,45 @@ function serveWorkerMetrics(app: INestApplicationContext): void {
   const close = () => server.close();
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
+}
+
+/** Routes that OPS_PORT moves off the public port. */
+const OPS_ROUTES = /^\/(?:metrics|docs)(?:[/?]|$)/;
+
+/**
+ * /metrics and the OpenAPI document (unless DOCS_ENABLED=false): on the public port, or with OPS_PORT set on a
+ * listener of their own on that port (bound like the public one, to HOST), the public port then answering 404
+ * for them. Health routes stay public: load balancers probe them there.
+ */
+async function serveOperations(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const port = config.get('OPS_PORT');
+  const docs = config.get('DOCS_ENABLED');
+  if (port === undefined) {
+    if (docs) setupOpenApi(app);
+    return;
+  }
+  const ops = new FastifyAdapter({ bodyLimit: 1024, requestTimeout: config.get('HTTP_REQUEST_TIMEOUT_MS') });
+  const server = ops.getInstance();
+  const metrics = app.get(MetricsService);
+  server.get('/metrics', async (_req, reply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.header('Content-Type', contentType).send(body);
+  });
+  server.setNotFoundHandler((req, reply) => reply.status(404).send(notFound(req.method, req.url)));
+  if (docs) setupOpenApi(app, { getHttpAdapter: () => ops });
+  await server.listen({ port, host: config.get('HOST') });
+
+  const publicServer = app.getHttpAdapter().getInstance();
+  publicServer.addHook('onRequest', async (req, reply) => {
+    if (OPS_ROUTES.test(req.url)) return reply.status(404).send(notFound(req.method, req.url));
+  });
+  publicServer.addHook('onClose', async () => {
+    await server.close();
+  });
+}
+
+function notFound(method: string, url: string): ErrorBody {
+  return { error: { code: 'ROUTE.NOT_FOUND', message: `Cannot ${method} ${url.split('?', 1)[0].slice(0, 200)}` } };
 }
 
 /** A provider of the application, or undefined when its modules do not include it. */

@@ -1,5 +1,4 @@
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponse } from '../platform/errors/error-response.dto';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
@@ -10,6 +9,7 @@ import { DomainError } from '../platform/errors/domain-error';
 import { mapFreshdeskWebhook } from './freshdesk-webhook.mapper';
 import { HelpdeskIntakeService } from './helpdesk-intake.service';
 import { sendWebhookAnswer } from './webhook-answer';
+import { FreshdeskWebhookDocs } from './webhook-openapi';
 import { WebhookPayloadError } from './zendesk-webhook.mapper';
 
 export const FRESHDESK_WEBHOOK_PATH = '/webhooks/freshdesk';
@@ -25,10 +25,7 @@ export class FreshdeskWebhookController {
 
   /** Freshdesk automation-rule webhooks carry no signature: basic auth or a token header authenticates them. */
   @ApiOperation({ summary: 'Freshdesk automation-rule webhook, with basic auth or X-Webhook-Token' })
-  @ApiAcceptedResponse({ description: 'Accepted, or ignored with a reason' })
-  @ApiOkResponse({ description: 'The same event was accepted before' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Wrong or missing credentials' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed payload' })
+  @FreshdeskWebhookDocs()
   @Post()
   @HttpCode(202)
   async receive(

@@ -1,5 +1,4 @@
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponse } from '../platform/errors/error-response.dto';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../platform/auth/scopes.decorator';
@@ -8,6 +7,7 @@ import { DomainError } from '../platform/errors/domain-error';
 import { NOTE_MARKER_PREFIX } from '../helpdesk/note-renderer';
 import { HelpdeskIntakeService } from './helpdesk-intake.service';
 import { sendWebhookAnswer } from './webhook-answer';
+import { ZendeskWebhookDocs } from './webhook-openapi';
 import { verifyZendeskSignature, ZENDESK_NOT_CONFIGURED, ZENDESK_REFUSALS } from './zendesk-signature';
 import { mapZendeskWebhook, WebhookPayloadError } from './zendesk-webhook.mapper';
 
@@ -25,10 +25,7 @@ export class ZendeskWebhookController {
 
   /** Both kinds of Zendesk webhook: trigger-connected (admin-written body) and event subscriptions. */
   @ApiOperation({ summary: 'Zendesk webhook (trigger or event subscription), signed with the signing secret' })
-  @ApiAcceptedResponse({ description: 'Accepted, or ignored with a reason' })
-  @ApiOkResponse({ description: 'The same event was accepted before' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, wrong or stale signature' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed payload' })
+  @ZendeskWebhookDocs()
   @Post()
   @HttpCode(202)
   async receive(

@@ -1,8 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
-/** OpenAPI generated from the controllers and DTOs: UI at /docs, JSON at /docs/json. */
-export function setupOpenApi(app: INestApplication): void {
+/**
+ * OpenAPI generated from the controllers and DTOs of `app`: UI at /docs, JSON at /docs/json, served by `server`
+ * (the app itself, or the operations listener when OPS_PORT is set).
+ */
+export function setupOpenApi(app: INestApplication, server: Pick<INestApplication, 'getHttpAdapter'> = app): void {
   const config = new DocumentBuilder()
     .setTitle('Ticket triage service')
     .setDescription(
@@ -14,5 +17,6 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' }, 'api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  // SwaggerModule reads only the HTTP adapter of the app it serves on (and an unset global prefix).
+  SwaggerModule.setup('docs', server as INestApplication, document, { jsonDocumentUrl: 'docs/json' });
 }
