@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { FRESHDESK_WEBHOOK_BODY_TEMPLATE } from '../src/intake/freshdesk-webhook.mapper';
 import { ZENDESK_SATISFACTION_BODY_TEMPLATE, ZENDESK_TRIGGER_BODY_TEMPLATE } from '../src/intake/zendesk-webhook.mapper';
-import { createTestApp, suiteApp, type TestApp } from './support/test-app';
+import { createTestApp, suiteApp } from './support/test-app';
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -18,46 +18,34 @@ function expectNotFound(res: request.Response): void {
   expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
 }
 
-/** Like suiteApp, with OPS_PORT set to a free port chosen when the block starts. */
-function suiteWithOpsPort(env: Record<string, string>): { readonly app: TestApp; readonly ops: () => request.Agent } {
-  let app: TestApp | undefined;
-  let port = 0;
-  const saved = { ...process.env };
+/** suiteApp with OPS_PORT set to a port found free when the block starts (suiteApp reads `env` in its own beforeAll). */
+function suiteWithOpsPort(env: Record<string, string>) {
+  const withPort = { ...env };
   beforeAll(async () => {
-    port = await freePort();
-    Object.assign(process.env, env, { OPS_PORT: String(port) });
-    app = await createTestApp();
+    withPort.OPS_PORT = String(await freePort());
   });
-  afterAll(async () => {
-    await app?.close();
-    process.env = saved;
-  });
-  return {
-    get app() {
-      return app as TestApp;
-    },
-    ops: () => request.agent(`http://127.0.0.1:${port}`),
-  };
+  const suite = suiteApp(withPort);
+  return { suite, ops: () => request(`http://127.0.0.1:${withPort.OPS_PORT}`) };
 }
 
 describe('OPS_PORT: /metrics and /docs on their own listener', () => {
-  const suite = suiteWithOpsPort({});
+  const { suite, ops } = suiteWithOpsPort({});
 
   it('serves them on OPS_PORT and answers 404 for them on the public port, health staying public', async () => {
     for (const path of ['/metrics', '/metrics?x=1', '/docs', '/docs/json', '/docs/']) expectNotFound(await suite.app.http().get(path));
     await suite.app.http().get('/health/live').expect(200);
     await suite.app.http().get('/health/ready').expect(200);
 
-    const metrics = await suite.ops().get('/metrics').expect(200);
+    const metrics = await ops().get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     expect(metrics.text).toContain('http_requests_total');
-    const docs = await suite.ops().get('/docs/json').expect(200);
+    const docs = await ops().get('/docs/json').expect(200);
     expect(docs.body.paths['/v1/tickets']).toBeDefined();
-    const ui = await suite.ops().get('/docs').expect(200);
+    const ui = await ops().get('/docs').expect(200);
     expect(ui.text).toMatch(/swagger/i);
-    await suite.ops().get('/docs/swagger-ui-bundle.js').expect(200);
-    expectNotFound(await suite.ops().get('/v1/tickets'));
-    expectNotFound(await suite.ops().get('/health/live'));
+    await ops().get('/docs/swagger-ui-bundle.js').expect(200);
+    expectNotFound(await ops().get('/v1/tickets'));
+    expectNotFound(await ops().get('/health/live'));
   });
 });
 
@@ -87,12 +75,12 @@ describe('DOCS_ENABLED=false', () => {
 });
 
 describe('DOCS_ENABLED=false with OPS_PORT', () => {
-  const suite = suiteWithOpsPort({ DOCS_ENABLED: 'false' });
+  const { suite, ops } = suiteWithOpsPort({ DOCS_ENABLED: 'false' });
 
   it('serves /metrics on OPS_PORT and /docs nowhere', async () => {
-    await suite.ops().get('/metrics').expect(200);
+    await ops().get('/metrics').expect(200);
     for (const path of ['/docs', '/docs/json']) {
-      expectNotFound(await suite.ops().get(path));
+      expectNotFound(await ops().get(path));
       expectNotFound(await suite.app.http().get(path));
     }
   });
