@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../src/platform/auth/api-key.service';
 import { QueueName } from '../src/platform/queue/queues';
-import { formatIsoWeek, previousIsoWeek } from '../src/reports/iso-week';
+import { formatIsoWeek, isoWeekAt, previousIsoWeek, shiftWeek, weekRange } from '../src/reports/iso-week';
 import { ReportSeeder } from '../src/reports/testing/report-factories';
-import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+import { ADMIN_KEY, createTestApp, suiteApp, TestApp, waitFor } from './support/test-app';
 
 /** A Slack-compatible incoming webhook that records what it receives. */
 async function fakeWebhook(): Promise<{ url: string; texts: string[]; failNext: () => void; close: () => Promise<void> }> {
@@ -101,6 +101,32 @@ function withoutLinks<T>(value: T): T {
   return JSON.parse(JSON.stringify(value), (key, v) => (key === 'link' ? undefined : v));
 }
 
+// 2020-W20 (Monday 11 May) beside 2020-W19: fixes near the minimum sample size, ratings, review load, a rise.
+const W19 = (day: number, time = '10:00:00') => `2020-05-${String(day + 3).padStart(2, '0')}T${time}Z`;
+const W20 = (day: number, time = '10:00:00') => `2020-05-${String(day + 10).padStart(2, '0')}T${time}Z`;
+
+async function seedSmallSamples(seed: ReportSeeder): Promise<void> {
+  // Last week: one stuck backup, and a faulty cable that does not come back this week.
+  await seed.ticket({ at: W19(2), cause: 'software_glitch', macro: 'restart_device', symptoms: ['stuck_progress'] });
+  await seed.ticket({ at: W19(3), cause: 'power', macro: 'check_power_source', symptoms: ['cable_faulty'] });
+  // Turning backup on resolved 4 of 4: promising, but under REPORT_MIN_SAMPLES (5).
+  for (const id of await seed.tickets(4, { at: W20(1), cause: 'backup_disabled', macro: 'turn_on_icloud_backup', symptoms: ['backup_switch_off'] })) {
+    await seed.outcome(id, { macro: 'turn_on_icloud_backup', resolved: true, at: W20(2), ttr: 600 });
+  }
+  // Storage: 5 of 6, enough to name it; three customers rated it good, one bad.
+  const storage = await seed.tickets(6, { at: W20(1), cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
+  for (const [i, id] of storage.entries()) await seed.outcome(id, { macro: 'manage_icloud_storage', resolved: i < 5, at: W20(3), ttr: 3600 });
+  for (const [i, id] of storage.slice(0, 4).entries()) await seed.rating(id, { good: i < 3, at: W20(4), macro: 'manage_icloud_storage' });
+  // Stuck backups: from 1 to 8 tickets, and nothing resolves them (restart 1 of 6, Apple 0 of 2); all 8 needed review.
+  const stuck = await seed.tickets(8, { at: W20(2), cause: 'software_glitch', macro: 'restart_device', symptoms: ['stuck_progress'], decision: 'review' });
+  for (const [i, id] of stuck.slice(0, 6).entries()) await seed.outcome(id, { macro: 'restart_device', resolved: i === 0, at: W20(4), ttr: 7200 });
+  for (const id of stuck.slice(6)) await seed.outcome(id, { macro: 'contact_apple_support', resolved: false, at: W20(4) });
+  // Two bad ratings of the restart; one rating naming no fix; a customer who changed a bad rating to good counts once, as good.
+  for (const id of stuck.slice(1, 3)) await seed.rating(id, { good: false, at: W20(5), macro: 'restart_device' });
+  await seed.rating(stuck[3], { good: false, at: W20(5, '09:00:00'), macro: null });
+  await seed.rating(stuck[3], { good: true, at: W20(5, '11:00:00'), macro: null });
+}
+
 const zeroWeek = { suggested: 0, applied: 0, outcomes: 0, resolved: 0, resolutionRate: null };
 
 describe('weekly fix-effectiveness reports', () => {
@@ -119,6 +145,7 @@ describe('weekly fix-effectiveness reports', () => {
     db = t.app.get(DataSource);
     agentKey = (await t.app.get(ApiKeyService).create('report reader', ['agent'])).key;
     await seedTwoWeeks(new ReportSeeder(db));
+    await seedSmallSamples(new ReportSeeder(db));
   });
   afterAll(async () => {
     await t.close();
@@ -504,5 +531,194 @@ describe('weekly fix-effectiveness reports', () => {
     );
     expect(Date.parse(row.end)).toBeLessThanOrEqual(Date.now());
     expect(Date.now() - Date.parse(row.end)).toBeLessThan(7 * 86_400_000);
+  });
+
+  describe('a week with small samples, ratings and a rising problem (2020-W20)', () => {
+    const week = '2020-W20';
+    let report: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the JSON answer, checked field by field
+    let html: string;
+    beforeAll(async () => {
+      await t.http().post(`/v1/reports/weekly/${week}/generate`).set(admin).expect(200);
+      report = (await t.http().get(`/v1/reports/weekly/${week}`).set(agent()).expect(200)).body;
+      html = (await t.http().get(`/v1/reports/weekly/${week}?format=html`).set(agent()).expect(200)).text;
+    });
+
+    it('names no best fix on fewer than REPORT_MIN_SAMPLES outcomes, and keeps it in the CSV', async () => {
+      const switchOff = report.symptoms.find((x: { symptomId: string }) => x.symptomId === 'backup_switch_off');
+      expect(switchOff).toMatchObject({ outcomes: 4, enoughSamples: false, confirmedBestFix: null, bestFix: { macroId: 'turn_on_icloud_backup', resolved: 4, resolutionRate: 1 } });
+      const storage = report.symptoms.find((x: { symptomId: string }) => x.symptomId === 'not_enough_storage');
+      expect(storage).toMatchObject({ enoughSamples: true, confirmedBestFix: { macroId: 'manage_icloud_storage', resolved: 5, outcomes: 6 } });
+
+      const row = (id: string) => html.split('<tr').find((r) => r.includes(`<code>${id}</code>`) && r.includes('data-label="Best fix"'))!;
+      expect(row('backup_switch_off')).toContain('Too early to tell');
+      expect(row('backup_switch_off')).not.toContain('Turn on iCloud Backup<br>');
+      expect(row('not_enough_storage')).toContain('Free up or add iCloud storage<br><code>manage_icloud_storage</code>');
+
+      const csv = (await t.http().get(`/v1/reports/weekly/${week}?format=csv&section=symptoms`).set(agent()).expect(200)).text;
+      expect(csv.split('\r\n').find((l) => l.includes(',backup_switch_off,'))).toMatch(/^2020-W20,backup_switch_off,[^,]+,4,1,turn_on_icloud_backup,4,4,1,.*,false,,,turn_on_icloud_backup,4,1$/);
+    });
+
+    it('lists a knowledge gap on the page only with enough outcomes; the CSV keeps every gap', async () => {
+      expect(report.gaps).toEqual([expect.objectContaining({ symptomId: 'stuck_progress', outcomes: 8, enoughSamples: true, gapLastWeek: false })]);
+      const gaps = html.slice(html.indexOf('<h2>Knowledge gaps</h2>'), html.indexOf('<h2>Triage quality</h2>'));
+      expect(gaps).toContain('<code>stuck_progress</code>');
+      // In 2020-W11 the stuck backups had 4 outcomes: a gap in the CSV, not on the page.
+      const w11 = (await t.http().get('/v1/reports/weekly/2020-W11?format=html').set(agent()).expect(200)).text;
+      expect(w11.slice(w11.indexOf('<h2>Knowledge gaps</h2>'), w11.indexOf('<h2>Triage quality</h2>'))).not.toContain('stuck_progress');
+      const csv = (await t.http().get('/v1/reports/weekly/2020-W11?format=csv&section=gaps').set(agent()).expect(200)).text;
+      expect(csv).toContain('2020-W11,stuck_progress,Backup stuck,4,2,restart_device,0.3333,false,false\r\n');
+    });
+
+    it('leads with the top 3 things to act on, derived from the week', async () => {
+      expect(report.actions).toEqual([
+        expect.objectContaining({ kind: 'knowledge_gap', subject: { type: 'symptom', id: 'stuck_progress' }, weight: 7, link: '/v1/tickets?symptom=stuck_progress' }),
+        expect.objectContaining({ kind: 'rising', subject: { type: 'cause', id: 'software_glitch' }, weight: 7, link: '/v1/tickets?cause=software_glitch' }),
+        expect.objectContaining({ kind: 'review_share', subject: { type: 'review', id: '' }, link: '/v1/tickets?decision=review' }),
+      ]);
+      expect(report.actions[0].text).toBe(
+        'No fix works for “Backup stuck”: the best of 2 tried resolved 16.7% of its tickets (8 outcomes). Write a better macro or rule.',
+      );
+      expect(report.actions[1].text).toContain('8, against 1 last week');
+      expect(report.actions[2].text).toContain('8 of 18 tickets (44.4%)');
+      // The list comes first on the page, before the summary cards.
+      const top = html.slice(html.indexOf('<section class="actions"'), html.indexOf('<section class="cards"'));
+      expect(top).toContain('Top 3 things to act on this week');
+      expect(top.match(/<li class="action"/g)).toHaveLength(3);
+      expect(top).toContain('No fix works for “Backup stuck”');
+      expect(top).toContain('href="/v1/tickets?symptom=stuck_progress"');
+      // A week where nothing reaches the minimum has nothing to act on.
+      const w10 = (await t.http().get('/v1/reports/weekly/2020-W10').set(agent()).expect(200)).body;
+      expect(w10.actions).toEqual([]);
+    });
+
+    it("reports the week's CSAT, overall and per fix; a customer's last rating counts", async () => {
+      expect(report.csat).toEqual({
+        good: 4,
+        bad: 3,
+        shareGood: 0.5714,
+        previousShareGood: null,
+        byMacro: [
+          { macroId: 'manage_icloud_storage', title: 'Free up or add iCloud storage', good: 3, bad: 1, shareGood: 0.75, link: '/v1/tickets?macro=manage_icloud_storage&resolved=false' },
+          { macroId: 'restart_device', title: expect.any(String), good: 0, bad: 2, shareGood: 0, link: '/v1/tickets?macro=restart_device&resolved=false' },
+        ],
+      });
+      expect(html).toMatch(/Customer satisfaction<\/div><div class="value">57\.1%<\/div><div class="sub">4 good, 3 bad/);
+      const csv = (await t.http().get(`/v1/reports/weekly/${week}?format=csv&section=csat`).set(agent()).expect(200)).text;
+      expect(csv.split('\r\n').slice(0, 3)).toEqual([
+        'iso_week,macro_id,title,good,bad,share_good,previous_share_good',
+        '2020-W20,,All ratings,4,3,0.5714,',
+        '2020-W20,manage_icloud_storage,Free up or add iCloud storage,3,1,0.75,',
+      ]);
+    });
+
+    it('leaves symptoms without tickets this week off the page, keeps them in the CSV, and never colours a rise as good news', async () => {
+      expect(report.volume.bySymptom).toContainEqual(expect.objectContaining({ id: 'cable_faulty', tickets: 0, previousTickets: 1 }));
+      expect(html).not.toContain('cable_faulty');
+      const csv = (await t.http().get(`/v1/reports/weekly/${week}?format=csv&section=causes`).set(agent()).expect(200)).text;
+      expect(csv).toContain('2020-W20,symptom,cable_faulty,Faulty or poor cable,0,1,-1\r\n');
+      const stuckRow = html.split('<tr').find((r) => r.includes('<code>stuck_progress</code>') && r.includes('data-label="Change"'))!;
+      expect(stuckRow).toContain('<span class="rise">+7</span>');
+      expect(html).toMatch(/\.rise\{color:#a2281b/);
+      expect(html).not.toMatch(/class="(good|up)">\+\d+</);
+    });
+
+    it('links each row to its tickets through the API filters when no helpdesk URL is set', () => {
+      expect(report.volume.byCause.find((v: { id: string }) => v.id === 'storage_full').link).toBe('/v1/tickets?cause=storage_full');
+      expect(report.symptoms[0].link).toBe(`/v1/tickets?symptom=${report.symptoms[0].symptomId}`);
+      expect(report.macros.find((m: { macroId: string }) => m.macroId === 'restart_device').link).toBe('/v1/tickets?macro=restart_device&resolved=false');
+      expect(html).toContain('<a class="tickets" href="/v1/tickets?macro=restart_device&amp;resolved=false">unresolved tickets</a>');
+      expect(html).toContain('href="/v1/tickets?cause=software_glitch"');
+    });
+  });
+});
+
+/** The week in progress, read while it runs: seeded relative to the real clock. */
+describe('the week in progress and a fresh install', () => {
+  const suite = suiteApp({});
+  const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
+  const now = Date.now();
+  const week = weekRange(isoWeekAt(new Date(now), 'UTC'), 'UTC');
+  const previous = weekRange(shiftWeek(isoWeekAt(new Date(now), 'UTC'), 1), 'UTC');
+  const elapsed = now - week.start.getTime();
+  const at = (base: Date, share: number) => new Date(base.getTime() + elapsed * share).toISOString();
+
+  beforeAll(async () => {
+    // As on a fresh install: no report stored.
+    await suite.db.query('DELETE FROM weekly_reports');
+    const seed = new ReportSeeder(suite.db);
+    // This week so far: two Wi-Fi tickets, one resolved.
+    const [first] = await seed.tickets(2, { at: at(week.start, 0.5), cause: 'wifi', macro: 'connect_stable_wifi', symptoms: ['wifi_unstable'] });
+    await seed.outcome(first, { macro: 'connect_stable_wifi', resolved: true, at: at(week.start, 0.75), ttr: 60 });
+    // Last week: one ticket in the same span (compared), one later in that week (not compared).
+    await seed.ticket({ at: at(previous.start, 0.5), cause: 'wifi', macro: 'connect_stable_wifi', symptoms: ['wifi_unstable'] });
+    await seed.ticket({ at: new Date(previous.start.getTime() + elapsed + (previous.end.getTime() - previous.start.getTime() - elapsed) / 2).toISOString(), cause: 'power' });
+    // Received "in the future" (a helpdesk clock ahead of ours): not part of the week so far.
+    await seed.ticket({ at: new Date(now + 10 * 60_000).toISOString(), cause: 'storage_full' });
+  });
+
+  it('serves the week to date as JSON, marked partial, compared with the same days of last week, and stores nothing', async () => {
+    const { body } = await suite.app.http().get('/v1/reports/weekly/current').set(admin).expect(200);
+    expect(body).toMatchObject({
+      isoWeek: week.isoWeek,
+      previousIsoWeek: previous.isoWeek,
+      partial: true,
+      weekStart: week.start.toISOString(),
+      weekEnd: week.end.toISOString(),
+      summary: { tickets: 2, previousTickets: 1, outcomes: 1, resolved: 1, resolutionRate: 1 },
+    });
+    expect(body.volume.byCause).toEqual([expect.objectContaining({ id: 'wifi', tickets: 2, previousTickets: 1 })]);
+    expect(body.volume.weekly.at(-1)).toEqual({ isoWeek: week.isoWeek, tickets: 2 });
+    const [{ n }] = await suite.db.query('SELECT count(*)::int AS n FROM weekly_reports WHERE iso_week = $1', [week.isoWeek]);
+    expect(n).toBe(0);
+    const list = await suite.app.http().get('/v1/reports/weekly').set(admin).expect(200);
+    expect(list.body.items.map((i: { isoWeek: string }) => i.isoWeek)).not.toContain(week.isoWeek);
+  });
+
+  it('serves the week in progress as CSV and HTML too, by ?format or Accept', async () => {
+    const csv = await suite.app.http().get('/v1/reports/weekly/current?format=csv&section=causes').set(admin).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toContain(`report-${week.isoWeek}-so-far-causes.csv`);
+    expect(csv.text).toContain(`${week.isoWeek},cause,wifi,No usable Wi-Fi,2,1,1\r\n`);
+    const html = await suite.app.http().get('/v1/reports/weekly/current').set(admin).set('Accept', 'text/html').expect(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.headers['cache-control']).toBe('no-store');
+    expect(html.text).toContain('<span class="partial">week in progress</span>');
+    expect(html.text).toContain(`compared with the same days of ${previous.isoWeek}`);
+    // "current" is a route of its own, not a malformed week.
+    await suite.app.http().get('/v1/reports/weekly/current?format=pdf').set(admin).expect(400);
+  });
+
+  it('generates the last complete week on demand when no report is stored, and says where to look for other weeks', async () => {
+    const last = previous.isoWeek;
+    const list = await suite.app.http().get('/v1/reports/weekly').set(admin).expect(200);
+    expect(list.body.items.map((i: { isoWeek: string }) => i.isoWeek)).toEqual([last]);
+    const report = await suite.app.http().get(`/v1/reports/weekly/${last}`).set(admin).expect(200);
+    expect(report.body).toMatchObject({ isoWeek: last, partial: false, summary: { tickets: 2 } });
+
+    const older = formatIsoWeek(shiftWeek(isoWeekAt(new Date(now), 'UTC'), 3));
+    const missing = await suite.app.http().get(`/v1/reports/weekly/${older}`).set(admin).expect(404);
+    expect(missing.body.error.message).toContain(`POST /v1/reports/weekly/${older}/generate`);
+    expect(missing.body.error.message).toContain('/v1/reports/weekly/current');
+    const inProgress = await suite.app.http().get(`/v1/reports/weekly/${week.isoWeek}`).set(admin).expect(404);
+    expect(inProgress.body.error.message).toContain('GET /v1/reports/weekly/current');
+  });
+});
+
+describe('links to the tickets behind each row, with a helpdesk configured', () => {
+  const suite = suiteApp({ ZENDESK_URL: 'https://acme.zendesk.com/', HELPDESK_TAG_PREFIX: 'tt_' });
+  const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
+
+  it("points at the helpdesk's tag search, escaped in the page", async () => {
+    const seed = new ReportSeeder(suite.db);
+    const [id] = await seed.tickets(2, { at: '2020-09-08T10:00:00Z', cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
+    await seed.outcome(id, { macro: 'manage_icloud_storage', resolved: false, at: '2020-09-09T10:00:00Z' });
+    await suite.app.http().post('/v1/reports/weekly/2020-W37/generate').set(admin).expect(200);
+    const { body } = await suite.app.http().get('/v1/reports/weekly/2020-W37').set(admin).expect(200);
+    const search = 'https://acme.zendesk.com/agent/search/1?type=ticket&q=';
+    expect(body.volume.byCause[0].link).toBe(`${search}tags%3Att_cause_storage_full`);
+    expect(body.volume.bySymptom[0].link).toBe(`${search}tags%3Att_symptom_not_enough_storage`);
+    expect(body.macros[0].link).toBe(`${search}tags%3Att_applied_manage_icloud_storage%20status%3Csolved`);
+    const html = (await suite.app.http().get('/v1/reports/weekly/2020-W37?format=html').set(admin).expect(200)).text;
+    expect(html).toContain(`<a class="tickets" href="${search.replace('&', '&amp;')}tags%3Att_cause_storage_full" rel="noopener noreferrer">`);
   });
 });

@@ -11,6 +11,8 @@ export interface SeedTicket {
   symptoms?: string[];
   subject?: string;
   description?: string;
+  /** The triage's write-back decision (default `auto`). */
+  decision?: 'auto' | 'review';
 }
 
 export interface SeedOutcome {
@@ -20,6 +22,14 @@ export interface SeedOutcome {
   attribution?: 'agent' | 'applied' | 'suggested';
   /** Seconds from opened to resolved; only for resolved outcomes. */
   ttr?: number;
+  signal?: 'agent' | 'status' | 'csat';
+}
+
+export interface SeedRating {
+  good: boolean;
+  at: string;
+  /** The fix the rating's outcome was credited to; none when no fix could be. */
+  macro?: string | null;
 }
 
 const WEIGHT = { agent: 1, applied: 1, suggested: 0.5 } as const;
@@ -32,9 +42,20 @@ export class ReportSeeder {
     const symptoms = t.symptoms ?? [];
     const cause = t.cause === undefined ? 'other' : t.cause;
     await this.db.query(
-      `INSERT INTO tickets (id, source, external_id, subject, description, triage_state, created_at, updated_at, cause_id, macro_id, symptom_ids)
-       VALUES ($1, 'api', $2, $3, $4, $5, $6, $6, $7, $8, $9)`,
-      [id, `report-seed-${id}`, t.subject ?? '', t.description ?? 'My backup fails.', cause ? 'done' : 'queued', t.at, cause, cause ? (t.macro ?? 'ask_for_details') : null, symptoms],
+      `INSERT INTO tickets (id, source, external_id, subject, description, triage_state, created_at, updated_at, cause_id, macro_id, symptom_ids, decision)
+       VALUES ($1, 'api', $2, $3, $4, $5, $6, $6, $7, $8, $9, $10)`,
+      [
+        id,
+        `report-seed-${id}`,
+        t.subject ?? '',
+        t.description ?? 'My backup fails.',
+        cause ? 'done' : 'queued',
+        t.at,
+        cause,
+        cause ? (t.macro ?? 'ask_for_details') : null,
+        symptoms,
+        cause ? (t.decision ?? 'auto') : null,
+      ],
     );
     if (!cause) return id;
     const inboxId = randomUUID();
@@ -84,8 +105,19 @@ export class ReportSeeder {
     const attribution = o.attribution ?? 'agent';
     await this.db.query(
       `INSERT INTO outcomes (id, ticket_id, macro_id, resolved, signal, attribution, weight, cause_id, symptom_ids, event_at, time_to_resolution_seconds)
-       SELECT $1, id, $3, $4, 'agent', $5, $6, cause_id, symptom_ids, $7, $8 FROM tickets WHERE id = $2`,
-      [randomUUID(), ticketId, o.macro, o.resolved, attribution, WEIGHT[attribution], o.at, o.resolved ? (o.ttr ?? null) : null],
+       SELECT $1, id, $3, $4, $9, $5, $6, cause_id, symptom_ids, $7, $8 FROM tickets WHERE id = $2`,
+      [randomUUID(), ticketId, o.macro, o.resolved, attribution, WEIGHT[attribution], o.at, o.resolved ? (o.ttr ?? null) : null, o.signal ?? 'agent'],
+    );
+  }
+
+  /** A customer's satisfaction rating, stored as the helpdesk webhooks store it (an outcome signal `csat_good` or `csat_bad`). */
+  async rating(ticketId: string, r: SeedRating): Promise<void> {
+    const id = randomUUID();
+    await this.db.query(
+      `INSERT INTO outcome_signals (id, ticket_id, source, kind, resolved, macro_id, attribution, cause_id, symptom_ids, dedupe_key, event_at)
+       SELECT $1, id, 'zendesk', $3, $4, $5::varchar, CASE WHEN $5::varchar IS NULL THEN NULL ELSE 'applied' END, cause_id, symptom_ids, $6, $7
+       FROM tickets WHERE id = $2`,
+      [id, ticketId, r.good ? 'csat_good' : 'csat_bad', r.good, r.macro ?? null, `report-seed:${id}`, r.at],
     );
   }
 }
