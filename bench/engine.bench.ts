@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compilePack, TriageEngine, type TriageResult } from '../src/engine';
 import { defaultPackDir, findProjectRoot, readModelWeights, readPackFiles, validatePack } from '../src/knowledge';
+import { PRODUCT_PLUGINS } from '../src/products';
 import { seededRandom, syntheticSymptoms, syntheticTicket } from './engine-synthetic';
 
 interface LabelledTicket {
@@ -111,7 +112,7 @@ function main(): void {
   const evalFile = process.env.EVAL_FILE ?? path.resolve(root, '../shared/eval/dev.jsonl');
   const definition = validatePack(readPackFiles(defaultPackDir()));
   const weights = readModelWeights(defaultPackDir(), definition);
-  const engine = new TriageEngine(compilePack(definition, weights));
+  const engine = new TriageEngine(compilePack(definition, PRODUCT_PLUGINS, weights));
   console.log(`cause model ${engine.modelVersion}${weights ? '' : ' (rules only: the pack ships no model.json)'}`);
   console.log(`pack ${engine.packVersion}`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
@@ -136,7 +137,7 @@ function main(): void {
   console.log(`average ticket size: ${Math.round(avg)} characters`);
   const buildStart = process.hrtime.bigint();
   const extra = { ...definition, symptoms: [...definition.symptoms, ...syntheticSymptoms(definition, 1000)] };
-  const bigEngine = new TriageEngine(compilePack(extra, weights));
+  const bigEngine = new TriageEngine(compilePack(extra, PRODUCT_PLUGINS, weights));
   const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
   // Alternate the two engines and keep each one's best round, so both get the same warm-up and machine noise.

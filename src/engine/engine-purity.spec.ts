@@ -41,6 +41,16 @@ describe('engine purity', () => {
     }
   });
 
+  it('imports nothing from the product plugins (src/products): packs bring them in through the loader', () => {
+    const products = path.resolve(__dirname, '..', 'products');
+    for (const file of files) {
+      const offending = importsOf(fs.readFileSync(file, 'utf8')).filter((spec) =>
+        spec.startsWith('.') ? path.resolve(path.dirname(file), spec).startsWith(products) : /(^|\/)products(\/|$)/.test(spec),
+      );
+      expect({ file: path.relative(__dirname, file), offending }).toEqual({ file: path.relative(__dirname, file), offending: [] });
+    }
+  });
+
   it('recognizes the import forms it checks', () => {
     expect(importsOf("import { x } from '@nestjs/common';\nconst fs = require('node:fs');\nimport 'pg';")).toEqual(['@nestjs/common', 'pg', 'node:fs']);
   });

@@ -5,13 +5,22 @@
  */
 import fc from 'fast-check';
 import { loadDefaultPack } from '../knowledge';
-import { extractEntities, type FieldText } from './entities';
+import type { FieldText } from './entities';
+import { TicketEntities } from './plugin';
 import { normalizeText, toOriginalRange, type NormalizedText } from './normalize';
 import { TriageEngine } from './triage-engine';
 import type { TriageInput, TriageResult } from './types';
 import { growthRatio } from './testing/growth';
 
-const engine = new TriageEngine(loadDefaultPack());
+const pack = loadDefaultPack();
+const engine = new TriageEngine(pack);
+
+/** What the default pack's plugins extract, as plain JSON. */
+function extractEntities(fields: readonly FieldText[]): Record<string, unknown> {
+  const entities = new TicketEntities();
+  for (const plugin of pack.plugins.bound) plugin.extractInto(fields, entities);
+  return entities.toJSON();
+}
 
 // ---------- arbitraries ----------
 

@@ -1,12 +1,9 @@
+// What the service, the products and the tools use of the engine; specs import the files directly.
 export * from './types';
 export { TriageEngine } from './triage-engine';
-export type { ScopedHit } from './triage-engine';
 export {
   compilePack,
   PACK_REGEX_FLAGS,
-  expandPhrase,
-  DEVICE_CLASSES,
-  DERIVED_RULES,
   type CompiledPack,
   type PackDefinition,
   type CauseDef,
@@ -16,22 +13,22 @@ export {
   type RegexDef,
   type NearRuleDef,
   type ScopeDef,
-  type DeviceClass,
-  type DerivedRule,
 } from './pack';
-export { normalizeText, foldForMatching, toOriginalRange, type NormalizedText } from './normalize';
-export { extractEntities, storageSummary, type TicketEntities, type DeviceEntity } from './entities';
-export { renderMacro, renderTemplate, customerFirstName, KNOWN_PLACEHOLDERS } from './macro-render';
-export { betaInterval95, betaMean } from './beta';
-export { DEFAULT_GATE, decide } from './decision';
 export {
-  CauseModel,
-  forEachHashedFeature,
-  hashedScale,
-  DEFAULT_HASH_BITS,
-  DEFAULT_CHAR_GRAMS,
-  type CauseModelWeights,
-  type HashedFeatureVisitor,
-} from './cause-model';
-export { softmax, type TicketAnalysis, type NamedFeature } from './triage-engine';
-export { detectLanguage } from './language';
+  bindPlugins,
+  entitiesOf,
+  integerParam,
+  PluginConfigError,
+  type AnyProductPlugin,
+  type EntitiesView,
+  type ParamDef,
+  type PluginUse,
+  type ProductPlugin,
+} from './plugin';
+export { MAX_ENTITIES_PER_KIND, spanOf, type DeviceEntity, type FieldText, type MacroSubject } from './entities';
+export { extractDurations, extractQuotedMessages, type DurationEntity, type QuotedMessage } from './text-entities';
+export { matchesOf } from './regex-matches';
+export { renderMacro, KNOWN_PLACEHOLDERS } from './macro-render';
+export { betaInterval95, betaMean } from './beta';
+export { DEFAULT_GATE } from './decision';
+export { CauseModel, hashedScale, type CauseModelWeights } from './cause-model';

@@ -5,24 +5,8 @@
 import { LiteralMatcher } from './literal-matcher';
 import { foldForMatching } from './normalize';
 import type { CauseModelWeights } from './cause-model';
-
-export type DeviceClass = 'iphone_no_home' | 'iphone_home' | 'ipad_no_home' | 'ipad_home';
-export const DEVICE_CLASSES: readonly DeviceClass[] = ['iphone_no_home', 'iphone_home', 'ipad_no_home', 'ipad_home'];
-
-/** Built-in predicates over extracted entities that a symptom may use instead of text patterns. */
-export type DerivedRule =
-  | 'storage_nearly_full'
-  | 'storage_plenty'
-  | 'ios_old'
-  | 'ios_current'
-  | 'long_running';
-export const DERIVED_RULES: readonly DerivedRule[] = [
-  'storage_nearly_full',
-  'storage_plenty',
-  'ios_old',
-  'ios_current',
-  'long_running',
-];
+import { bindPlugins, type AnyProductPlugin, type PackPlugins, type PluginUse, type TicketEntities } from './plugin';
+import type { Span } from './types';
 
 export interface RegexDef {
   readonly pattern: string;
@@ -42,7 +26,8 @@ export interface SymptomDef {
   readonly description: string;
   readonly phrases: readonly string[];
   readonly regexes: readonly RegexDef[];
-  readonly derived?: DerivedRule;
+  /** A derived rule of one of the pack's plugins: the symptom is found from entities, not words. */
+  readonly derived?: string;
   /**
    * Co-occurrence: a word from `a` and a word from `b` within `within` characters in one clause
    * ("charger ... broken", "storage ... full"). Matched on the shared automaton, so it costs no extra scan.
@@ -68,7 +53,8 @@ export interface CauseDef {
 }
 
 export interface MacroVariantDef {
-  readonly when: DeviceClass;
+  /** A variant key of the pack's plugin that picks macro variants (`iphone_no_home`, ...). */
+  readonly when: string;
   readonly body: string;
 }
 
@@ -110,8 +96,8 @@ export interface PackDefinition {
   readonly fallbackMacro: string;
   /** Softmax temperature turning scores into calibrated probabilities. */
   readonly temperature: number;
-  /** Latest major iOS release the pack knows of (for "old iOS" evidence). */
-  readonly latestIosMajor: number;
+  /** The product plugins the pack uses, in order, with their parameters. */
+  readonly plugins: readonly PluginUse[];
   /** Groups of spellings treated as one word inside phrases; the first is the one phrases use. */
   readonly spellings: readonly (readonly string[])[];
   readonly scope: ScopeDef;
@@ -151,7 +137,9 @@ export interface CompiledPack {
   readonly isMention: readonly boolean[];
   /** Whether scope cues can change a symptom's weights (negatable and weighted when negated). */
   readonly scoped: readonly boolean[];
-  readonly derivedSymptoms: readonly { readonly symptom: number; readonly rule: DerivedRule }[];
+  /** The pack's plugins bound to their parameters. */
+  readonly plugins: PackPlugins;
+  readonly derivedSymptoms: readonly DerivedSymptom[];
   readonly macros: ReadonlyMap<string, MacroDef>;
   /** Old ids (aliases) to current macro or symptom ids. */
   readonly macroAliases: ReadonlyMap<string, string>;
@@ -162,6 +150,12 @@ export interface CompiledPack {
   readonly fallbackCauseIndex: number;
   /** The cause-model weights shipped with the pack (`model.json`), if any. */
   readonly modelWeights?: CauseModelWeights;
+}
+
+export interface DerivedSymptom {
+  readonly symptom: number;
+  /** The plugin's rule bound to its parameters: the span showing the symptom, if the entities do. */
+  readonly evaluate: (entities: TicketEntities) => Span | undefined;
 }
 
 const MAX_SPELLING_VARIANTS = 48;
@@ -220,19 +214,28 @@ function indexMacros(def: PackDefinition) {
 /** Flags every pack regex is compiled with (on case-folded text); the pack's regex checks parse with the same. */
 export const PACK_REGEX_FLAGS = 'g';
 
-/** Compiles a validated definition into matchers: one literal automaton for all phrases, anchors and cues. */
-export function compilePack(def: PackDefinition, modelWeights?: CauseModelWeights): CompiledPack {
+/**
+ * Compiles a validated definition into matchers (one literal automaton for all phrases, anchors and cues),
+ * binding the plugins it names from `registry`. Throws PluginConfigError for a plugin problem and an Error
+ * for a derived rule no plugin provides (pack validation reports both with file and field first).
+ */
+export function compilePack(def: PackDefinition, registry: readonly AnyProductPlugin[], modelWeights?: CauseModelWeights): CompiledPack {
+  const plugins = bindPlugins(def.plugins, registry);
   const causeIds = def.causes.map((c) => c.id);
   const causeIndex = new Map(causeIds.map((id, i) => [id, i] as const));
   const symptomIndex = new Map(def.symptoms.map((s, i) => [s.id, i] as const));
   const symptomAliases = new Map<string, string>();
   const matcher = new LiteralMatcher<LiteralTarget>();
   const regexes: CompiledRegex[] = [];
-  const derivedSymptoms: { symptom: number; rule: DerivedRule }[] = [];
+  const derivedSymptoms: DerivedSymptom[] = [];
 
   def.symptoms.forEach((symptom, index) => {
     for (const alias of symptom.aliases) symptomAliases.set(alias, symptom.id);
-    if (symptom.derived) derivedSymptoms.push({ symptom: index, rule: symptom.derived });
+    if (symptom.derived) {
+      const evaluate = plugins.derivedRules.get(symptom.derived)?.derivedRule(symptom.derived);
+      if (!evaluate) throw new Error(`symptom ${symptom.id}: derived rule "${symptom.derived}" is provided by none of the pack's plugins`);
+      derivedSymptoms.push({ symptom: index, evaluate });
+    }
     for (const phrase of symptom.phrases) {
       const { text, stem } = splitStem(phrase);
       for (const variant of expandPhrase(text, def.spellings)) {
@@ -293,6 +296,7 @@ export function compilePack(def: PackDefinition, modelWeights?: CauseModelWeight
     negatedWeights,
     isMention,
     scoped,
+    plugins,
     derivedSymptoms,
     symptomAliases,
     ...indexMacros(def),

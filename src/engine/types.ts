@@ -1,4 +1,5 @@
 /** Public types of the triage engine. The engine is pure: no Nest, database, queue or I/O. */
+import type { EntitiesView } from './plugin';
 
 export interface TriageInput {
   readonly subject?: string;
@@ -96,7 +97,8 @@ export interface TriageResult {
   readonly cause: { readonly id: string; readonly confidence: number };
   readonly causes: CauseScore[];
   readonly symptoms: SymptomHit[];
-  readonly entities: Record<string, unknown>;
+  /** What the pack's plugins extracted, as each renders it (read a plugin's part with `entitiesOf`). */
+  readonly entities: EntitiesView;
   readonly macro: RenderedMacro;
   readonly alternatives: Alternative[];
   /** Macro ids the customer says they already tried; ranked out of the suggestions. */

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { compilePack, type CauseModelWeights, type CompiledPack, type PackDefinition } from '../engine';
+import { compilePack, type AnyProductPlugin, type CauseModelWeights, type CompiledPack, type PackDefinition } from '../engine';
+import { PRODUCT_PLUGINS } from '../products';
 import { MODEL_FILE_NAME, validateModelWeights } from './model-validation';
 import { PACK_FILE_NAMES, PackValidationError, validatePack, type PackFiles } from './pack-validation';
 
@@ -60,9 +61,10 @@ export function readModelWeights(dir: string, definition: PackDefinition): Cause
   return validateModelWeights(parsed, definition.causes.map((c) => c.id), MODEL_FILE_NAME);
 }
 
-export function loadPackFromDir(dir: string): CompiledPack {
-  const definition = validatePack(readPackFiles(dir));
-  return compilePack(definition, readModelWeights(dir, definition));
+/** Reads, validates and compiles the pack in `dir`, with the product plugins of `registry` (the service's by default). */
+export function loadPackFromDir(dir: string, registry: readonly AnyProductPlugin[] = PRODUCT_PLUGINS): CompiledPack {
+  const definition = validatePack(readPackFiles(dir), registry);
+  return compilePack(definition, registry, readModelWeights(dir, definition));
 }
 
 let defaultPack: CompiledPack | undefined;

@@ -109,3 +109,46 @@ describe('describePack and findMacro', () => {
     expect(findMacro(pack, 'no_such_macro')).toBeUndefined();
   });
 });
+
+describe('product plugins named by a pack', () => {
+  const plugin = (doc: Yaml, name: string) => doc.plugins.find((p: Yaml) => p.name === name);
+
+  it('refuses a plugin the service does not have', () => {
+    expect(loadError(packWith('pack.yaml', (doc) => doc.plugins.push({ name: 'android-devices' }))).message).toBe(
+      'pack.yaml: plugins[2].name: unknown plugin "android-devices" (known: apple-devices, icloud-backup)',
+    );
+  });
+
+  it('refuses a bad, missing or unknown parameter, naming file and field', () => {
+    expect(loadError(packWith('pack.yaml', (doc) => (plugin(doc, 'apple-devices').params.latestIosMajor = 'eighteen'))).message).toBe(
+      'pack.yaml: plugins[0].params.latestIosMajor: must be an integer from 1 to 99 (got "eighteen")',
+    );
+    expect(loadError(packWith('pack.yaml', (doc) => delete plugin(doc, 'apple-devices').params)).message).toBe(
+      'pack.yaml: plugins[0].params.latestIosMajor: is required by plugin "apple-devices" (an integer from 1 to 99)',
+    );
+    expect(loadError(packWith('pack.yaml', (doc) => (plugin(doc, 'icloud-backup').params = { quotaGb: 5 }))).message).toBe(
+      'pack.yaml: plugins[1].params.quotaGb: unknown parameter of plugin "icloud-backup" (it takes none)',
+    );
+  });
+
+  it('keeps plugin parameters out of the top level', () => {
+    expect(loadError(packWith('pack.yaml', (doc) => (doc.latestIosMajor = 18))).message).toBe('pack.yaml: pack: unknown field "latestIosMajor"');
+  });
+
+  it('refuses a derived rule that none of the named plugins provides', () => {
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').derived = 'firmware_old'))).message).toMatch(
+      /^symptoms\.yaml: ios_old: "derived" names "firmware_old", a rule none of the pack's plugins \(apple-devices, icloud-backup\) provides; known: ios_old, ios_current, storage_nearly_full/,
+    );
+    // Without the plugin that provides them, its rules and variant keys are unknown.
+    expect(loadError(packWith('pack.yaml', (doc) => (doc.plugins = doc.plugins.filter((p: Yaml) => p.name !== 'apple-devices')))).message).toMatch(
+      /^symptoms\.yaml: ios_old: "derived" names "ios_old", a rule none of the pack's plugins \(icloud-backup\) provides/,
+    );
+  });
+
+  it('refuses a macro variant key the pack\'s plugins do not pick', () => {
+    const macro = (doc: Yaml, id: string) => doc.macros.find((m: Yaml) => m.id === id);
+    expect(loadError(packWith('macros.yaml', (doc) => (macro(doc, 'restart_device').variants[0].when = 'pixel_phone'))).message).toBe(
+      "macros.yaml: restart_device.variants[0]: \"when\" must be one of iphone_no_home, iphone_home, ipad_no_home, ipad_home (the variant keys of the pack's plugins: apple-devices, icloud-backup)",
+    );
+  });
+});

@@ -3,19 +3,22 @@
  * rule (symptom, cause or macro id, or the setting) and what is wrong.
  */
 import {
-  DERIVED_RULES,
-  DEVICE_CLASSES,
+  bindPlugins,
   KNOWN_PLACEHOLDERS,
+  PluginConfigError,
+  type AnyProductPlugin,
   type CauseDef,
   type MacroDef,
   type MacroVariantDef,
   type NearRuleDef,
   type PackDefinition,
+  type PluginUse,
   type RegexDef,
   type ScopeDef,
   type SymptomDef,
   PACK_REGEX_FLAGS,
 } from '../engine';
+import { PRODUCT_PLUGINS } from '../products';
 import { findBacktrackingRisks } from './redos-check';
 
 export class PackValidationError extends Error {
@@ -206,7 +209,33 @@ function readCauses(data: unknown): CauseDef[] {
   });
 }
 
-function readSymptoms(data: unknown, causeIds: ReadonlySet<string>): SymptomDef[] {
+/** What the pack's plugins let its rules and macros name. */
+interface PluginNames {
+  readonly plugins: readonly string[];
+  readonly derivedRules: readonly string[];
+  readonly variantKeys: readonly string[];
+}
+
+/** `plugins` in pack.yaml: each names a registered plugin, with the parameters it takes. */
+function readPlugins(r: Reader, registry: readonly AnyProductPlugin[]): { uses: PluginUse[]; names: PluginNames } {
+  const uses = r.list('plugins').map((raw, i): PluginUse => {
+    if (!isObj(raw)) r.fail(`plugins[${i}] must be a mapping with "name" and optional "params"`);
+    const p = new Reader(PACK_FILE_NAMES.pack, `plugins[${i}]`, raw);
+    p.only(['name', 'params']);
+    return { name: p.string('name'), params: p.record('params') ?? {} };
+  });
+  try {
+    const bound = bindPlugins(uses, registry);
+    return { uses, names: { plugins: uses.map((u) => u.name), derivedRules: [...bound.derivedRules.keys()], variantKeys: bound.variantKeys } };
+  } catch (err) {
+    if (err instanceof PluginConfigError) throw new PackValidationError(PACK_FILE_NAMES.pack, err.field, err.problem);
+    throw err;
+  }
+}
+
+const listOrNone = (items: readonly string[]) => (items.length ? items.join(', ') : 'none');
+
+function readSymptoms(data: unknown, causeIds: ReadonlySet<string>, plugins: PluginNames): SymptomDef[] {
   const file = PACK_FILE_NAMES.symptoms;
   const seen = new Set<string>();
   return listOfObjects(file, data, 'symptoms').map((obj, i) => {
@@ -218,8 +247,10 @@ function readSymptoms(data: unknown, causeIds: ReadonlySet<string>): SymptomDef[
     const phrases = r.strings('phrases');
     const regexes = r.list('regexes').map((raw, k) => readRegex(r, raw, k));
     const derived = r.raw('derived');
-    if (derived !== undefined && !DERIVED_RULES.includes(derived as never)) {
-      r.fail(`"derived" must be one of ${DERIVED_RULES.join(', ')}`);
+    if (derived !== undefined && (typeof derived !== 'string' || !plugins.derivedRules.includes(derived))) {
+      r.fail(
+        `"derived" names ${JSON.stringify(derived)}, a rule none of the pack's plugins (${listOrNone(plugins.plugins)}) provides; known: ${listOrNone(plugins.derivedRules)}`,
+      );
     }
     const near = readNear(r);
     if (phrases.length === 0 && regexes.length === 0 && derived === undefined && !near) r.fail('needs phrases, regexes, a near rule or a derived rule');
@@ -235,7 +266,7 @@ function readSymptoms(data: unknown, causeIds: ReadonlySet<string>): SymptomDef[
       description: r.string('description'),
       phrases,
       regexes,
-      derived: derived as SymptomDef['derived'],
+      derived: derived as string | undefined,
       near,
       causes: weights(r, 'causes', causeIds) ?? r.fail('"causes" (weights per cause) is required'),
       whenNegated: weights(r, 'whenNegated', causeIds),
@@ -263,7 +294,7 @@ function checkPlaceholders(r: Reader, where: string, body: string): void {
   }
 }
 
-function readMacros(data: unknown, causeIds: ReadonlySet<string>): MacroDef[] {
+function readMacros(data: unknown, causeIds: ReadonlySet<string>, plugins: PluginNames): MacroDef[] {
   const file = PACK_FILE_NAMES.macros;
   const seen = new Set<string>();
   return listOfObjects(file, data, 'macros').map((obj, i) => {
@@ -281,10 +312,12 @@ function readMacros(data: unknown, causeIds: ReadonlySet<string>): MacroDef[] {
       const v = new Reader(file, `${id}.variants[${k}]`, raw as Obj);
       v.only(['when', 'body']);
       const when = v.string('when');
-      if (!DEVICE_CLASSES.includes(when as never)) v.fail(`"when" must be one of ${DEVICE_CLASSES.join(', ')}`);
+      if (!plugins.variantKeys.includes(when)) {
+        v.fail(`"when" must be one of ${listOrNone(plugins.variantKeys)} (the variant keys of the pack's plugins: ${listOrNone(plugins.plugins)})`);
+      }
       const variantBody = v.string('body');
       checkPlaceholders(v, 'body', variantBody);
-      return { when: when as MacroVariantDef['when'], body: variantBody };
+      return { when, body: variantBody };
     });
     const aliases = r.strings('aliases');
     for (const alias of aliases) {
@@ -303,15 +336,19 @@ function readMacros(data: unknown, causeIds: ReadonlySet<string>): MacroDef[] {
   });
 }
 
-/** Validates the parsed YAML of a pack; throws PackValidationError on the first problem. */
-export function validatePack(files: PackFiles): PackDefinition {
+/**
+ * Validates the parsed YAML of a pack against the product plugins it may name; throws PackValidationError
+ * on the first problem.
+ */
+export function validatePack(files: PackFiles, registry: readonly AnyProductPlugin[] = PRODUCT_PLUGINS): PackDefinition {
   if (!isObj(files.pack)) throw new PackValidationError(PACK_FILE_NAMES.pack, 'pack', 'must be a mapping');
   const r = new Reader(PACK_FILE_NAMES.pack, 'pack', files.pack);
-  r.only(['version', 'name', 'fallbackCause', 'fallbackMacro', 'temperature', 'latestIosMajor', 'spellings', 'scope']);
+  r.only(['version', 'name', 'fallbackCause', 'fallbackMacro', 'temperature', 'plugins', 'spellings', 'scope']);
+  const plugins = readPlugins(r, registry);
   const causes = readCauses(files.causes);
   const causeIds = new Set(causes.map((c) => c.id));
-  const symptoms = readSymptoms(files.symptoms, causeIds);
-  const macros = readMacros(files.macros, causeIds);
+  const symptoms = readSymptoms(files.symptoms, causeIds, plugins.names);
+  const macros = readMacros(files.macros, causeIds, plugins.names);
   const macroIds = new Set(macros.flatMap((m) => [m.id, ...m.aliases]));
   for (const s of symptoms) {
     for (const t of s.tried) {
@@ -339,7 +376,7 @@ export function validatePack(files: PackFiles): PackDefinition {
     fallbackCause,
     fallbackMacro,
     temperature: r.number('temperature', { exclusiveMin: 0, max: 100 }),
-    latestIosMajor: r.number('latestIosMajor', { min: 1, max: 99 }),
+    plugins: plugins.uses,
     spellings,
     scope: readScope(r),
     causes,

@@ -1,15 +1,18 @@
-import { loadDefaultPack } from '../knowledge';
-import { findBacktrackingRisks } from '../knowledge/redos-check';
-import { extractEntities, STORAGE_PATTERNS, storageSummary, type FieldText } from './entities';
-import { normalizeText } from './normalize';
-import { TriageEngine } from './triage-engine';
-import { growthRatio } from './testing/growth';
+import { entitiesOf as viewOf, TriageEngine, type FieldText } from '../../engine';
+import { normalizeText } from '../../engine/normalize';
+import { growthRatio } from '../../engine/testing/growth';
+import { loadDefaultPack } from '../../knowledge';
+import { findBacktrackingRisks } from '../../knowledge/redos-check';
+import { appleDevicesPlugin } from './apple-devices.plugin';
+import { icloudBackupPlugin } from './icloud-backup.plugin';
+import { STORAGE_PATTERNS, storageSummary } from './icloud-storage';
 
+/** What the iCloud pack's two plugins extract from a ticket. */
 function entitiesOf(description: string, subject = '') {
   const fields: FieldText[] = [];
   if (subject) fields.push({ field: 'subject', original: subject, norm: normalizeText(subject) });
   fields.push({ field: 'description', original: description, norm: normalizeText(description) });
-  return extractEntities(fields);
+  return { ...appleDevicesPlugin.extract!(fields), ...icloudBackupPlugin.extract!(fields) };
 }
 
 describe('device model', () => {
@@ -206,42 +209,16 @@ describe('iCloud storage figures as customers write them', () => {
   });
 });
 
-describe('durations', () => {
-  it('reads amounts and units, in words or digits', () => {
-    const { durations } = entitiesOf('it has been 3 hours, and two days ago it said a few minutes');
-    expect(durations.map((d) => [d.amount, d.unit])).toEqual([
-      [3, 'hour'],
-      [2, 'day'],
-      [3, 'minute'],
-    ]);
-    expect(durations[0].hours).toBe(3);
-  });
-
-  it('reads "since ..." starts', () => {
-    const d = entitiesOf('failing since Tuesday').durations;
-    expect(d[0].unit).toBe('since');
-    expect(d[0].span.text).toBe('since Tuesday');
-  });
-});
-
-describe('quoted on-screen messages', () => {
-  it('finds text in straight and typographic quotes, not apostrophes', () => {
-    const original = "It says “Backup Failed” and then 'couldn't communicate with the server', don't know why";
-    const { messages } = entitiesOf(original);
-    expect(messages.map((m) => m.text)).toEqual(['Backup Failed', "couldn't communicate with the server"]);
-    expect(original.slice(messages[0].span.start, messages[0].span.end)).toBe('Backup Failed');
-  });
-});
-
 describe('quoted messages in a triage result', () => {
   it('names the symptom a quoted (even misquoted) alert stands for', () => {
     const engine = new TriageEngine(loadDefaultPack());
     const description = 'Every morning it says "not enough space in iCloud to back up" and stops.';
     const result = engine.triage({ description });
-    const messages = result.entities.messages as { text: string; start: number; end: number; symptoms: string[] }[];
+    const messages = viewOf(icloudBackupPlugin, result.entities).messages ?? [];
     expect(messages).toHaveLength(1);
     expect(messages[0].text).toBe('not enough space in iCloud to back up');
     expect(description.slice(messages[0].start, messages[0].end)).toBe(messages[0].text);
     expect(messages[0].symptoms).toContain('not_enough_storage');
   });
 });
+
