@@ -1,11 +1,20 @@
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { AppConfig } from '../platform/config/app-config.service';
 import { DomainError } from '../platform/errors/domain-error';
-import { CreateTicketDto } from './create-ticket.dto';
+import { CreateTicketDto, TicketAcceptedDto } from './create-ticket.dto';
 import { IntakeService } from './intake.service';
 
 @ApiTags('tickets')
@@ -18,7 +27,8 @@ export class TicketsIntakeController {
 
   /** 202 for a new event, 200 with the same id for one accepted before. */
   @ApiOperation({ summary: 'Accept a ticket for triage: 202 when new, 200 with the same id for an event seen before' })
-  @ApiAcceptedResponse({ description: 'Stored and queued: {id, status: "queued"}' })
+  @ApiAcceptedResponse({ type: TicketAcceptedDto, description: 'Stored and queued' })
+  @ApiOkResponse({ type: TicketAcceptedDto, description: 'The same event was accepted before: the same id, nothing new queued' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
     description: 'Invalid body (unknown fields included), or a createdAt or updatedAt more than MAX_FUTURE_SKEW_MINUTES ahead of the server clock',
@@ -29,7 +39,7 @@ export class TicketsIntakeController {
   @Post()
   @HttpCode(202)
   @RequireScope('ingest')
-  async create(@Body() body: CreateTicketDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(@Body() body: CreateTicketDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TicketAcceptedDto> {
     const createdAt = body.createdAt ? new Date(body.createdAt) : null;
     const updatedAt = body.updatedAt ? new Date(body.updatedAt) : null;
     this.refuseFutureDates({ createdAt, updatedAt });

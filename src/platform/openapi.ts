@@ -14,9 +14,13 @@ export function setupOpenApi(app: INestApplication, server: Pick<INestApplicatio
         'Scopes: ingest (POST /v1/tickets), agent (other /v1 routes), admin (everything).',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' }, 'api-key')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque API key', description: 'An API key' }, 'api-key')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  // Readable operation ids for generated clients: TicketsController.detail -> ticketsDetail.
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`,
+  });
   // SwaggerModule reads only the HTTP adapter of the app it serves on (and an unset global prefix).
   SwaggerModule.setup('docs', server as INestApplication, document, { jsonDocumentUrl: 'docs/json' });
 }
