@@ -106,8 +106,10 @@ const W19 = (day: number, time = '10:00:00') => `2020-05-${String(day + 3).padSt
 const W20 = (day: number, time = '10:00:00') => `2020-05-${String(day + 10).padStart(2, '0')}T${time}Z`;
 
 async function seedSmallSamples(seed: ReportSeeder): Promise<void> {
-  // Last week: one stuck backup, and a faulty cable that does not come back this week.
+  // Last week: one stuck backup, and a faulty cable that does not come back this week; 12 others, as many as this week.
   await seed.ticket({ at: W19(2), cause: 'software_glitch', macro: 'restart_device', symptoms: ['stuck_progress'] });
+  await seed.tickets(6, { at: W19(2), cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
+  await seed.tickets(6, { at: W19(3), cause: 'backup_disabled', macro: 'turn_on_icloud_backup', symptoms: ['backup_switch_off'] });
   await seed.ticket({ at: W19(3), cause: 'power', macro: 'check_power_source', symptoms: ['cable_faulty'] });
   // Turning backup on resolved 4 of 4: promising, but under REPORT_MIN_SAMPLES (5).
   for (const id of await seed.tickets(4, { at: W20(1), cause: 'backup_disabled', macro: 'turn_on_icloud_backup', symptoms: ['backup_switch_off'] })) {
@@ -161,8 +163,9 @@ describe('weekly fix-effectiveness reports', () => {
         'Tickets: 24 (last week 8). Outcomes: 19, resolved 42.1% (last week 66.7%).',
         'Answered "other": 16.7%.',
         'Act on:',
-        '1. More tickets about “Not enough iCloud storage”: 11, against 4 last week. Check for a new cause (an iOS release, an outage) and that its fix still fits.',
-        '2. “Connect to a stable Wi-Fi network” fails on “Unstable Wi-Fi” tickets: it resolved 0 of 6 (0.0%). Review the macro or when it is sent.',
+        '1. “Connect to a stable Wi-Fi network” fails on “Unstable Wi-Fi” tickets: it resolved 0 of 6 (0.0%). Review the macro or when it is sent.',
+        // Tickets tripled; storage tickets (4 to 11) grew with them, the software faults (0 to 5) did not exist.
+        '2. More tickets about “Temporary software fault”: 5, against 0 last week. Check for a new cause (an iOS release, an outage) and that its fix still fits.',
         'Worse than expected: Connect to a stable Wi-Fi network 0.0%.',
         // Backup stuck has 4 outcomes, under REPORT_MIN_SAMPLES (5): not called a gap yet.
         'Full report: /v1/reports/weekly/2020-W11?format=html',
@@ -175,7 +178,7 @@ describe('weekly fix-effectiveness reports', () => {
     const { generatedAt, packVersion, actions, csat, ...rest } = withoutLinks(body);
     expect(Date.parse(generatedAt)).toBeGreaterThan(Date.parse('2026-01-01'));
     expect(packVersion).toEqual(expect.any(String));
-    expect(actions.map((a: { kind: string }) => a.kind)).toEqual(['rising', 'failing_fix']);
+    expect(actions.map((a: { kind: string }) => a.kind)).toEqual(['failing_fix', 'rising']);
     expect(csat).toEqual({ good: 0, bad: 0, shareGood: null, previousShareGood: null, byMacro: [] });
     expect(rest).toEqual({
       isoWeek: '2020-W11',
@@ -578,6 +581,7 @@ describe('weekly fix-effectiveness reports', () => {
       expect(report.actions[0].text).toBe(
         'No fix works for “Backup stuck”: the best of 2 tried resolved 16.7% of its tickets (8 outcomes). Write a better macro or rule.',
       );
+      // 14 tickets last week, 18 this week: the stuck backups (1 to 8) grew far faster than the rest.
       expect(report.actions[1].text).toContain('8, against 1 last week');
       expect(report.actions[2].text).toContain('8 of 18 tickets (44.4%)');
       // The list comes first on the page, before the summary cards.
@@ -626,7 +630,7 @@ describe('weekly fix-effectiveness reports', () => {
       expect(report.volume.byCause.find((v: { id: string }) => v.id === 'storage_full').link).toBe('/v1/tickets?cause=storage_full');
       expect(report.symptoms[0].link).toBe(`/v1/tickets?symptom=${report.symptoms[0].symptomId}`);
       expect(report.macros.find((m: { macroId: string }) => m.macroId === 'restart_device').link).toBe('/v1/tickets?macro=restart_device&resolved=false');
-      expect(html).toContain('<a class="tickets" href="/v1/tickets?macro=restart_device&amp;resolved=false">unresolved tickets</a>');
+      expect(html).toContain('<a class="tickets more" href="/v1/tickets?macro=restart_device&amp;resolved=false">unresolved tickets</a>');
       expect(html).toContain('href="/v1/tickets?cause=software_glitch"');
     });
   });

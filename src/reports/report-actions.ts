@@ -7,7 +7,7 @@ export const TOP_ACTIONS = 3;
 const PER_KIND = 2;
 /** A fix replaces another only when it resolves at least this much more of the symptom's tickets. */
 const CLEARLY_BETTER = 0.15;
-/** A problem is rising when its tickets grew by half (and by at least minSamples tickets). */
+/** A problem is rising when its tickets grew by half more than the helpdesk's (and by at least minSamples tickets). */
 const RISING_GROWTH = 0.5;
 /** Shares of the week's triaged tickets worth acting on: needing review, or matching no cause. */
 const REVIEW_SHARE = 0.25;
@@ -70,19 +70,20 @@ export function topActions(r: Figures, limit = TOP_ACTIONS): ActionDto[] {
       subject: { type: 'symptom', id: g.symptomId },
     });
   }
-  const rising = [
-    ...r.volume.byCause.filter((v) => v.id !== null && v.id !== 'other').map((v) => ({ ...v, type: 'cause' as const })),
-    ...r.volume.bySymptom.map((v) => ({ ...v, type: 'symptom' as const })),
-  ]
-    .filter((v) => v.tickets >= min && v.change >= Math.max(min, v.previousTickets * RISING_GROWTH))
-    .sort((a, b) => b.change - a.change || a.type.localeCompare(b.type));
-  // The biggest rise of a cause or a symptom: one problem usually shows as both.
+  // A problem rises when it grows faster than the whole helpdesk: its expected count follows the total's change.
+  const growth = r.summary.previousTickets > 0 ? r.summary.tickets / r.summary.previousTickets : 1;
+  // Causes, not symptoms: many symptoms are context ("already restarted", "Wi-Fi is fine"), not problems.
+  const rising = r.volume.byCause
+    .filter((v) => v.id !== null && v.id !== 'other')
+    .map((v) => ({ ...v, excess: Math.round(v.tickets - v.previousTickets * growth) }))
+    .filter((v) => v.tickets >= min && v.excess >= Math.max(min, v.previousTickets * growth * RISING_GROWTH))
+    .sort((a, b) => b.excess - a.excess || String(a.id).localeCompare(String(b.id)));
   for (const v of rising.slice(0, 1)) {
     candidates.push({
       kind: 'rising',
       text: `More tickets about “${v.title}”: ${v.tickets}, against ${v.previousTickets} ${sameSpan}. Check for a new cause (an iOS release, an outage) and that its fix still fits.`,
-      weight: v.change,
-      subject: { type: v.type, id: v.id! },
+      weight: v.excess,
+      subject: { type: 'cause', id: v.id! },
     });
   }
   const review = r.quality.review;

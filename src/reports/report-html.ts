@@ -42,7 +42,7 @@ ${table(
   ['Fix', 'Suggested', 'Applied', 'Outcomes', 'Resolved', 'Rate (95% interval)', 'Change', 'Median time to resolve', 'Last week', 'CSAT'],
   r.macros.map((m) => [
     `${esc(m.title)}${m.worseThanPrior ? ' <span class="flag">worse than expected</span>' : ''}<br><code>${esc(m.macroId)}</code>${
-      m.outcomes > m.resolved ? ` ${link(m.link, 'unresolved tickets')}` : ''
+      m.outcomes > m.resolved ? ` ${link(m.link, 'unresolved tickets', true)}` : ''
     }`,
     num(m.suggested),
     num(m.applied),
@@ -114,7 +114,7 @@ ${table(
 ${table(
   ['Fix', 'Rate (95% interval)', 'Expected', 'Outcomes'],
   r.worseThanPrior.map((w) => [
-    `${esc(w.title)}<br><code>${esc(w.macroId)}</code> ${link(w.link, 'unresolved tickets')}`,
+    `${esc(w.title)}<br><code>${esc(w.macroId)}</code> ${link(w.link, 'unresolved tickets', true)}`,
     `${pct(w.resolutionRate)} <span class="ci">(${pct(w.interval.low)}–${pct(w.interval.high)})</span>`,
     pct(w.priorMean),
     `${num(w.resolved)} of ${num(w.outcomes)}`,
@@ -179,7 +179,7 @@ function period(r: WeeklyReportDto): string {
 
 function actionsSection(actions: ActionDto[]): string {
   const items = actions
-    .map((a) => `<li class="action" data-kind="${esc(a.kind)}"><span class="kind">${esc(ACTION_LABELS[a.kind])}</span> ${esc(a.text)} ${link(a.link, 'See the tickets')}</li>`)
+    .map((a) => `<li class="action" data-kind="${esc(a.kind)}"><span class="kind">${esc(ACTION_LABELS[a.kind])}</span> ${esc(a.text)} ${link(a.link, 'See the tickets', true)}</li>`)
     .join('\n');
   return `<section class="actions" aria-label="Top things to act on">
 <h2>Top ${actions.length || ''} things to act on this week</h2>
@@ -201,11 +201,11 @@ function macroCsat(c: { good: number; bad: number; shareGood: number | null } | 
   return c && c.good + c.bad > 0 ? `${pct(c.shareGood)} <span class="ci">(${c.good}/${c.good + c.bad})</span>` : '—';
 }
 
-/** A link to the tickets behind a row: its text escaped, its address escaped for the attribute. */
-function link(href: string | undefined, text: string): string {
-  if (!href) return esc(text);
+/** A link to the tickets behind a row: its text escaped, its address escaped for the attribute; `only` marks a link that is nothing but a link (hidden in print). */
+function link(href: string | undefined, text: string, only = false): string {
+  if (!href) return only ? '' : esc(text);
   const external = /^https?:/.test(href) ? ' rel="noopener noreferrer"' : '';
-  return `<a class="tickets" href="${esc(href)}"${external}>${esc(text)}</a>`;
+  return `<a class="tickets${only ? ' more' : ''}" href="${esc(href)}"${external}>${esc(text)}</a>`;
 }
 
 const STYLE = `
@@ -290,6 +290,7 @@ svg.chart .muted{fill:#5b6475}
   .print-only{display:block}
   svg.chart{max-width:470px;margin:4px 0 6px}
   a,a.tickets{color:inherit;text-decoration:none}
+  a.more{display:none}
 }
 `;
 

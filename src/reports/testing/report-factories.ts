@@ -121,3 +121,78 @@ export class ReportSeeder {
     );
   }
 }
+
+/** A ticket text as the engine triaged it with the shipped pack. */
+export interface TriagedTicket {
+  subject: string;
+  description: string;
+  cause: string;
+  macro: string;
+  symptoms: string[];
+  decision: 'auto' | 'review';
+}
+
+/** Deterministic pseudo-random numbers in [0, 1), so seeded weeks (and pages drawn from them) are the same every run. */
+export function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
+/**
+ * How often each fix resolves in the seeded helpdesk: most fixes work, the generic restart mostly does not,
+ * and Wi-Fi advice is hit and miss, so the page has failing fixes, a better alternative and gaps to show.
+ */
+const TRUE_RATES: Record<string, number> = {
+  turn_on_icloud_backup: 0.92,
+  connect_stable_wifi: 0.46,
+  check_power_source: 0.7,
+  manage_icloud_storage: 0.8,
+  check_apple_system_status: 0.75,
+  sign_out_and_in: 0.68,
+  restart_device: 0.3,
+  reset_all_settings: 0.72,
+  update_ios: 0.66,
+  let_large_backup_finish: 0.74,
+  let_device_lock: 0.82,
+  remove_restrictions: 0.86,
+  contact_apple_support: 0.4,
+  ask_for_details: 0.35,
+};
+
+/**
+ * Weeks of a busy helpdesk from triaged ticket texts: `perWeek[i]` tickets in the week starting `mondays[i]`,
+ * and, in the weeks listed in `rated`, outcomes for most of them (agents sometimes send a second fix),
+ * overrides, and the customers' ratings.
+ */
+export async function seedHelpdeskWeeks(
+  seed: ReportSeeder,
+  texts: readonly TriagedTicket[],
+  weeks: readonly { monday: string; tickets: number; rated: boolean }[],
+  random = lcg(11),
+): Promise<void> {
+  let next = 0;
+  for (const week of weeks) {
+    const start = Date.parse(`${week.monday}T00:00:00Z`);
+    for (let i = 0; i < week.tickets; i++) {
+      const t = texts[next++ % texts.length];
+      const at = new Date(start + Math.floor(((i + random()) / week.tickets) * 7 * 86_400_000 * 0.97)).toISOString();
+      const id = await seed.ticket({ at, cause: t.cause, macro: t.macro, symptoms: t.symptoms, subject: t.subject, description: t.description, decision: t.decision });
+      if (!week.rated) continue;
+      const later = (hours: number) => new Date(Date.parse(at) + hours * 3_600_000).toISOString();
+      // An agent corrects a few triages to the restart or to asking for details.
+      if (random() < 0.06) await seed.override(id, { at: later(1), macro: random() < 0.5 ? 'restart_device' : 'ask_for_details' });
+      if (random() > 0.82) continue;
+      const first = t.macro;
+      const resolved = random() < (TRUE_RATES[first] ?? 0.5);
+      const ttr = 3600 * (1 + Math.floor(random() * 40));
+      const attribution = random() < 0.25 ? 'suggested' : random() < 0.5 ? 'applied' : 'agent';
+      await seed.outcome(id, { macro: first, resolved, at: later(2), attribution, ttr });
+      if (random() < 0.35) await seed.rating(id, { good: random() < (resolved ? 0.88 : 0.2), at: later(30), macro: first });
+      // Not resolved: a second fix, often the generic restart, sometimes resetting settings.
+      if (!resolved && first !== 'restart_device' && random() < 0.6) {
+        const second = random() < 0.6 ? 'restart_device' : 'reset_all_settings';
+        if (second !== first) await seed.outcome(id, { macro: second, resolved: random() < TRUE_RATES[second], at: later(26), attribution: 'agent', ttr: ttr + 86_400 });
+      }
+    }
+  }
+}
