@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     let report: Awaited<ReturnType<ReportGenerator['generate']>> | undefined;
     for (let run = 0; run < 3; run++) {
       const started = performance.now();
-      report = await generator.generate(week, 'UTC');
+      report = await generator.generate(week, 'UTC', new Date(), { minSamples: 5 });
       times.push((performance.now() - started) / 1000);
     }
     const out = {
@@ -149,6 +149,8 @@ async function main(): Promise<void> {
         macros: report!.macros.length,
         symptoms: report!.symptoms.length,
         gaps: report!.gaps.length,
+        actions: report!.actions.length,
+        csatRatings: report!.csat.good + report!.csat.bad,
         phrases: report!.quality.phrases.length,
       },
     };

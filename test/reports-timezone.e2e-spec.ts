@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { QueueName } from '../src/platform/queue/queues';
+import { isoWeekAt, weekRange } from '../src/reports/iso-week';
 import { ReportSeeder } from '../src/reports/testing/report-factories';
 import { ADMIN_KEY, createTestApp, TestApp } from './support/test-app';
 
@@ -44,6 +45,15 @@ describe('weekly reports in REPORT_TIMEZONE', () => {
     const { body } = await t.http().get('/v1/reports/weekly/2018-W12').set(admin).expect(200);
     expect([body.weekStart, body.weekEnd]).toEqual(['2018-03-18T23:00:00.000Z', '2018-03-25T22:00:00.000Z']);
     expect(body.summary).toMatchObject({ tickets: 1, previousTickets: 2 });
+  });
+
+  it('reads the week in progress in the report time zone', async () => {
+    const now = new Date();
+    const week = weekRange(isoWeekAt(now, 'Europe/Berlin'), 'Europe/Berlin');
+    const { body } = await t.http().get('/v1/reports/weekly/current').set(admin).expect(200);
+    expect(body).toMatchObject({ isoWeek: week.isoWeek, partial: true, timeZone: 'Europe/Berlin', weekStart: week.start.toISOString() });
+    // Monday 00:00 in Berlin is 22:00 or 23:00 UTC on Sunday.
+    expect([22, 23]).toContain(new Date(body.weekStart).getUTCHours());
   });
 
   it('schedules the Monday run at 06:00 Berlin time', async () => {

@@ -477,9 +477,15 @@ describe('weekly fix-effectiveness reports', () => {
     expect(Object.keys(get.responses['200'].content)).toEqual(['application/json; charset=utf-8', 'text/csv; charset=utf-8', 'text/html; charset=utf-8']);
     expect(get['x-required-scope']).toBe('agent');
     expect(body.paths['/v1/reports/weekly/{isoWeek}/generate'].post['x-required-scope']).toBe('admin');
+    const current = body.paths['/v1/reports/weekly/current'].get;
+    expect(Object.keys(current.responses['200'].content)).toEqual(Object.keys(get.responses['200'].content));
+    expect(current.responses['200'].content['application/json; charset=utf-8'].schema.$ref).toBe('#/components/schemas/WeeklyReportDto');
+    const errorBodies = Object.values(current.responses['400'].content) as { schema: { $ref: string } }[];
+    expect(errorBodies[0].schema.$ref).toBe('#/components/schemas/ErrorResponse');
+    expect(current['x-required-scope']).toBe('agent');
     const schema = body.components.schemas.WeeklyReportDto;
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(['isoWeek', 'summary', 'volume', 'macros', 'symptoms', 'worseThanPrior', 'gaps', 'quality']),
+      expect.arrayContaining(['isoWeek', 'partial', 'minSamples', 'actions', 'summary', 'volume', 'macros', 'symptoms', 'worseThanPrior', 'gaps', 'quality', 'csat']),
     );
     expect(Object.keys(body.components.schemas.MacroRowDto.properties)).toEqual(
       expect.arrayContaining(['suggested', 'applied', 'outcomes', 'resolutionRate', 'interval', 'change', 'medianResolutionSeconds', 'worseThanPrior']),

@@ -182,7 +182,7 @@ function actionsSection(actions: ActionDto[]): string {
     .map((a) => `<li class="action" data-kind="${esc(a.kind)}"><span class="kind">${esc(ACTION_LABELS[a.kind])}</span> ${esc(a.text)} ${link(a.link, 'See the tickets', true)}</li>`)
     .join('\n');
   return `<section class="actions" aria-label="Top things to act on">
-<h2>Top ${actions.length || ''} things to act on this week</h2>
+<h2>${actions.length > 1 ? `Top ${actions.length} things` : actions.length === 1 ? 'One thing' : 'Things'} to act on this week</h2>
 ${actions.length ? `<ol>\n${items}\n</ol>` : '<p class="empty">Nothing stands out: no fix, gap or rise has enough outcomes or tickets to call for action.</p>'}
 </section>`;
 }
