@@ -20,12 +20,10 @@ export {
   integerParam,
   PluginConfigError,
   type AnyProductPlugin,
-  type EntitiesView,
-  type ParamDef,
   type PluginUse,
   type ProductPlugin,
 } from './plugin';
-export { MAX_ENTITIES_PER_KIND, spanOf, type DeviceEntity, type FieldText, type MacroSubject } from './entities';
+export { MAX_ENTITIES_PER_KIND, spanOf, type DeviceEntity, type FieldText } from './entities';
 export { extractDurations, extractQuotedMessages, type DurationEntity, type QuotedMessage } from './text-entities';
 export { matchesOf } from './regex-matches';
 export { renderMacro, KNOWN_PLACEHOLDERS } from './macro-render';

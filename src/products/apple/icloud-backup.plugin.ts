@@ -104,8 +104,12 @@ export const icloudBackupPlugin: ProductPlugin<Record<string, never>, ICloudBack
           totalGb: gb(summary.totalGb),
           neededGb: gb(summary.neededGb),
           availableGb: gb(summary.availableGb),
+          // Spelled out rather than spread: a ticket may hold twenty figures, and this runs for every one.
           mentions: e.storage.map((s) => ({
-            ...spanJson(s.span),
+            field: s.span.field,
+            text: s.span.text,
+            start: s.span.start,
+            end: s.span.end,
             usedGb: s.usedGb,
             totalGb: s.totalGb,
             neededGb: s.neededGb,
@@ -114,7 +118,15 @@ export const icloudBackupPlugin: ProductPlugin<Record<string, never>, ICloudBack
         };
       }
       if (e.durations.length) {
-        view.durations = e.durations.map((d) => ({ amount: d.amount, unit: d.unit, hours: d.hours, ...spanJson(d.span) }));
+        view.durations = e.durations.map((d) => ({
+          amount: d.amount,
+          unit: d.unit,
+          hours: d.hours,
+          field: d.span.field,
+          text: d.span.text,
+          start: d.span.start,
+          end: d.span.end,
+        }));
       }
       if (e.messages.length) view.messages = messagesView(e.messages, symptoms);
       return view;
