@@ -173,7 +173,7 @@ export function recommend(ctx: RankContext): Recommendation {
   for (const cause of nextCauses) for (const m of pack.macrosByCause.get(cause.id) ?? []) if (!m.generic) add(m);
   pack.genericMacros.forEach(add);
 
-  // A ticket that is not an iCloud Backup problem keeps the fallback (asking for details) first.
+  // A ticket whose answer is the fallback cause (not a problem the pack covers) keeps the fallback macro first.
   const learned = hasStats(ctx.stats) && top !== pack.definition.fallbackCause;
   const scored = candidates.map((m) => macroPosterior(ctx, m, relevanceOf(ctx, m)));
   const order = learned ? byScore(scored) : scored;
