@@ -41,11 +41,16 @@ export interface ScopeHelpers {
   negatesSomethingElse?(text: string, from: number, to: number): boolean;
 }
 
-export interface MacroVariantsDef<E> {
+export interface MacroVariantsDef<E, V extends object> {
   /** The `when:` keys a macro variant may name. */
   readonly keys: readonly string[];
   /** What macro rendering reads of the ticket: the display name and the variant key. */
   subject(entities: E): MacroSubject | undefined;
+  /**
+   * The same from the plugin's part of a stored result's `entities` (an agent picks another macro later).
+   * Stored JSON may come from an older release: check what it holds.
+   */
+  subjectOfView?(view: Partial<V>): MacroSubject | undefined;
 }
 
 /** What a plugin adds to a result's `entities`: JSON under keys of its own. */
@@ -66,7 +71,7 @@ export interface ProductPlugin<P = unknown, E = unknown, V extends object = obje
   extract?(fields: readonly FieldText[]): E;
   readonly derivedRules?: Readonly<Record<string, DerivedRuleDef<E, P>>>;
   readonly scope?: ScopeHelpers;
-  readonly macroVariants?: MacroVariantsDef<E>;
+  readonly macroVariants?: MacroVariantsDef<E, V>;
   readonly view?: EntityViewDef<E, V>;
 }
 
@@ -134,6 +139,7 @@ export interface BoundPlugin {
   /** The derived rule `name` over a ticket's entities, or undefined when the plugin has none by that name. */
   derivedRule(name: string): ((entities: TicketEntities) => Span | undefined) | undefined;
   subject(entities: TicketEntities): MacroSubject | undefined;
+  subjectOfView(view: EntitiesView): MacroSubject | undefined;
   renderView(entities: TicketEntities, symptoms: readonly SymptomHit[], into: Record<string, unknown>): void;
 }
 
@@ -174,6 +180,9 @@ function bind<P, E, V extends object>(plugin: ProductPlugin<P, E, V>, params: P)
     subject(entities) {
       const own = entities.of(plugin);
       return own === undefined ? undefined : plugin.macroVariants?.subject(own);
+    },
+    subjectOfView(view) {
+      return plugin.macroVariants?.subjectOfView?.(entitiesOf(plugin, view));
     },
     renderView(entities, symptoms, into) {
       const own = entities.of(plugin);

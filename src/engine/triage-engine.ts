@@ -7,7 +7,9 @@ import { CauseModel, collectHashedFeatures, forEachHashedFeature, hashedScale, W
 import { decide } from './decision';
 import { analyseTicket, softmax, type TicketAnalysis } from './diagnose';
 import { renderMacro } from './macro-render';
+import type { MacroSubject } from './entities';
 import type { CompiledPack } from './pack';
+import type { EntitiesView } from './plugin';
 import { recommend } from './recommend';
 import { entitiesView, evidenceOf, TOP_CAUSES_WITH_WORDS, wordsOf } from './result-view';
 import { EMPTY_FIX_STATS, type CauseScore, type TriageInput, type TriageOptions, type TriageResult } from './types';
@@ -38,6 +40,14 @@ export class TriageEngine {
 
   get modelVersion(): string {
     return `${this.pack.version}/${this.model.version}`;
+  }
+
+  /**
+   * What macro rendering reads of a stored result's `entities` (its device and variant), for rendering
+   * another macro than the engine picked.
+   */
+  macroSubjectOf(entities: EntitiesView): MacroSubject | undefined {
+    return this.pack.plugins.variants?.subjectOfView(entities);
   }
 
   /**

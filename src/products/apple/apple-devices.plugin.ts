@@ -3,7 +3,7 @@
  * device class and finds old or current iOS against the pack's `latestIosMajor`.
  */
 import { integerParam, type FieldText, type ProductPlugin, type Span } from '../../engine';
-import { DEVICE_CLASSES, extractDevices, type DeviceEntity } from './devices';
+import { DEVICE_CLASSES, deviceClassOf, extractDevices, type DeviceEntity } from './devices';
 import { extractIos, type OsVersionEntity } from './ios-version';
 
 export interface AppleDevicesParams {
@@ -58,6 +58,12 @@ export const appleDevicesPlugin: ProductPlugin<AppleDevicesParams, AppleDeviceEn
   macroVariants: {
     keys: DEVICE_CLASSES,
     subject: (e) => e.device && { model: e.device.model, variantKey: e.device.deviceClass, deviceClass: e.device.deviceClass },
+    subjectOfView({ device }) {
+      if (typeof device?.model !== 'string') return undefined;
+      const known = (device.family === 'iphone' || device.family === 'ipad') && typeof device.homeButton === 'boolean';
+      const deviceClass = known ? deviceClassOf(device.family, device.homeButton) : null;
+      return { model: device.model, variantKey: deviceClass, deviceClass };
+    },
   },
 
   view: {

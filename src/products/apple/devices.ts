@@ -5,6 +5,10 @@ import { matchesOf, MAX_ENTITIES_PER_KIND, spanOf, type FieldText, type Span } f
 export type DeviceClass = 'iphone_no_home' | 'iphone_home' | 'ipad_no_home' | 'ipad_home';
 export const DEVICE_CLASSES: readonly DeviceClass[] = ['iphone_no_home', 'iphone_home', 'ipad_no_home', 'ipad_home'];
 
+export function deviceClassOf(family: 'iphone' | 'ipad', homeButton: boolean): DeviceClass {
+  return `${family}_${homeButton ? 'home' : 'no_home'}`;
+}
+
 export interface DeviceEntity {
   readonly span: Span;
   /** Display name, e.g. "iPhone 14 Pro". */
@@ -60,7 +64,7 @@ function deviceEntity(field: FieldText, m: RegExpMatchArray, family: 'iphone' | 
     model: name.join(' '),
     family,
     homeButton,
-    deviceClass: homeButton === null ? null : `${family}_${homeButton ? 'home' : 'no_home'}`,
+    deviceClass: homeButton === null ? null : deviceClassOf(family, homeButton),
   };
 }
 

@@ -1,4 +1,4 @@
-import { entitiesOf as viewOf, TriageEngine, type FieldText } from '../../engine';
+import { entitiesOf as viewOf, renderMacro, TriageEngine, type FieldText } from '../../engine';
 import { normalizeText } from '../../engine/normalize';
 import { growthRatio } from '../../engine/testing/growth';
 import { loadDefaultPack } from '../../knowledge';
@@ -7,11 +7,16 @@ import { appleDevicesPlugin } from './apple-devices.plugin';
 import { icloudBackupPlugin } from './icloud-backup.plugin';
 import { STORAGE_PATTERNS, storageSummary } from './icloud-storage';
 
-/** What the iCloud pack's two plugins extract from a ticket. */
-function entitiesOf(description: string, subject = '') {
+function fieldsOf(description: string, subject = ''): FieldText[] {
   const fields: FieldText[] = [];
   if (subject) fields.push({ field: 'subject', original: subject, norm: normalizeText(subject) });
   fields.push({ field: 'description', original: description, norm: normalizeText(description) });
+  return fields;
+}
+
+/** What the iCloud pack's two plugins extract from a ticket. */
+function entitiesOf(description: string, subject = '') {
+  const fields = fieldsOf(description, subject);
   return { ...appleDevicesPlugin.extract!(fields), ...icloudBackupPlugin.extract!(fields) };
 }
 
@@ -222,3 +227,30 @@ describe('quoted messages in a triage result', () => {
   });
 });
 
+
+describe('the macro subject of a stored result', () => {
+  const pack = loadDefaultPack();
+  const engine = new TriageEngine(pack);
+  const restart = pack.macros.get('restart_device')!;
+
+  it.each([
+    ['It is an iPhone 13.', 'iPhone 13', 'iphone_no_home'],
+    ['It is an iPhone 8.', 'iPhone 8', 'iphone_home'],
+    ['My iPad (9th generation).', 'iPad (9th generation)', 'ipad_home'],
+  ])('%s reads back from the JSON entities as %s (%s) and renders the same variant', (description, model, variantKey) => {
+    const result = engine.triage({ description });
+    const stored = JSON.parse(JSON.stringify(result.entities)) as Record<string, unknown>;
+    const subject = engine.macroSubjectOf(stored);
+    expect(subject).toEqual({ model, variantKey, deviceClass: variantKey });
+    expect(renderMacro(restart, { description }, subject).body).toBe(
+      renderMacro(restart, { description }, appleDevicesPlugin.macroVariants!.subject(appleDevicesPlugin.extract!(fieldsOf(description)))).body,
+    );
+  });
+
+  it('has no variant when the generation is unknown, and no subject when no device is named or the JSON is odd', () => {
+    expect(engine.macroSubjectOf(engine.triage({ description: 'my iPad keeps failing' }).entities)).toEqual({ model: 'iPad', variantKey: null, deviceClass: null });
+    expect(engine.macroSubjectOf(engine.triage({ description: 'backup fails' }).entities)).toBeUndefined();
+    expect(engine.macroSubjectOf({ device: { model: 7 } })).toBeUndefined();
+    expect(engine.macroSubjectOf({ device: { model: 'Pixel 8', family: 'android', homeButton: false } })).toEqual({ model: 'Pixel 8', variantKey: null, deviceClass: null });
+  });
+});
