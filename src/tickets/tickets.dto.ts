@@ -126,7 +126,11 @@ export class TicketItemDto extends TicketDto {
 }
 
 export class TicketPageDto {
-  @ApiProperty({ type: [TicketItemDto], description: 'Newest first; descriptions cut to 500 characters' }) items: TicketItemDto[];
+  @ApiProperty({
+    type: [TicketItemDto],
+    description: "Newest first; descriptions cut to 500 characters, triage.macro as {id, title} (its rendered body is on GET /v1/tickets/:id)",
+  })
+  items: TicketItemDto[];
   @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' }) nextCursor: string | null;
 }
 

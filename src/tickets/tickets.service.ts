@@ -183,7 +183,11 @@ export class TicketsService {
         const chars = [...r.description];
         const descriptionTruncated = chars.length > LIST_DESCRIPTION_CHARS;
         const description = descriptionTruncated ? chars.slice(0, LIST_DESCRIPTION_CHARS).join('') : r.description;
-        return { ...this.toView({ ...r, description }), descriptionTruncated };
+        const view = this.toView({ ...r, description });
+        // The rendered macro (a page of text) is read on the ticket; a list names it.
+        const macro = view.triage.macro as { id: string; title: string } | undefined;
+        if (macro) view.triage.macro = { id: macro.id, title: macro.title };
+        return { ...view, descriptionTruncated };
       }),
       nextCursor: rows.length > f.limit && last ? encodeCursor(last.created_at_text, last.id) : null,
     };
