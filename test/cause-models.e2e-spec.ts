@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { CauseModelReloader } from '../src/cause-models/cause-model-reloader';
 import { runModelCommand, type ModelCommandOptions } from '../src/cause-models/model-command';
 import { generateLabelledTickets } from '../src/cause-models/testing/labelled-tickets';
+import { CauseModelsService } from '../src/cause-models/cause-models.service';
 import { CliModule } from '../src/cli.module';
+import { ErasureService } from '../src/privacy/erasure.service';
 import { EngineService } from '../src/triage/engine.service';
 import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 
@@ -160,5 +162,16 @@ describe('cause-model refit from agents\' labels, and version switches', () => {
     const res = await model('activate');
     expect(res.code).toBe(2);
     await expect(model('activate', '77')).rejects.toThrow(/no stored cause model 77/);
+  });
+
+  it('learns only from tickets whose text is still held: erased ones leave the labels', async () => {
+    const models = cli.get(CauseModelsService);
+    const before = await models.collect();
+    const erased = before.tickets.slice(0, 5).map((l) => l.id);
+    await t.app.get(ErasureService).eraseWhere({ sql: 't.id = ANY($1::uuid[])', params: [erased] });
+    const after = await models.collect();
+    expect(after.tickets).toHaveLength(before.tickets.length - 5);
+    expect(after.tickets.map((l) => l.id)).not.toEqual(expect.arrayContaining([erased[0]]));
+    expect(after.skipped.no_text ?? 0).toBe(before.skipped.no_text ?? 0);
   });
 });
