@@ -27,9 +27,4 @@ export const MAX_ENTITIES_PER_KIND = 20;
 export interface MacroSubject {
   readonly model: string;
   readonly variantKey: string | null;
-  /** The variant key under the name `macro-render.ts` reads today (see docs/ENGINE.md, "Product plugins"). */
-  readonly deviceClass: string | null;
 }
-
-/** The name `macro-render.ts` and the service import for the macro subject. */
-export type DeviceEntity = MacroSubject;

@@ -23,7 +23,7 @@ export {
   type PluginUse,
   type ProductPlugin,
 } from './plugin';
-export { MAX_ENTITIES_PER_KIND, spanOf, type DeviceEntity, type FieldText } from './entities';
+export { MAX_ENTITIES_PER_KIND, spanOf, type MacroSubject, type FieldText } from './entities';
 export { extractDurations, extractQuotedMessages, type DurationEntity, type QuotedMessage } from './text-entities';
 export { matchesOf } from './regex-matches';
 export { renderMacro, KNOWN_PLACEHOLDERS } from './macro-render';

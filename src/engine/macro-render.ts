@@ -1,5 +1,5 @@
 /** Fills a macro's placeholders and picks the device variant of its steps. */
-import type { DeviceEntity } from './entities';
+import type { MacroSubject } from './entities';
 import type { MacroDef } from './pack';
 import type { RenderedMacro, TriageInput } from './types';
 
@@ -51,10 +51,10 @@ export function greetingName(raw: string): string {
   return /\p{L}/u.test(capped) ? capped : '';
 }
 
-export function pickBody(macro: MacroDef, device: DeviceEntity | undefined): string {
-  const deviceClass = device?.deviceClass;
-  if (deviceClass) {
-    const variant = macro.variants.find((v) => v.when === deviceClass);
+export function pickBody(macro: MacroDef, device: MacroSubject | undefined): string {
+  const variantKey = device?.variantKey;
+  if (variantKey) {
+    const variant = macro.variants.find((v) => v.when === variantKey);
     if (variant) return variant.body;
   }
   return macro.body;
@@ -84,7 +84,7 @@ export function renderTemplate(template: string, values: Readonly<Record<string,
   return out;
 }
 
-export function renderMacro(macro: MacroDef, input: TriageInput, device: DeviceEntity | undefined): RenderedMacro {
+export function renderMacro(macro: MacroDef, input: TriageInput, device: MacroSubject | undefined): RenderedMacro {
   const values = {
     'customer.first_name': customerFirstName(input),
     'device.model': device?.model ?? NEUTRAL_DEVICE,

@@ -47,7 +47,7 @@ const printerPlugin: ProductPlugin<PrinterParams, PrinterEntities, PrinterView> 
   },
   macroVariants: {
     keys: ['laser', 'inkjet'],
-    subject: (e) => e.printer && { model: e.printer.span.text, variantKey: e.printer.series, deviceClass: e.printer.series },
+    subject: (e) => e.printer && { model: e.printer.span.text, variantKey: e.printer.series },
   },
   view: {
     keys: ['printer'],

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   CauseModelWeights,
-  DeviceEntity,
   EMPTY_FIX_STATS,
   FixStatsSnapshot,
   renderMacro,
@@ -84,7 +83,7 @@ export class EngineService {
   /** A macro rendered for a ticket (an agent's override picks another macro than the engine did). */
   renderMacro(idOrAlias: string, input: TriageInput, entities: Record<string, unknown>): RenderedMacro | null {
     const macro = findMacro(this.pack, idOrAlias);
-    return macro ? renderMacro(macro, input, entities.device as DeviceEntity | undefined) : null;
+    return macro ? renderMacro(macro, input, this.current.macroSubjectOf(entities)) : null;
   }
 
   hasCause(id: string): boolean {

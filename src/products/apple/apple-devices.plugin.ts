@@ -57,12 +57,12 @@ export const appleDevicesPlugin: ProductPlugin<AppleDevicesParams, AppleDeviceEn
 
   macroVariants: {
     keys: DEVICE_CLASSES,
-    subject: (e) => e.device && { model: e.device.model, variantKey: e.device.deviceClass, deviceClass: e.device.deviceClass },
+    subject: (e) => e.device && { model: e.device.model, variantKey: e.device.deviceClass },
     subjectOfView({ device }) {
       if (typeof device?.model !== 'string') return undefined;
       const known = (device.family === 'iphone' || device.family === 'ipad') && typeof device.homeButton === 'boolean';
       const deviceClass = known ? deviceClassOf(device.family, device.homeButton) : null;
-      return { model: device.model, variantKey: deviceClass, deviceClass };
+      return { model: device.model, variantKey: deviceClass };
     },
   },
 

@@ -241,16 +241,16 @@ describe('the macro subject of a stored result', () => {
     const result = engine.triage({ description });
     const stored = JSON.parse(JSON.stringify(result.entities)) as Record<string, unknown>;
     const subject = engine.macroSubjectOf(stored);
-    expect(subject).toEqual({ model, variantKey, deviceClass: variantKey });
+    expect(subject).toEqual({ model, variantKey });
     expect(renderMacro(restart, { description }, subject).body).toBe(
       renderMacro(restart, { description }, appleDevicesPlugin.macroVariants!.subject(appleDevicesPlugin.extract!(fieldsOf(description)))).body,
     );
   });
 
   it('has no variant when the generation is unknown, and no subject when no device is named or the JSON is odd', () => {
-    expect(engine.macroSubjectOf(engine.triage({ description: 'my iPad keeps failing' }).entities)).toEqual({ model: 'iPad', variantKey: null, deviceClass: null });
+    expect(engine.macroSubjectOf(engine.triage({ description: 'my iPad keeps failing' }).entities)).toEqual({ model: 'iPad', variantKey: null });
     expect(engine.macroSubjectOf(engine.triage({ description: 'backup fails' }).entities)).toBeUndefined();
     expect(engine.macroSubjectOf({ device: { model: 7 } })).toBeUndefined();
-    expect(engine.macroSubjectOf({ device: { model: 'Pixel 8', family: 'android', homeButton: false } })).toEqual({ model: 'Pixel 8', variantKey: null, deviceClass: null });
+    expect(engine.macroSubjectOf({ device: { model: 'Pixel 8', family: 'android', homeButton: false } })).toEqual({ model: 'Pixel 8', variantKey: null });
   });
 });
