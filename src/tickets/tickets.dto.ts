@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
-import { TicketDetailDto, TicketDto, TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
+import { TicketDetailDto, TicketDto, TicketTriageDto, TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
 import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
 
 const ID = /^[a-z0-9_.-]{1,100}$/;
@@ -119,7 +119,19 @@ const ERASED_AT = {
   description: "When the ticket's personal data was erased (DELETE /v1/requesters/:email or RETENTION_DAYS); null while its text is held",
 } as const;
 
-export class TicketItemDto extends TicketDto {
+export class MacroRefDto {
+  @ApiProperty({ example: 'manage_icloud_storage' }) id: string;
+  @ApiProperty() title: string;
+}
+
+/** A list item's triage: the macro named, not rendered (the ticket has the rendered body). */
+export class ListedTriageDto extends OmitType(TicketTriageDto, ['macro'] as const) {
+  @ApiProperty({ type: MacroRefDto, description: 'The suggested fix; its rendered body is on GET /v1/tickets/:id' }) macro: MacroRefDto;
+}
+
+export class TicketItemDto extends OmitType(TicketDto, ['triage'] as const) {
+  @ApiProperty({ type: ListedTriageDto, description: 'Fields other than state are absent until the first triage is stored' })
+  triage: ListedTriageDto;
   @ApiProperty(ERASED_AT) erasedAt: string | null;
   @ApiProperty({ description: 'The description was cut to its first 500 characters (GET /v1/tickets/:id has it whole)' })
   descriptionTruncated: boolean;
