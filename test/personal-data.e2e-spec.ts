@@ -214,6 +214,18 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
     expect(body.triage.symptoms[0].text).not.toBe('');
   });
 
+  it('erases a triage result stored after the erasure by a triage that was in flight, at the daily pass', async () => {
+    const id = (await ticket(refs[0])).id;
+    // What a triage that read the event before the erasure stores once the erasure released the ticket.
+    await db.query(
+      `UPDATE triage_results SET result = jsonb_set(result, '{macro,body}', to_jsonb($2::text)) WHERE ticket_id = $1`,
+      [id, `Hi ${person.firstName}, please free some iCloud storage.`],
+    );
+    expect(await databaseHolds(db, needles)).toEqual(['triage_results.result (1 rows)']);
+    await t.app.get(RetentionScheduler).run();
+    expect(await databaseHolds(db, needles)).toEqual([]);
+  });
+
   it('refuses to triage an erased ticket again (409)', async () => {
     const res = await t.http().post(`/v1/tickets/${refs[0]}/retriage`).set(auth()).expect(409);
     expect(res.body.error.code).toBe('TICKET.ERASED');

@@ -111,7 +111,23 @@ export class ErasureService {
       for (const id of batch.ids) done.add(id);
       await this.scrubJobs(batch.jobIds, batch.identifiers);
     }
+    if (done.size > 0) await this.eraseLateResults();
     return { tickets: done.size };
+  }
+
+  /**
+   * A triage that read an event before its ticket was erased stores its result afterwards (it waits for the
+   * ticket's lock, then commits). Results of erased tickets stored in the last two days that still hold text
+   * are erased too; the daily run catches those committed after an erasure returned.
+   */
+  async eraseLateResults(): Promise<number> {
+    const [, erased] = await this.db.query(
+      `UPDATE triage_results r SET result = ${ERASE_RESULT}
+       FROM tickets t
+       WHERE t.id = r.ticket_id AND t.erased_at IS NOT NULL AND r.triaged_at >= now() - interval '2 days'
+         AND COALESCE(r.result->'macro'->>'body', '') <> ''`,
+    );
+    return erased;
   }
 
   /** Returns the queue job ids that may hold these tickets' data. */

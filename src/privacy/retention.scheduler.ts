@@ -7,8 +7,9 @@ const DAY_MS = 24 * 3600 * 1000;
 const FIRST_RUN_MS = 60_000;
 
 /**
- * With RETENTION_DAYS set, each worker erases the personal data of tickets older than that once a day. Workers
- * running it at once do no harm: the erasure locks each ticket and skips the ones already erased.
+ * Once a day each worker erases what a triage in flight stored after its ticket was erased and, with
+ * RETENTION_DAYS set, the personal data of tickets older than that. Workers running it at once do no harm: the
+ * erasure locks each ticket and skips the ones already erased.
  */
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,7 +22,6 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.get('RETENTION_DAYS') === undefined) return;
     const schedule = (ms: number) => {
       this.timer = setTimeout(() => void this.run().finally(() => schedule(DAY_MS)), ms);
       this.timer.unref();
@@ -33,11 +33,16 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     clearTimeout(this.timer);
   }
 
-  /** One retention pass; a failure is logged and the next day's pass tries again. */
+  /**
+   * One daily pass: results of erased tickets stored after their erasure, then (with RETENTION_DAYS) old
+   * tickets. Returns the tickets erased; a failure is logged and the next day's pass tries again.
+   */
   async run(): Promise<number> {
     const days = this.config.get('RETENTION_DAYS');
-    if (days === undefined) return 0;
     try {
+      const late = await this.erasure.eraseLateResults();
+      if (late > 0) this.logger.log({ results: late }, 'triage results stored after their ticket was erased: erased');
+      if (days === undefined) return 0;
       const { tickets } = await this.erasure.eraseOlderThan(days);
       if (tickets > 0) this.logger.log({ tickets, days }, 'personal data of old tickets erased');
       return tickets;
