@@ -45,7 +45,7 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
     it('an ingest key posts tickets but cannot read them', async () => {
       const id = await triaged(STORAGE('scope'), keys.ingest);
       const res = await t.http().get(`/v1/tickets/${id}`).set(as(keys.ingest)).expect(403);
-      expect(res.body.error).toMatchObject({ code: 'AUTH.FORBIDDEN', details: { required: 'agent' } });
+      expect(res.body.error).toMatchObject({ code: 'AUTH.FORBIDDEN', details: ['required scope: agent', "this key's scopes: ingest"] });
     });
 
     it('an agent key reads and previews but cannot ingest or use admin routes', async () => {

@@ -459,7 +459,7 @@ describe('weekly fix-effectiveness reports', () => {
 
   it('answers 404 for a week without a report, 400 for a malformed week or format, 422 for a week not over', async () => {
     const missing = await t.http().get('/v1/reports/weekly/2019-W01').set(agent()).expect(404);
-    expect(missing.body.error).toMatchObject({ code: 'REPORT.NOT_FOUND', details: { isoWeek: '2019-W01' } });
+    expect(missing.body.error).toMatchObject({ code: 'REPORT.NOT_FOUND', details: ['isoWeek: 2019-W01 has no stored report'] });
     for (const bad of ['2020-W54', '2021-W53', '2020-11', 'W11-2020', '2020-W1']) {
       const res = await t.http().get(`/v1/reports/weekly/${bad}`).set(agent()).expect(400);
       expect(res.body.error.code).toBe('REQUEST.INVALID');

@@ -54,7 +54,7 @@ export class ReportsService {
     const week = parseIsoWeek(text);
     if (!week) {
       throw new BadRequestException({
-        error: { code: 'REQUEST.INVALID', message: `${text} is not an ISO week like 2026-W47`, details: { isoWeek: text } },
+        error: { code: 'REQUEST.INVALID', message: `${text} is not an ISO week like 2026-W47`, details: [`isoWeek: ${text} is not a week`] },
       });
     }
     return week;
@@ -116,7 +116,7 @@ export class ReportsService {
             ? `${week} is the week in progress: read it at GET /v1/reports/weekly/current; its report is made when it ends`
             : `No report for ${week}; an admin can generate it with POST /v1/reports/weekly/${week}/generate ` +
               `(the week in progress is at GET /v1/reports/weekly/current)`,
-        details: { isoWeek: week },
+        details: [`isoWeek: ${week} has no stored report`],
       },
     });
   }

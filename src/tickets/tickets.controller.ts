@@ -91,7 +91,7 @@ export class TicketsController {
   async outcome(@Param('id') id: string, @Body() body: RecordOutcomeDto, @Req() req: AuthedRequest) {
     const ticketId = await this.tickets.resolveId(id);
     const macro = this.engine.describe().macros.find((m) => m.id === body.macroId || m.aliases.includes(body.macroId));
-    if (!macro) throw new DomainError('UNPROCESSABLE', `Unknown macro ${body.macroId}`, { macroId: body.macroId });
+    if (!macro) throw new DomainError('UNPROCESSABLE', `Unknown macro ${body.macroId}`, [`macroId: ${body.macroId} is not a macro of the pack`]);
     const recorded = await this.outcomes.record({
       ticketId,
       macroId: macro.id,

@@ -100,7 +100,9 @@ export class TicketsService {
   /** The ticket's id, refused with 409 when its personal data was erased: there is no text left to triage. */
   async resolveHeldText(ref: string): Promise<string> {
     const { id, erasedAt } = await this.resolve(ref);
-    if (erasedAt) throw new DomainError('TICKET.ERASED', `Ticket ${ref} was erased at ${erasedAt.toISOString()}; its text is no longer held`, { erasedAt });
+    if (erasedAt) throw new DomainError('TICKET.ERASED', `Ticket ${ref} was erased at ${erasedAt.toISOString()}; its text is no longer held`, [
+      `erasedAt: ${erasedAt.toISOString()}`,
+    ]);
     return id;
   }
 

@@ -30,10 +30,10 @@ export class ApiKeyGuard implements CanActivate {
       if (!principal) throw new DomainError('AUTH.INVALID_KEY', INVALID_KEY_MESSAGE);
     }
     if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
-      throw new DomainError('AUTH.FORBIDDEN', `This endpoint needs the "${scope}" scope`, {
-        required: scope,
-        granted: principal.scopes,
-      });
+      throw new DomainError('AUTH.FORBIDDEN', `This endpoint needs the "${scope}" scope`, [
+        `required scope: ${scope}`,
+        `this key's scopes: ${principal.scopes.join(', ')}`,
+      ]);
     }
     request.principal = principal;
     return true;

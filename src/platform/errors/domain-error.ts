@@ -29,7 +29,7 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: readonly string[],
   ) {
     super(message);
     this.name = 'DomainError';
@@ -41,7 +41,7 @@ export class DomainError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; details?: readonly string[] };
 }
 
 export function assertUnreachable(value: never): never {

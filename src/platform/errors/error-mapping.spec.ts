@@ -9,9 +9,9 @@ describe('mapError', () => {
       status: 404,
       body: { error: { code: 'TICKET.NOT_FOUND', message: 'No ticket x' } },
     });
-    expect(mapError(new DomainError('AUTH.FORBIDDEN', 'nope', { required: 'admin' })).body.error.details).toEqual({
-      required: 'admin',
-    });
+    expect(mapError(new DomainError('AUTH.FORBIDDEN', 'nope', ['required scope: admin'])).body.error.details).toEqual([
+      'required scope: admin',
+    ]);
   });
 
   it('turns validation failures into 400 with the messages as details', () => {

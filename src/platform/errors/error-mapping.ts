@@ -62,7 +62,7 @@ export function mapError(err: unknown): MappedError {
     }
     const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? err.message);
     if (Array.isArray(message)) {
-      return { status, body: { error: { code, message: 'Request validation failed', details: message } } };
+      return { status, body: { error: { code, message: 'Request validation failed', details: message.map(String) } } };
     }
     return { status, body: { error: { code, message: String(message) } } };
   }
@@ -94,7 +94,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(e.message);
 }
 
-function withDetails(code: string, message: string, details: unknown): ErrorBody['error'] {
+function withDetails(code: string, message: string, details: readonly string[] | undefined): ErrorBody['error'] {
   return details === undefined ? { code, message } : { code, message, details };
 }
 

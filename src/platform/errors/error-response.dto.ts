@@ -7,8 +7,12 @@ export class ErrorDetail {
   @ApiProperty({ example: 'Request validation failed' })
   message: string;
 
-  @ApiPropertyOptional({ description: 'What exactly was wrong, e.g. one message per invalid field' })
-  details?: unknown;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'What exactly was wrong: one line per problem, most naming the field (e.g. "description must be shorter than or equal to 65536 characters")',
+    example: ['externalId must be a string'],
+  })
+  details?: string[];
 }
 
 /** The one error shape of the API. */

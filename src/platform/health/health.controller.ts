@@ -1,4 +1,4 @@
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get } from '@nestjs/common';
@@ -7,6 +7,20 @@ import { Queue } from 'bullmq';
 import { Public } from '../auth/scopes.decorator';
 import { DomainError } from '../errors/domain-error';
 import { QueueName } from '../queue/queues';
+
+class LiveDto {
+  @ApiProperty({ example: 'ok' }) status: string;
+}
+
+/** Terminus's answer: each dependency with its status. */
+class ReadyDto {
+  @ApiProperty({ example: 'ok' }) status: string;
+  @ApiProperty({ description: 'Dependencies that answer', example: { postgres: { status: 'up' }, redis: { status: 'up' } } })
+  info: Record<string, { status: string }>;
+  @ApiProperty({ description: 'Dependencies that do not answer (empty when ready)', example: {} })
+  error: Record<string, { status: string }>;
+  @ApiProperty({ description: 'Every dependency with its status' }) details: Record<string, { status: string }>;
+}
 
 @ApiTags('operations')
 @Controller('health')
@@ -21,6 +35,7 @@ export class HealthController {
 
   /** The process is up. */
   @ApiOperation({ summary: 'The process is up' })
+  @ApiOkResponse({ type: LiveDto })
   @Get('live')
   live() {
     return { status: 'ok' };
@@ -28,6 +43,7 @@ export class HealthController {
 
   /** Postgres and Redis both answer. */
   @ApiOperation({ summary: 'Postgres and Redis answer (503 when not)' })
+  @ApiOkResponse({ type: ReadyDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponse })
   @Get('ready')
   @HealthCheck()
@@ -47,8 +63,13 @@ export class HealthController {
             .withTimeout(1500),
       ]);
     } catch (err) {
-      const details = (err as { response?: unknown }).response;
-      throw new DomainError('SERVICE.UNAVAILABLE', 'Not ready: a dependency does not answer', details);
+      throw new DomainError('SERVICE.UNAVAILABLE', 'Not ready: a dependency does not answer', downDependencies(err));
     }
   }
+}
+
+/** "postgres: down" lines from terminus's failed check (its response maps each indicator to its status). */
+function downDependencies(err: unknown): string[] {
+  const response = (err as { response?: { error?: Record<string, { status?: string; message?: string }> } }).response;
+  return Object.entries(response?.error ?? {}).map(([name, r]) => `${name}: ${r.status ?? 'down'}${r.message ? ` (${r.message})` : ''}`);
 }
