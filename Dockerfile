@@ -8,7 +8,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
 COPY scripts ./scripts
-RUN npm run build && date > dist/.build-stamp
+RUN npm run build
 
 # Runtime stage: production dependencies and the compiled service.
 FROM node:24-bookworm-slim

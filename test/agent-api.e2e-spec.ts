@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../src/platform/auth/api-key.service';
+import { buildDist } from './support/build';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 
@@ -213,8 +214,7 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
 
   it('creates, lists and revokes keys from the command line, printing the key once', () => {
     const root = path.resolve(__dirname, '..');
-    const build = spawnSync(process.execPath, ['scripts/ensure-build.js'], { cwd: root, encoding: 'utf8' });
-    expect(build.status).toBe(0);
+    buildDist();
     const cli = (...args: string[]) =>
       spawnSync(process.execPath, ['dist/src/cli.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'error' } });
     const name = uniqueId('cli-key');

@@ -2,7 +2,7 @@
  * The built service, run as it runs in production, writes no keys, secrets, emails or phone
  * numbers to its log, whatever the requests carry.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import { signZendeskPayload } from '../src/intake/zendesk-signature';
 import { hashKey } from '../src/platform/auth/api-key.service';
 import { prepareDatabase } from '../src/platform/database/prepare-database';
 import { uniqueId, waitFor } from './support/test-app';
+import { buildDist } from './support/build';
 
 const root = path.resolve(__dirname, '..');
 
@@ -79,8 +80,7 @@ describe('log redaction (the built service)', () => {
     } finally {
       await db.end();
     }
-    const build = spawnSync(process.execPath, ['scripts/ensure-build.js'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    buildDist();
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['dist/src/main.js'], {

@@ -1,13 +1,14 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { buildDist } from '../../support/build';
 import { freePort, sleep } from './servers';
 
 export const ADMIN_KEY = 'drill-admin-key-0123456789abcdef';
 const ROOT = resolve(__dirname, '../../..');
 
-/** Builds dist/ when sources changed; the drills run the service as the real compiled processes. */
+/** Builds dist/ (incrementally); the drills run the service as the real compiled processes. */
 export function ensureBuild(): void {
-  execFileSync(process.execPath, ['scripts/ensure-build.js'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  buildDist();
 }
 
 export interface ServiceSettings {
