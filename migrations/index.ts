@@ -7,6 +7,7 @@ import { HotPathIndexes1764000500000 } from './1764000500000-hot-path-indexes';
 import { TriageDecision1764000600000 } from './1764000600000-triage-decision';
 import { CauseModels1764000700000 } from './1764000700000-cause-models';
 import { PersonalDataAudit1764000800000 } from './1764000800000-personal-data-audit';
+import { PackId1764000900000 } from './1764000900000-pack-id';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   TriageDecision1764000600000,
   CauseModels1764000700000,
   PersonalDataAudit1764000800000,
+  PackId1764000900000,
 ];

@@ -27,11 +27,13 @@ import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditModule } from './audit/audit.module';
 import { PrivacyApiModule } from './privacy/privacy.module';
+import { PackReloadModule } from './triage/pack-reload.module';
 
 /** The HTTP API: controllers, the global validation pipe, API-key guard and error filter. */
 @Module({
   imports: [
     AuditModule,
+    PackReloadModule,
     PrivacyApiModule,
     ReportsApiModule,
     TerminusModule.forRoot({ logger: false }),

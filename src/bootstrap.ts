@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, ShutdownSignal } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
@@ -67,11 +67,14 @@ export function createFastifyAdapter(env: Environment = validateEnvironment(proc
   });
 }
 
+/** Every signal that stops the process except SIGHUP, which reloads the knowledge packs (PackReloader). */
+export const SHUTDOWN_SIGNALS: string[] = Object.values(ShutdownSignal).filter((s) => s !== ShutdownSignal.SIGHUP);
+
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 /** Settings every HTTP app gets, in production and in tests alike. */
 export async function configureHttpApp(app: NestFastifyApplication): Promise<void> {
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   const config = app.get(AppConfig);
   // helmet's headers, its middleware built once (the Fastify plugin rebuilds it on every request).
   const securityHeaders = helmet({
@@ -161,7 +164,7 @@ export async function startHttp(role: Role, env: Environment): Promise<NestFasti
 export async function startWorker(): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(AppModule.forRole('worker'), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   serveWorkerMetrics(app);
   app.get(Logger).log('worker started');
   return app;

@@ -37,7 +37,7 @@ describe('triage CLI', () => {
     ]);
     const first = results[0];
     expect(Object.keys(first).sort()).toEqual(
-      ['causes', 'confidence', 'id', 'macro', 'symptoms', 'cause', 'decision', 'band', 'language', 'modelVersion'].sort(),
+      ['causes', 'confidence', 'id', 'macro', 'symptoms', 'cause', 'decision', 'band', 'language', 'packId', 'modelVersion'].sort(),
     );
     expect(first.language).toEqual({ code: expect.stringMatching(/^[a-z]{2}$/), confidence: expect.any(Number) });
     expect(first.modelVersion).toEqual(expect.any(String));

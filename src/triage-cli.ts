@@ -10,9 +10,10 @@
  *   cat tickets.jsonl | npm run --silent triage -- --input -
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { TriageEngine, type TriageGate, type TriageResult } from './engine';
-import { loadDefaultPack, loadPackFromDir } from './knowledge';
+import { DEFAULT_PACK_NAME, loadDefaultPack, loadPackFromDir } from './knowledge';
 import { validateEnvironment } from './platform/config/environment';
 
 interface CliOptions {
@@ -40,7 +41,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
 }
 
 /** The CLI's output line: the fixed offline contract. */
-export function toCliLine(id: unknown, result: TriageResult) {
+export function toCliLine(id: unknown, result: TriageResult, packId: string = DEFAULT_PACK_NAME) {
   return {
     id,
     cause: result.cause.id,
@@ -53,6 +54,7 @@ export function toCliLine(id: unknown, result: TriageResult) {
     decision: result.decision,
     band: result.band,
     language: result.language,
+    packId,
     modelVersion: result.modelVersion,
   };
 }
@@ -77,6 +79,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const options = parseArgs(argv);
   const gate = gateFromEnvironment();
   const pack = options.packDir ? loadPackFromDir(options.packDir) : loadDefaultPack();
+  // A pack's id is its folder's name, as in PACKS_DIR.
+  const packId = options.packDir ? path.basename(path.resolve(options.packDir)) : DEFAULT_PACK_NAME;
   const engine = new TriageEngine(pack);
   const stream = options.input === '-' ? process.stdin : fs.createReadStream(options.input, { encoding: 'utf8' });
   const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
@@ -89,7 +93,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     try {
       const ticket = parseTicket(line);
       const result = engine.triage({ subject: ticket.subject, description: ticket.description }, { gate });
-      process.stdout.write(`${JSON.stringify(toCliLine(ticket.id, result))}\n`);
+      process.stdout.write(`${JSON.stringify(toCliLine(ticket.id, result, packId))}\n`);
       done++;
     } catch (err) {
       failed++;

@@ -7,10 +7,11 @@ import { TriageService } from './triage/triage.service';
 import { ReportsWorkerModule } from './reports/reports.module';
 import { AuditModule } from './audit/audit.module';
 import { PrivacyWorkerModule } from './privacy/privacy.module';
+import { PackReloadModule } from './triage/pack-reload.module';
 
 /** Queue processors and the inbox sweeper: only the worker role loads these. */
 @Module({
-  imports: [AuditModule, PrivacyWorkerModule, ReportsWorkerModule],
+  imports: [AuditModule, PackReloadModule, PrivacyWorkerModule, ReportsWorkerModule],
   providers: [
     TriageService,
     TriageProcessor,

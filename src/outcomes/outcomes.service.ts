@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TriageDecision } from '../engine';
 import { AppConfig } from '../platform/config/app-config.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
-import { ATTRIBUTION_WEIGHT, Attribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
+import { DEFAULT_PACK_NAME } from '../knowledge';
+import { EngineService } from '../triage/engine.service';
+import { ATTRIBUTION_WEIGHT, Attribution, contribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
 
 export interface SignalInput {
   ticketId: string;
@@ -39,6 +41,7 @@ export interface OutcomeView {
 
 interface OutcomeRow {
   id: string;
+  pack_id: string;
   macro_id: string;
   resolved: boolean;
   signal: OutcomeSignal;
@@ -62,6 +65,7 @@ export class OutcomesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    @Optional() private readonly packs?: EngineService,
   ) {}
 
   async record(input: SignalInput): Promise<OutcomeView | null> {
@@ -76,9 +80,11 @@ export class OutcomesService {
       symptom_ids: string[];
       decision: TriageDecision | null;
       opened_at: Date;
+      pack_id: string | null;
     }[] = await tx.query(
-      `SELECT macro_id, cause_id, symptom_ids, decision, COALESCE(source_created_at, created_at) AS opened_at
-       FROM tickets WHERE id = $1 FOR UPDATE`,
+      `SELECT t.macro_id, t.cause_id, t.symptom_ids, t.decision, COALESCE(t.source_created_at, t.created_at) AS opened_at,
+              (SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id) AS pack_id
+       FROM tickets t WHERE t.id = $1 FOR UPDATE OF t`,
       [input.ticketId],
     );
     if (!ticket) return null;
@@ -107,12 +113,14 @@ export class OutcomesService {
           symptomIds: existing.symptom_ids,
         }
       : null;
+    // The outcome credits the statistics of the pack its ticket was triaged with (the default before any triage).
+    const packId = ticket.pack_id ?? this.packs?.defaultPackId ?? DEFAULT_PACK_NAME;
     const ttr = input.resolved ? Math.max(0, (input.eventAt.getTime() - new Date(ticket.opened_at).getTime()) / 1000) : null;
     const [row]: OutcomeRow[] = await tx.query(
       `INSERT INTO outcomes (id, ticket_id, macro_id, resolved, signal, attribution, weight, cause_id, symptom_ids,
-                             note, actor, event_at, time_to_resolution_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (ticket_id, macro_id) DO UPDATE SET
+                             note, actor, event_at, time_to_resolution_seconds, pack_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (ticket_id, macro_id) DO UPDATE SET pack_id = EXCLUDED.pack_id,
          resolved = EXCLUDED.resolved, signal = EXCLUDED.signal, attribution = EXCLUDED.attribution,
          weight = EXCLUDED.weight, cause_id = EXCLUDED.cause_id, symptom_ids = EXCLUDED.symptom_ids,
          note = COALESCE(EXCLUDED.note, outcomes.note), actor = COALESCE(EXCLUDED.actor, outcomes.actor),
@@ -133,9 +141,16 @@ export class OutcomesService {
         input.actor ?? null,
         input.eventAt,
         ttr,
+        packId,
       ],
     );
-    await applyStatsDelta(tx, replacementDelta(previous, next));
+    if (!existing || existing.pack_id === packId) {
+      await applyStatsDelta(tx, replacementDelta(previous, next), packId);
+    } else {
+      // The ticket was routed to another pack since: the earlier credit leaves its pack, the new one goes to this.
+      await applyStatsDelta(tx, contribution(previous!, -1), existing.pack_id);
+      await applyStatsDelta(tx, contribution(next), packId);
+    }
     // Counted before the caller's transaction commits: one that then fails (a database error) is counted anyway.
     this.metrics.outcomes.inc({ signal: input.signal, resolved: String(input.resolved) });
     return toView(row);
@@ -186,12 +201,13 @@ function creditableSuggestion(ticket: { macro_id: string | null; decision: Triag
   return ticket.decision === 'review' ? null : ticket.macro_id;
 }
 
-export async function applyStatsDelta(tx: EntityManager, deltas: readonly StatsDelta[]): Promise<void> {
+/** Moves one pack's fix statistics by the given deltas. */
+export async function applyStatsDelta(tx: EntityManager, deltas: readonly StatsDelta[], packId: string): Promise<void> {
   if (deltas.length === 0) return;
   await tx.query(
-    `INSERT INTO fix_stats (dimension, key, macro_id, successes, failures)
-     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::float8[], $5::float8[])
-     ON CONFLICT (dimension, key, macro_id) DO UPDATE SET
+    `INSERT INTO fix_stats (pack_id, dimension, key, macro_id, successes, failures)
+     SELECT $6, * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::float8[], $5::float8[])
+     ON CONFLICT (pack_id, dimension, key, macro_id) DO UPDATE SET
        successes = fix_stats.successes + EXCLUDED.successes,
        failures = fix_stats.failures + EXCLUDED.failures,
        updated_at = now()`,
@@ -201,6 +217,7 @@ export async function applyStatsDelta(tx: EntityManager, deltas: readonly StatsD
       deltas.map((d) => d.macroId),
       deltas.map((d) => d.successes),
       deltas.map((d) => d.failures),
+      packId,
     ],
   );
 }

@@ -77,6 +77,7 @@ export class TriageResultDto {
   @ApiProperty({ type: RenderedMacroDto, description: 'The suggested fix, filled for review answers too' }) macro: RenderedMacroDto;
   @ApiProperty({ type: [AlternativeDto] }) alternatives: AlternativeDto[];
   @ApiPropertyOptional({ type: [String], description: 'Macros the customer says they already tried' }) tried?: string[];
+  @ApiProperty({ example: 'icloud-backup', description: 'The pack the ticket was routed to (GET /v1/packs)' }) packId: string;
   @ApiProperty({ example: '2026.11.2' }) packVersion: string;
   @ApiProperty({ example: '2026.11.2/0', description: 'The cause-model weights used' }) modelVersion: string;
   @ApiProperty({

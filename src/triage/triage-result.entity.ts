@@ -17,6 +17,10 @@ export class TriageResultEntity {
   @Column('varchar', { name: 'pack_version', length: 50 })
   packVersion: string;
 
+  /** The pack (folder name in PACKS_DIR) the ticket was routed to. */
+  @Column('varchar', { name: 'pack_id', length: 64 })
+  packId: string;
+
   @Column('varchar', { name: 'cause_id', length: 100 })
   causeId: string;
 

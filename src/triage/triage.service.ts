@@ -20,6 +20,8 @@ interface InboxRow {
   state: string;
   payload: InboxPayload;
   event_at: Date;
+  /** The ticket's tags as stored: routing reads them with the event's own. */
+  ticket_tags: string[] | null;
 }
 
 /** What a triage stores: the event it answers and the engine's output. */
@@ -37,7 +39,9 @@ interface Stored {
   still_queued: boolean | null;
 }
 
-const LOAD_BATCH = `SELECT id, ticket_id, source, state, payload, event_at FROM inbox_events WHERE id = ANY($1::uuid[])`;
+const LOAD_BATCH = `SELECT i.id, i.ticket_id, i.source, i.state, i.payload, i.event_at,
+    (SELECT t.tags FROM tickets t WHERE t.id = i.ticket_id) AS ticket_tags
+  FROM inbox_events i WHERE i.id = ANY($1::uuid[])`;
 
 /**
  * Another event of the ticket is still pending. Read through the ticket's own events (ix_inbox_ticket: a
@@ -67,13 +71,13 @@ const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_eve
 const STORE_BATCH = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb)
-      AS x(ord int, result_id uuid, ticket_id uuid, inbox_id uuid, pack_version varchar, cause_id varchar,
+      AS x(ord int, result_id uuid, ticket_id uuid, inbox_id uuid, pack_id varchar, pack_version varchar, cause_id varchar,
            confidence float8, macro_id varchar, symptom_ids text[], decision varchar, result jsonb,
            event_at timestamptz, triaged_at timestamptz, writeback_id uuid, helpdesk varchar)),
   r AS (
-    INSERT INTO triage_results (id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id,
+    INSERT INTO triage_results (id, ticket_id, inbox_id, pack_id, pack_version, cause_id, confidence, macro_id,
                                 symptom_ids, result, event_at, triaged_at)
-    SELECT result_id, ticket_id, inbox_id, pack_version, cause_id, confidence, macro_id, symptom_ids, result,
+    SELECT result_id, ticket_id, inbox_id, pack_id, pack_version, cause_id, confidence, macro_id, symptom_ids, result,
            event_at, triaged_at
     FROM input
     ON CONFLICT (inbox_id) DO NOTHING RETURNING id, inbox_id),
@@ -174,10 +178,13 @@ export class TriageService {
     }
 
     const { payload } = row;
-    const learned = await this.fixStats.snapshot();
+    const packId = this.engine.route({ source: row.source, tags: [...(row.ticket_tags ?? []), ...(payload.tags ?? [])] });
+    const learned = await this.fixStats.snapshot(packId);
     const output = this.engine.triage(
       { subject: payload.subject, description: payload.description, requester: payload.requester ?? undefined },
       learned,
+      undefined,
+      packId,
     );
     const symptomIds = [...new Set(output.symptoms.map((s) => s.id))];
     const helpdesk = isHelpdesk(row.source) && this.helpdesks.isEnabled(row.source) ? row.source : null;
@@ -200,6 +207,7 @@ export class TriageService {
       result_id: randomUUID(),
       ticket_id: row.ticket_id,
       inbox_id: row.id,
+      pack_id: output.packId,
       pack_version: output.packVersion,
       cause_id: output.cause.id,
       confidence: output.cause.confidence,

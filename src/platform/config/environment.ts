@@ -345,6 +345,16 @@ export class Environment {
   @Max(10_000)
   REPORT_MIN_SAMPLES = 5;
 
+  /** Folder of knowledge packs, one sub-folder each (YAML plus fitted weights); unset: the bundled packs. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PACKS_DIR?: string;
+
+  /** The pack a ticket no pack's routing claims is triaged with; a folder name in PACKS_DIR. */
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'DEFAULT_PACK must be a pack folder name: lower-case letters, digits, _ and - (up to 64)' })
+  DEFAULT_PACK = 'icloud-backup';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { PackReloader } from './pack-reloader';
+
+/** Pack reloads (SIGHUP, the admin call through Redis): imported by the API and the worker, one per process. */
+@Module({ providers: [PackReloader], exports: [PackReloader] })
+export class PackReloadModule {}
