@@ -13,7 +13,7 @@ const jest = require.resolve('jest/bin/jest');
 const args = [jest, '--config', 'jest.all.config.js', '--runInBand', '--json', `--outputFile=${resultFile}`, ...process.argv.slice(2)];
 const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 
-let summary = null;
+let summary;
 try {
   const results = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
   summary = { passed: results.numPassedTests, failed: results.numFailedTests + results.numRuntimeErrorTestSuites };

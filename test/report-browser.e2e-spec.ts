@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the page's code: DOM types are not in this project's lib */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,8 +77,8 @@ interface Layout {
 }
 
 // The page's own globals, typed for the functions that run inside the browser.
-declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- runs in the page, not in Node
-declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- runs in the page, not in Node
+declare const document: any;
+declare const window: any;
 declare function getComputedStyle(e: unknown): { overflowX: string; overflowY: string; display: string };
 
 /** Every element stays inside its parent box and the page does not scroll sideways. */

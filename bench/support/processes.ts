@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import * as os from 'node:os';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -90,7 +91,6 @@ export async function dropDatabase(name: string): Promise<void> {
 }
 
 export function machine(): string {
-  const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 

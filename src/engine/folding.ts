@@ -183,7 +183,9 @@ export function foldRanges(
 const isBlankCode = (code: number) => code <= 32 || code === 127;
 
 /** Whitespace that does not stay as it is: control characters, runs of two or more, and spaces at a range edge. */
+// eslint-disable-next-line no-control-regex -- control characters are what these two patterns find
 const IRREGULAR_SPACE = /[\s\x00-\x1f\x7f]{2,}|[\t\n\r\f\v\x00-\x1f\x7f]/g;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 export const NON_ASCII = /[^\x00-\x7f]/;
 
 /**

@@ -15,7 +15,7 @@ export function readLabelledFile(path: string): LabelledFile {
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   const tickets: LabelledTicket[] = [];
   text.split('\n').forEach((line, i) => {

@@ -12,7 +12,7 @@ class Controller {
 
 describe('StaticMetadataReflector', () => {
   const plain = new Reflector();
-  const cases: [string, Function][] = [
+  const cases: [string, () => void][] = [
     ['create', Controller.prototype.create],
     ['read', Controller.prototype.read],
   ];

@@ -11,8 +11,11 @@ const NONE = Symbol('no metadata');
 export class StaticMetadataReflector extends Reflector {
   private readonly cache = new Map<unknown, WeakMap<object, WeakMap<object, unknown>>>();
 
+  // The signature is Reflector's own (Nest types targets as classes or handler functions).
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-function-type */
   override getAllAndOverride<TResult = any, TKey = any>(metadataKey: TKey, targets: (Type<any> | Function)[]): TResult;
   override getAllAndOverride(metadataKey: unknown, targets: (Type<any> | Function)[]): unknown {
+    /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-function-type */
     if (targets.length !== 2 || !targets[0] || !targets[1]) return super.getAllAndOverride(metadataKey as never, targets);
     const [handler, classRef] = targets;
     let byHandler = this.cache.get(metadataKey);

@@ -28,7 +28,7 @@ export function inspectBody(body: unknown, opts: { stripNul: boolean }): BodyVer
         if (!opts.stripNul) {
           return { ok: false, message: 'Text must not contain NUL (\\u0000) characters', details: [`${childPath}: contains NUL`] };
         }
-        (value as Record<string, unknown>)[key] = child.replace(/\u0000/g, '');
+        (value as Record<string, unknown>)[key] = child.replaceAll('\u0000', '');
       } else if (child !== null && typeof child === 'object') {
         stack.push({ value: child as Record<string, unknown>, depth: depth + 1, path: childPath });
       }

@@ -110,7 +110,7 @@ export async function waitUntil<T>(
   { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: T | Error = new Error('not probed yet');
+  let last: T | Error;
   for (;;) {
     try {
       last = await probe();
