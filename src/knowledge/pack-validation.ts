@@ -115,8 +115,11 @@ const packIssueMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Parses one file with its schema; adds its problems and answers undefined when it does not conform. */
-function parseFile<S extends z.ZodType>(file: string, listKey: string | undefined, data: unknown, schema: S, problems: PackProblem[]): z.output<S> | undefined {
+/**
+ * Parses one file (`data`, its parsed YAML) with its schema; adds its problems and answers undefined when it
+ * does not conform. `listKey`: the file may also be the bare list that key holds.
+ */
+export function parsePackFile<S extends z.ZodType>(file: string, listKey: string | undefined, data: unknown, schema: S, problems: PackProblem[]): z.output<S> | undefined {
   // A file may also be the bare list (`- id: ...`) rather than `{causes: [...]}`.
   const doc = listKey && Array.isArray(data) ? { [listKey]: data } : data;
   const parsed = schema.safeParse(doc, { error: packIssueMessage });
@@ -268,10 +271,10 @@ function checkMacros(p: Problems, macros: Macros, causes: Causes, plugins: Plugi
  */
 export function checkPack(files: PackFiles, registry: readonly AnyProductPlugin[] = PRODUCT_PLUGINS): { definition?: PackDefinition; problems: PackProblem[] } {
   const schemaProblems: PackProblem[] = [];
-  const pack = parseFile(PACK_FILE_NAMES.pack, undefined, files.pack, packFileSchema, schemaProblems);
-  const causes = parseFile(PACK_FILE_NAMES.causes, 'causes', files.causes, causesFileSchema, schemaProblems)?.causes;
-  const symptoms = parseFile(PACK_FILE_NAMES.symptoms, 'symptoms', files.symptoms, symptomsFileSchema, schemaProblems)?.symptoms;
-  const macros = parseFile(PACK_FILE_NAMES.macros, 'macros', files.macros, macrosFileSchema, schemaProblems)?.macros;
+  const pack = parsePackFile(PACK_FILE_NAMES.pack, undefined, files.pack, packFileSchema, schemaProblems);
+  const causes = parsePackFile(PACK_FILE_NAMES.causes, 'causes', files.causes, causesFileSchema, schemaProblems)?.causes;
+  const symptoms = parsePackFile(PACK_FILE_NAMES.symptoms, 'symptoms', files.symptoms, symptomsFileSchema, schemaProblems)?.symptoms;
+  const macros = parsePackFile(PACK_FILE_NAMES.macros, 'macros', files.macros, macrosFileSchema, schemaProblems)?.macros;
   if (!pack || !causes || !symptoms || !macros) return { problems: schemaProblems };
 
   const p = new Problems();
