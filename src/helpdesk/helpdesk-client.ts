@@ -1,9 +1,8 @@
-/** What the write-back needs from a helpdesk, and the HTTP plumbing both helpdesk clients share. */
-
-export type HelpdeskName = 'zendesk' | 'freshdesk';
+/** What the write-back needs from a helpdesk, and the HTTP plumbing every helpdesk client shares. */
+import type { Helpdesk } from '../platform/queue/helpdesks';
 
 export interface HelpdeskClient {
-  readonly helpdesk: HelpdeskName;
+  readonly helpdesk: Helpdesk;
   /** Adds tags, keeping the ones the ticket already has. */
   addTags(ticketId: string, tags: string[]): Promise<void>;
   /** Adds a note that only agents see. */
@@ -39,7 +38,7 @@ export interface HelpdeskHttpOptions {
 }
 
 export interface HelpdeskHttpErrorInit {
-  readonly helpdesk: HelpdeskName;
+  readonly helpdesk: Helpdesk;
   readonly method: string;
   readonly path: string;
   /** HTTP status, or 0 for a timeout or a network error. */
@@ -51,7 +50,7 @@ export interface HelpdeskHttpErrorInit {
 
 /** A helpdesk call that failed; `retryable` tells the write-back job whether another attempt can succeed. */
 export class HelpdeskHttpError extends Error {
-  readonly helpdesk: HelpdeskName;
+  readonly helpdesk: Helpdesk;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -103,7 +102,7 @@ export class HelpdeskHttp {
   private readonly fetchFn: typeof fetch;
 
   constructor(
-    private readonly helpdesk: HelpdeskName,
+    private readonly helpdesk: Helpdesk,
     baseUrl: string,
     private readonly authorization: string,
     private readonly options: HelpdeskHttpOptions = {},

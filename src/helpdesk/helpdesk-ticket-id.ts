@@ -1,5 +1,6 @@
 /** Zendesk and Freshdesk ticket ids: positive integers, which the service keeps as strings of digits. */
-import { HelpdeskHttpError, HelpdeskName, ticketPath } from './helpdesk-client';
+import type { Helpdesk } from '../platform/queue/helpdesks';
+import { HelpdeskHttpError, ticketPath } from './helpdesk-client';
 
 /** Up to 20 digits (a 64-bit integer), no sign, no leading zero. */
 const HELPDESK_TICKET_ID = /^[1-9][0-9]{0,19}$/;
@@ -13,7 +14,7 @@ export function isHelpdeskTicketId(value: string): boolean {
  * refused before any path is built. Not retryable (status 400): another attempt cannot fix the id.
  */
 export class InvalidHelpdeskTicketIdError extends HelpdeskHttpError {
-  constructor(helpdesk: HelpdeskName, method: string, ticketId: string) {
+  constructor(helpdesk: Helpdesk, method: string, ticketId: string) {
     super({ helpdesk, method, path: '(not sent)', status: 400 });
     this.name = 'InvalidHelpdeskTicketIdError';
     this.message = `${helpdesk} ${method}: not sent, the ticket id ${JSON.stringify(ticketId.slice(0, 40))} is not a positive integer`;
@@ -21,7 +22,7 @@ export class InvalidHelpdeskTicketIdError extends HelpdeskHttpError {
 }
 
 /** The id as a path segment, or InvalidHelpdeskTicketIdError. */
-export function helpdeskTicketPath(helpdesk: HelpdeskName, method: string, ticketId: string): string {
+export function helpdeskTicketPath(helpdesk: Helpdesk, method: string, ticketId: string): string {
   if (!isHelpdeskTicketId(ticketId)) throw new InvalidHelpdeskTicketIdError(helpdesk, method, ticketId);
   return ticketPath(ticketId);
 }

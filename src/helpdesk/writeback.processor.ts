@@ -1,10 +1,11 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, type Type } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { WritebackResult } from '../platform/metrics/metric-names';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { waitOutDatabaseOutage } from '../platform/queue/database-outage';
-import { JobPayloads, QUEUE_SETTINGS, QueueName } from '../platform/queue/queues';
+import { type Helpdesk, perHelpdesk } from '../platform/queue/helpdesks';
+import { JobPayloads, QUEUE_SETTINGS, WRITEBACK_QUEUE } from '../platform/queue/queues';
 import { WaitBeforeRetry, WritebackRun, WritebackService } from './writeback.service';
 
 type WritebackJob = Job<JobPayloads['writeback']>;
@@ -12,7 +13,7 @@ type WritebackJob = Job<JobPayloads['writeback']>;
 const RESULT_OF_RUN: Record<WritebackRun, WritebackResult> = { done: 'ok', 'already-done': 'skipped', 'dry-run': 'dry_run' };
 
 /** Shared by the per-helpdesk processors: each helpdesk has its own queue, so one's 429 never stalls the other. */
-abstract class WritebackProcessor extends WorkerHost {
+export abstract class WritebackProcessor extends WorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
 
   constructor(
@@ -55,19 +56,24 @@ abstract class WritebackProcessor extends WorkerHost {
   }
 }
 
-const zendesk = QUEUE_SETTINGS[QueueName.WritebackZendesk];
-const freshdesk = QUEUE_SETTINGS[QueueName.WritebackFreshdesk];
+/** The processor of one helpdesk's write-back queue, declared with that queue's settings. */
+function writebackProcessorFor(helpdesk: Helpdesk): Type<WritebackProcessor> {
+  const queue = WRITEBACK_QUEUE[helpdesk];
+  const settings = QUEUE_SETTINGS[queue];
 
-@Processor(QueueName.WritebackZendesk, { concurrency: zendesk.concurrency, lockDuration: zendesk.lockDurationMs })
-export class ZendeskWritebackProcessor extends WritebackProcessor {
-  constructor(writebacks: WritebackService, metrics: MetricsService) {
-    super(writebacks, metrics);
+  @Processor(queue, { concurrency: settings.concurrency, lockDuration: settings.lockDurationMs })
+  class HelpdeskWritebackProcessor extends WritebackProcessor {
+    constructor(writebacks: WritebackService, metrics: MetricsService) {
+      super(writebacks, metrics);
+    }
   }
+  // Named per helpdesk (ZendeskWritebackProcessor ...), as Nest and the logs show it.
+  Object.defineProperty(HelpdeskWritebackProcessor, 'name', { value: `${helpdesk[0].toUpperCase()}${helpdesk.slice(1)}WritebackProcessor` });
+  return HelpdeskWritebackProcessor;
 }
 
-@Processor(QueueName.WritebackFreshdesk, { concurrency: freshdesk.concurrency, lockDuration: freshdesk.lockDurationMs })
-export class FreshdeskWritebackProcessor extends WritebackProcessor {
-  constructor(writebacks: WritebackService, metrics: MetricsService) {
-    super(writebacks, metrics);
-  }
-}
+/** One processor per helpdesk of HELPDESKS, each on its own queue: the worker registers them all. */
+export const WRITEBACK_PROCESSORS: Readonly<Record<Helpdesk, Type<WritebackProcessor>>> = perHelpdesk(writebackProcessorFor);
+
+export const ZendeskWritebackProcessor = WRITEBACK_PROCESSORS.zendesk;
+export const FreshdeskWritebackProcessor = WRITEBACK_PROCESSORS.freshdesk;

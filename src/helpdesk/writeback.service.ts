@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { TriageResult } from '../engine';
-import { NOTE_MARKER_PREFIX } from '../intake/zendesk-webhook.controller';
 import { AppConfig } from '../platform/config/app-config.service';
-import type { Helpdesk } from '../platform/queue/queues';
+import { type Helpdesk, UnknownHelpdeskError } from '../platform/queue/helpdesks';
 import { HelpdeskHttpError } from './helpdesk-client';
 import { HelpdeskRegistry, RateBudgetSpent } from './helpdesk-registry.service';
-import { renderNote, triageTags, writebackGate } from './note-renderer';
+import { NOTE_MARKER_PREFIX, renderNote, triageTags, writebackGate } from './note-renderer';
 
 interface WritebackRow {
   id: string;
@@ -64,7 +63,8 @@ export class WritebackService {
     );
     if (!row) throw new UnrecoverableError(`write-back ${writebackId} does not exist`);
     if (row.state === 'done') return 'already-done';
-    const client = this.registry.client(row.helpdesk);
+    const adapter = this.adapterOf(row);
+    const client = this.registry.client(adapter.id);
     if (!client) throw new UnrecoverableError(`write-back to ${row.helpdesk} is off (no credentials)`);
 
     try {
@@ -78,8 +78,7 @@ export class WritebackService {
         } else {
           const marker = `${NOTE_MARKER_PREFIX}${row.triage_result_id}`;
           if (!(await client.hasNoteWithMarker(row.external_id, marker))) {
-            const format = row.helpdesk === 'zendesk' ? 'text' : 'html';
-            await client.addPrivateNote(row.external_id, renderNote(row.result, { marker, format }));
+            await client.addPrivateNote(row.external_id, renderNote(row.result, { marker, format: adapter.noteFormat }));
           }
         }
         await this.db.query('UPDATE writebacks SET note_done_at = now(), updated_at = now() WHERE id = $1', [row.id]);
@@ -101,6 +100,16 @@ export class WritebackService {
        WHERE id = $1 AND state = 'pending'`,
       [writebackId, error.slice(0, 4000), final],
     );
+  }
+
+  /** A row naming no helpdesk of HELPDESKS cannot be written back by another attempt. */
+  private adapterOf(row: WritebackRow) {
+    try {
+      return this.registry.adapter(row.helpdesk);
+    } catch (err) {
+      if (err instanceof UnknownHelpdeskError) throw new UnrecoverableError(`write-back ${row.id}: ${err.message}`);
+      throw err;
+    }
   }
 
   /** A re-triage that reached the same cause, macro and decision as the last note written adds tags only. */

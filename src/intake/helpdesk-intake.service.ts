@@ -1,20 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
 import { findMacro } from '../knowledge';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { EngineService } from '../triage/engine.service';
-import { assertUnreachable } from '../platform/errors/domain-error';
-import type { TicketSource, TicketStatus } from '../tickets/ticket.entity';
+import { assertUnreachable, DomainError } from '../platform/errors/domain-error';
+import type { Helpdesk } from '../platform/queue/helpdesks';
+import type { TicketStatus } from '../tickets/ticket.entity';
 import type { InboxPayload } from './inbox-event.entity';
 import { AcceptResult, IntakeService } from './intake.service';
 import type { TicketEvent } from './ticket-event';
+import { HelpdeskEvent, WebhookPayloadError } from './webhook-event';
 import { storableHelpdeskEvent } from './well-formed-text';
-import type { HelpdeskEvent } from './zendesk-webhook.mapper';
 
 export type WebhookAnswer =
   | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' | 'csat'; truncated?: boolean })
@@ -32,7 +35,7 @@ type SignalEvent = Extract<HelpdeskEvent, { kind: 'status' | 'csat' }>;
 
 const CLOSED: readonly (TicketStatus | null | undefined)[] = ['solved', 'closed'];
 
-/** Webhook events from Zendesk and Freshdesk: ticket content, customer comments and status changes. */
+/** Webhook events from the helpdesks: ticket content, customer comments, status changes and ratings. */
 @Injectable()
 export class HelpdeskIntakeService {
   private readonly logger = new Logger(HelpdeskIntakeService.name);
@@ -45,7 +48,25 @@ export class HelpdeskIntakeService {
     private readonly outcomes: OutcomesService,
     private readonly engine: EngineService,
     private readonly metrics: MetricsService,
+    private readonly helpdesks: HelpdeskRegistry,
   ) {}
+
+  /**
+   * A helpdesk's webhook as its route received it: credentials checked (again, over the raw body), the body read
+   * by the helpdesk's adapter, the event accepted.
+   */
+  async receiveWebhook(helpdesk: Helpdesk, req: FastifyRequest & { rawBody?: Buffer }): Promise<WebhookAnswer> {
+    const verdict = await this.helpdesks.verifyWebhook(helpdesk, req, req.rawBody ?? Buffer.alloc(0));
+    if (!verdict.ok) throw new DomainError(verdict.code, verdict.message);
+    let event: HelpdeskEvent;
+    try {
+      event = this.helpdesks.adapter(helpdesk).mapWebhook(req.body, this.config);
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) throw new DomainError('WEBHOOK.INVALID_PAYLOAD', err.message, err.details);
+      throw err;
+    }
+    return this.accept(event);
+  }
 
   async accept(received: HelpdeskEvent): Promise<WebhookAnswer> {
     const event = storableHelpdeskEvent(received, {
@@ -205,12 +226,12 @@ export class HelpdeskIntakeService {
     };
   }
 
-  private unknownTicket(source: TicketSource, externalId: string): WebhookAnswer {
+  private unknownTicket(source: Helpdesk, externalId: string): WebhookAnswer {
     this.logger.warn({ source, externalId }, 'event for a ticket the service has not seen; ignored');
     return { kind: 'ignored', reason: `unknown ticket ${source}:${externalId}`, accepted: false };
   }
 
-  private async lockTicket(tx: EntityManager, source: TicketSource, externalId: string) {
+  private async lockTicket(tx: EntityManager, source: Helpdesk, externalId: string) {
     const [row]: {
       id: string;
       subject: string;
@@ -231,7 +252,7 @@ export class HelpdeskIntakeService {
   private async insertInbox(
     tx: EntityManager,
     ticketId: string,
-    source: TicketSource,
+    source: Helpdesk,
     dedupeKey: string,
     kind: string,
     payload: InboxPayload,

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { HELPDESKS } from '../platform/queue/helpdesks';
 
-export const TICKET_SOURCES = ['api', 'zendesk', 'freshdesk'] as const;
+/** The API, or a helpdesk's webhooks. */
+export const TICKET_SOURCES = ['api', ...HELPDESKS] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;

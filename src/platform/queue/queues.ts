@@ -1,21 +1,33 @@
 import type { JobsOptions } from 'bullmq';
+import { HELPDESKS, Helpdesk, isHelpdesk, perHelpdesk } from './helpdesks';
 
-/** Every queue of the service. Adding one without its settings below does not compile. */
-export enum QueueName {
-  Triage = 'triage',
-  /** One write-back queue per helpdesk, each with its own rate limit. */
-  WritebackZendesk = 'writeback-zendesk',
-  WritebackFreshdesk = 'writeback-freshdesk',
-  /** Weekly fix-effectiveness reports, started by a BullMQ job scheduler (made once across replicas). */
-  Reports = 'reports',
+export type { Helpdesk } from './helpdesks';
+
+/** The write-back queue of each helpdesk (`writeback-zendesk` ...): one per helpdesk, each with its own rate limit. */
+export type WritebackQueueName = `writeback-${Helpdesk}`;
+
+export function writebackQueueName<H extends Helpdesk>(helpdesk: H): `writeback-${H}` {
+  return `writeback-${helpdesk}`;
 }
 
-export type Helpdesk = 'zendesk' | 'freshdesk';
+/** `WritebackZendesk: 'writeback-zendesk'` ..., one per entry of HELPDESKS. */
+type WritebackQueueNames = { readonly [H in Helpdesk as `Writeback${Capitalize<H>}`]: `writeback-${H}` };
 
-export const WRITEBACK_QUEUE: Record<Helpdesk, QueueName> = {
-  zendesk: QueueName.WritebackZendesk,
-  freshdesk: QueueName.WritebackFreshdesk,
-};
+const WRITEBACK_QUEUE_NAMES = Object.fromEntries(
+  HELPDESKS.map((helpdesk) => [`Writeback${helpdesk[0].toUpperCase()}${helpdesk.slice(1)}`, writebackQueueName(helpdesk)]),
+) as WritebackQueueNames;
+
+/** Every queue of the service. Adding one without its settings below does not compile. */
+export const QueueName = {
+  Triage: 'triage',
+  ...WRITEBACK_QUEUE_NAMES,
+  /** Weekly fix-effectiveness reports, started by a BullMQ job scheduler (made once across replicas). */
+  Reports: 'reports',
+} as const;
+
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const WRITEBACK_QUEUE: Readonly<Record<Helpdesk, WritebackQueueName>> = perHelpdesk(writebackQueueName);
 
 /**
  * How long a worker holds a job before another may take it over (a worker that died mid-job). Read when the
@@ -44,6 +56,11 @@ function writebackSettings(): Required<QueueSettings> {
   };
 }
 
+/** Every helpdesk's write-back queue is declared alike. */
+const WRITEBACK_QUEUE_SETTINGS = Object.fromEntries(
+  Object.values(WRITEBACK_QUEUE).map((queue) => [queue, writebackSettings()]),
+) as Record<WritebackQueueName, Required<QueueSettings>>;
+
 export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
   [QueueName.Triage]: {
     concurrency: 64,
@@ -54,8 +71,7 @@ export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   },
-  [QueueName.WritebackZendesk]: writebackSettings(),
-  [QueueName.WritebackFreshdesk]: writebackSettings(),
+  ...WRITEBACK_QUEUE_SETTINGS,
   [QueueName.Reports]: {
     concurrency: 1,
     attempts: 3,
@@ -108,7 +124,7 @@ export function validatePayload<N extends JobName>(name: N, payload: JobPayloads
     case 'writeback': {
       const p = payload as JobPayloads['writeback'];
       if (!UUID.test(p.writebackId)) throw new Error(`writeback job needs a UUID writebackId, got ${p.writebackId}`);
-      if (!(p.helpdesk in WRITEBACK_QUEUE)) throw new Error(`writeback job for unknown helpdesk ${p.helpdesk}`);
+      if (!isHelpdesk(p.helpdesk)) throw new Error(`writeback job for unknown helpdesk ${p.helpdesk}`);
       return payload;
     }
     case 'weekly-report': {

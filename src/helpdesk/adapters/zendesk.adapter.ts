@@ -1,0 +1,41 @@
+import { mapZendeskWebhook } from '../../intake/zendesk-webhook.mapper';
+import { zendeskWebhookAuthenticator } from '../../intake/zendesk-signature';
+import { writebackQueueName } from '../../platform/queue/queues';
+import { NOTE_MARKER_PREFIX } from '../note-renderer';
+import { ZendeskClient } from '../zendesk.client';
+import { HelpdeskAdapter, requiredSetting } from './helpdesk-adapter';
+
+export const ZENDESK_WEBHOOK_PATH = '/webhooks/zendesk';
+
+/** Zendesk: webhooks signed with the signing secret (HMAC of timestamp + raw body), API token auth, text notes. */
+export const zendeskAdapter: HelpdeskAdapter = {
+  id: 'zendesk',
+  displayName: 'Zendesk',
+  webhookPath: ZENDESK_WEBHOOK_PATH,
+  settings: {
+    url: 'ZENDESK_URL',
+    credentials: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],
+    rateLimitPerMinute: 'ZENDESK_RATE_LIMIT_PER_MINUTE',
+    webhookCredentials: ['ZENDESK_WEBHOOK_SECRET'],
+    writebackQueue: writebackQueueName('zendesk'),
+  },
+  noteFormat: 'text',
+  webhookAuthenticator(config) {
+    return zendeskWebhookAuthenticator(ZENDESK_WEBHOOK_PATH, config.get('ZENDESK_WEBHOOK_SECRET'));
+  },
+  mapWebhook(body, config) {
+    return mapZendeskWebhook(body, {
+      ownUserId: config.get('ZENDESK_USER_ID'),
+      ownEmail: config.get('ZENDESK_EMAIL'),
+      noteMarkerPrefix: NOTE_MARKER_PREFIX,
+    });
+  },
+  createClient(config, http) {
+    return new ZendeskClient({
+      baseUrl: requiredSetting(config, 'ZENDESK_URL'),
+      email: requiredSetting(config, 'ZENDESK_EMAIL'),
+      apiToken: requiredSetting(config, 'ZENDESK_API_TOKEN'),
+      ...http,
+    });
+  },
+};
