@@ -1,0 +1,194 @@
+/**
+ * Packs are data the operator owns: PACKS_DIR holds the bundled iCloud pack and a printer pack from
+ * test/fixtures (its plugin compiled into this test app only). Tickets are routed by the packs' routing,
+ * triaged by the unchanged engine and pipeline, written back and credited per pack; packs reload on SIGHUP and
+ * on the admin call, in every process, and a bad pack is refused while the running packs stay.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TestingModuleBuilder } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { bundledPacksDir } from '../src/knowledge';
+import { AppConfig } from '../src/platform/config/app-config.service';
+import { EngineService } from '../src/triage/engine.service';
+import { FakeZendesk } from './fakes/fake-zendesk';
+import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
+import { PLUGINS_WITH_PRINTERS } from './support/printer-plugin';
+import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+import { postSignedZendesk } from './support/zendesk';
+
+const SECRET = 'zendesk-signing-secret-for-tests';
+const PRINTERS = path.join(__dirname, 'fixtures', 'packs', 'printer-jams');
+const PRINTER_TEXT = 'Our LaserJet 4250 shows a paper jam every morning, the jam light blinks and the paper is stuck.';
+const STORAGE_TEXT = 'My iPhone 14 backup fails every night. It says Not Enough Storage: my 5 GB iCloud plan is full and the backup needs 11 GB.';
+const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
+
+/** The test app with the printer plugin registered beside the service's own. */
+const withPrinterPlugin = (builder: TestingModuleBuilder) =>
+  builder.overrideProvider(EngineService).useFactory({ factory: (cfg: AppConfig) => new EngineService(cfg, PLUGINS_WITH_PRINTERS), inject: [AppConfig] });
+
+describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack statistics, reload', () => {
+  let t: TestApp;
+  let worker: TestApp;
+  let db: DataSource;
+  let zendesk: FakeZendesk;
+  let fakes: FakeHelpdesks;
+  let packsDir: string;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    packsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packs-e2e-'));
+    fs.symlinkSync(path.join(bundledPacksDir(), 'icloud-backup'), path.join(packsDir, 'icloud-backup'));
+    fs.cpSync(PRINTERS, path.join(packsDir, 'printer-jams'), { recursive: true });
+    fakes = await startFakeHelpdesks({ zendeskSecret: SECRET, freshdeskToken: 'freshdesk-webhook-token-0123456789' });
+    zendesk = fakes.zendesk;
+    process.env.PACKS_DIR = packsDir;
+    t = await createTestApp({ override: withPrinterPlugin });
+    // A second process's engine (a worker): reloads reach it through Redis.
+    worker = await createTestApp({ role: 'worker', override: withPrinterPlugin });
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+    await fakes?.stop();
+    process.env = savedEnv;
+    fs.rmSync(packsDir, { recursive: true, force: true });
+  });
+
+  const postZendesk = (ticket: Record<string, string>) =>
+    postSignedZendesk(
+      t.http,
+      SECRET,
+      JSON.stringify({
+        ticket: { status: 'open', requester_first_name: 'Kim', created_at: '2026-11-23T09:00:00Z', updated_at: '2026-11-23T09:15:02Z', ...ticket },
+        current_user: { id: '42', email: 'agent@example.com' },
+      }),
+    );
+  const ticket = (ref: string) => t.http().get(`/v1/tickets/${ref}`).set(auth).then((r) => r.body);
+  const writebackDone = (ref: string) =>
+    waitFor(
+      () => ticket(ref),
+      (b) => b.triage?.state === 'done' && b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'),
+      { timeoutMs: 15_000 },
+    );
+
+  it('lists the loaded packs with their plugins, routing and which is the default', async () => {
+    const { body } = await t.http().get('/v1/packs').set(auth).expect(200);
+    expect(body.items).toEqual([
+      expect.objectContaining({ id: 'icloud-backup', default: true, rulesOnly: false, routing: {}, plugins: [expect.objectContaining({ name: 'apple-devices' }), expect.objectContaining({ name: 'icloud-backup' })] }),
+      expect.objectContaining({ id: 'printer-jams', default: false, rulesOnly: true, version: '2026.12.0', routing: { tags: ['printers'] }, plugins: [{ name: 'printer-models', params: { legacyBelow: 2000 } }] }),
+    ]);
+  });
+
+  it('triages a webhook ticket tagged printers with the printer pack, writes it back, and credits that pack', async () => {
+    const id = String(7_100_000 + (Date.now() % 1e5));
+    zendesk.seedTicket(id, { tags: ['printers'] });
+    await postZendesk({ id, title: 'Printer', description: PRINTER_TEXT, tags: 'printers office' }).expect(202);
+    const body = await writebackDone(`zendesk:${id}`);
+    expect(body.triage).toMatchObject({ packId: 'printer-jams', packVersion: '2026.12.0', cause: { id: 'paper_jam' }, decision: 'auto' });
+    expect(body.triage.macro).toMatchObject({ id: 'clear_paper_jam', title: 'Clear the paper jam' });
+    expect(body.triage.macro.body).toContain('Turn the LaserJet 4250 off and let the fuser cool');
+    expect(body.triage.causes.map((c: { id: string }) => c.id).sort()).toEqual(['end_of_life', 'ink_empty', 'other', 'paper_jam', 'wrong_paper']);
+    expect(body.triage.entities).toMatchObject({ printer: { kind: 'laser', number: 4250 } });
+
+    const helpdesk = zendesk.tickets.get(id)!;
+    expect(helpdesk.tags).toEqual(expect.arrayContaining(['triage_cause_paper_jam', 'triage_symptom_paper_stuck']));
+    const notes = helpdesk.comments.filter((c) => !c.public);
+    expect(notes).toHaveLength(1);
+    expect(JSON.stringify(notes[0])).toContain('Clear the paper jam');
+
+    const [stored] = await db.query(`SELECT r.pack_id FROM triage_results r JOIN tickets k ON k.latest_triage_id = r.id WHERE k.external_id = $1`, [id]);
+    expect(stored).toEqual({ pack_id: 'printer-jams' });
+
+    // Solved: the suggested macro is credited in the printer pack's statistics, not the iCloud pack's.
+    await postZendesk({ id, title: 'Printer', description: PRINTER_TEXT, tags: 'printers office', status: 'solved', updated_at: '2026-11-23T10:00:00Z' }).expect(202);
+    const stats = await waitFor(
+      () => t.http().get('/v1/macros/clear_paper_jam/stats?pack=printer-jams').set(auth).then((r) => r.body),
+      (b) => b.overall?.uses > 0,
+    );
+    expect(stats).toMatchObject({ packId: 'printer-jams', macroId: 'clear_paper_jam', overall: { uses: 0.5, successes: 0.5 } });
+    expect(await db.query(`SELECT DISTINCT pack_id FROM fix_stats WHERE macro_id = 'clear_paper_jam'`)).toEqual([{ pack_id: 'printer-jams' }]);
+    const fixes = await t.http().get('/v1/symptoms/paper_stuck/fixes?pack=printer-jams').set(auth).expect(200);
+    expect(fixes.body.fixes[0]).toMatchObject({ macroId: 'clear_paper_jam', uses: 0.5 });
+  });
+
+  it('still triages an untagged ticket with the default pack', async () => {
+    const id = String(7_200_000 + (Date.now() % 1e5));
+    zendesk.seedTicket(id);
+    await postZendesk({ id, title: 'Backup problem', description: STORAGE_TEXT, tags: 'ios' }).expect(202);
+    const body = await writebackDone(`zendesk:${id}`);
+    expect(body.triage).toMatchObject({ packId: 'icloud-backup', cause: { id: 'storage_full' } });
+    expect(body.triage.packVersion).toBe(t.app.get(EngineService).packVersion);
+  });
+
+  it('serves the catalog and the preview per pack; an unknown pack is a 404 with the error shape', async () => {
+    const causes = await t.http().get('/v1/causes?pack=printer-jams').set(auth).expect(200);
+    expect(causes.body).toMatchObject({ packId: 'printer-jams', packVersion: '2026.12.0' });
+    expect(causes.body.items.map((c: { id: string }) => c.id)).toEqual(['paper_jam', 'ink_empty', 'wrong_paper', 'end_of_life', 'other']);
+    const byDefault = await t.http().get('/v1/causes').set(auth).expect(200);
+    expect(byDefault.body.packId).toBe('icloud-backup');
+    await t.http().get('/v1/macros/clear_paper_jam?pack=printer-jams').set(auth).expect(200);
+    await t.http().get('/v1/macros/clear_paper_jam').set(auth).expect(404);
+
+    const preview = await t.http().post('/v1/triage/preview?pack=printer-jams').set(auth).send({ description: 'The Pixma 3150 says out of ink and prints blank pages' }).expect(200);
+    expect(preview.body).toMatchObject({ packId: 'printer-jams', cause: { id: 'ink_empty' }, macro: { id: 'replace_ink_cartridge' } });
+    const icloud = await t.http().post('/v1/triage/preview').set(auth).send({ description: STORAGE_TEXT }).expect(200);
+    expect(icloud.body.packId).toBe('icloud-backup');
+
+    for (const [method, url] of [
+      ['get', '/v1/causes?pack=nope'],
+      ['get', '/v1/symptoms?pack=nope'],
+      ['get', '/v1/macros?pack=nope'],
+      ['get', '/v1/macros/clear_paper_jam/stats?pack=nope'],
+      ['get', '/v1/symptoms/paper_stuck/fixes?pack=nope'],
+      ['post', '/v1/triage/preview?pack=nope'],
+    ] as const) {
+      const res = await t.http()[method](url).set(auth).send(method === 'post' ? { description: 'x' } : undefined);
+      expect([url, res.status, res.body.error?.code]).toEqual([url, 404, 'PACK.NOT_FOUND']);
+    }
+  });
+
+  it('reloads on the admin call in every process, audited; a bad pack is refused with its file and field and the running packs stay', async () => {
+    const packYaml = path.join(packsDir, 'printer-jams', 'pack.yaml');
+    const original = fs.readFileSync(packYaml, 'utf8');
+    fs.writeFileSync(packYaml, original.replace('version: "2026.12.0"', 'version: "2026.12.1"'));
+    const ok = await t.http().post('/v1/admin/packs/reload').set(auth).expect(200);
+    expect(ok.body.items.find((p: { id: string }) => p.id === 'printer-jams')).toMatchObject({ version: '2026.12.1' });
+    const workerEngine = worker.app.get(EngineService);
+    await waitFor(async () => workerEngine.list().find((p) => p.id === 'printer-jams')?.version, (v) => v === '2026.12.1');
+
+    fs.writeFileSync(packYaml, original.replace('tags: [printers]', 'tags: [printers]\n  queues: [x]'));
+    const bad = await t.http().post('/v1/admin/packs/reload').set(auth).expect(422);
+    expect(bad.body.error.code).toBe('PACK.INVALID');
+    expect(bad.body.error.details).toEqual([expect.stringContaining('printer-jams/pack.yaml: routing.queues: unknown field')]);
+    const packs = await t.http().get('/v1/packs').set(auth).expect(200);
+    expect(packs.body.items.map((p: { id: string; version: string }) => `${p.id} ${p.version}`)).toEqual([
+      expect.stringMatching(/^icloud-backup /),
+      'printer-jams 2026.12.1',
+    ]);
+    const agent = await t.http().post('/v1/admin/packs/reload').set({ Authorization: 'Bearer not-a-key' });
+    expect(agent.status).toBe(401);
+
+    const audit = await t.http().get('/v1/audit?limit=50').set(auth).expect(200);
+    expect(audit.body.items.filter((r: { action: string }) => r.action === 'packs.reload')).toHaveLength(1);
+    fs.writeFileSync(packYaml, original);
+  });
+
+  it('reloads on SIGHUP in each process, which keeps running', async () => {
+    const packYaml = path.join(packsDir, 'printer-jams', 'pack.yaml');
+    const original = fs.readFileSync(packYaml, 'utf8');
+    fs.writeFileSync(packYaml, original.replace('version: "2026.12.0"', 'version: "2026.12.2"'));
+    // Jest gives the suite its own copy of `process`, whose listeners the real signal never reaches: the signal is
+    // emitted on that copy, where the service's listener is.
+    process.emit('SIGHUP', 'SIGHUP');
+    await waitFor(
+      () => t.http().get('/v1/packs').set(auth).then((r) => r.body.items.find((p: { id: string }) => p.id === 'printer-jams')?.version),
+      (v) => v === '2026.12.2',
+    );
+    expect(worker.app.get(EngineService).list().find((p) => p.id === 'printer-jams')?.version).toBe('2026.12.2');
+    await t.http().get('/health/live').expect(200);
+    fs.writeFileSync(packYaml, original);
+  });
+});
