@@ -43,7 +43,10 @@ export interface RefitSummary {
   seconds: number;
 }
 
-/** Where a ticket's label can come from: its latest override that named a cause, its tags, its solved outcomes. */
+/**
+ * Where a ticket's label can come from: its latest override that named a cause, its tags, its solved outcomes.
+ * Only tickets the default pack triaged (whose weights these are; $2): another pack's causes are not its own.
+ */
 const SIGNALS = `
   SELECT t.id, t.subject,
          concat_ws(E'\\n\\n', t.description,
@@ -54,8 +57,9 @@ const SIGNALS = `
          ARRAY(SELECT u.macro_id FROM outcomes u
            WHERE u.ticket_id = t.id AND u.resolved AND u.attribution <> 'suggested' ORDER BY u.macro_id) AS resolved_macros
   FROM tickets t
-  WHERE t.erased_at IS NULL AND
-    (EXISTS (SELECT 1 FROM triage_overrides o WHERE o.ticket_id = t.id AND o.cause_id IS NOT NULL)
+  WHERE t.erased_at IS NULL
+    AND COALESCE((SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id), $2) = $2
+    AND (EXISTS (SELECT 1 FROM triage_overrides o WHERE o.ticket_id = t.id AND o.cause_id IS NOT NULL)
      OR EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.resolved AND u.attribution <> 'suggested')
      OR EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE starts_with(g, $1)))
   ORDER BY t.created_at, t.id`;
@@ -80,7 +84,7 @@ export class CauseModelsService {
     const prefix = `${this.config.get('HELPDESK_TAG_PREFIX')}cause_is_`;
     // Tickets whose personal data was erased (erased_at set) hold no text to learn from.
     const rows: { id: string; subject: string; text: string | null; tags: string[]; override_cause: string | null; resolved_macros: string[] }[] =
-      await this.db.query(SIGNALS, [prefix]);
+      await this.db.query(SIGNALS, [prefix, this.engine.defaultPackId]);
     return rows.map((r) => ({
       ticketId: r.id,
       subject: r.subject ?? '',

@@ -113,7 +113,10 @@ export function loadPack(dir: string, registry: readonly AnyProductPlugin[] = PR
     const weights = readModelWeights(dir, definition);
     return { id, dir, pack: compilePack(definition, registry, weights), routing, rulesOnly: weights === undefined };
   } catch (err) {
-    if (err instanceof PackValidationError) throw new PackValidationError(`${id}/${err.file}`, err.rule, err.problem);
+    if (err instanceof PackValidationError) {
+      const problems = err.problems.map((p) => ({ ...p, file: `${id}/${p.file}` }));
+      throw new PackValidationError(`${id}/${err.file}`, err.rule, err.problem, problems);
+    }
     throw err;
   }
 }

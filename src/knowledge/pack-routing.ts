@@ -2,9 +2,11 @@
  * Which pack triages a ticket: the `routing` block of a pack's pack.yaml. Read by the loader beside (not
  * through) the pack's validation, so the engine's pack definition stays as it is.
  */
+import { HELPDESKS } from '../platform/queue/helpdesks';
 import { PackValidationError } from './pack-validation';
 
-export const ROUTABLE_SOURCES = ['api', 'zendesk', 'freshdesk'] as const;
+/** The ticket sources (`api` and every helpdesk), as tickets record them. */
+export const ROUTABLE_SOURCES = ['api', ...HELPDESKS] as const;
 export type RoutableSource = (typeof ROUTABLE_SOURCES)[number];
 
 /** Every list given must match; a pack with no list is never chosen by routing (only as the default). */
