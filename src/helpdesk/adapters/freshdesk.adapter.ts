@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { FreshdeskWebhookDocs } from '../../intake/webhook-openapi';
 import { mapFreshdeskWebhook } from '../../intake/freshdesk-webhook.mapper';
 import type { AuthVerdict, EarlyAuthenticator } from '../../platform/auth/authenticate-first';
 import type { AppConfig } from '../../platform/config/app-config.service';
@@ -13,6 +14,12 @@ export const freshdeskAdapter: HelpdeskAdapter = {
   id: 'freshdesk',
   displayName: 'Freshdesk',
   webhookPath: FRESHDESK_WEBHOOK_PATH,
+  webhookDocs: {
+    summary: 'Freshdesk automation-rule webhook, with basic auth or X-Webhook-Token',
+    decorators: FreshdeskWebhookDocs,
+    headers: ['authorization', 'x-webhook-token'],
+    bodyParameter: true,
+  },
   settings: {
     url: 'FRESHDESK_URL',
     credentials: ['FRESHDESK_API_KEY'],

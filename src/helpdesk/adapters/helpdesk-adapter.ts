@@ -27,12 +27,24 @@ export interface HelpdeskSettings {
   readonly writebackQueue: WritebackQueueName;
 }
 
+/** How the webhook route is described in the OpenAPI document. */
+export interface WebhookRouteDocs {
+  readonly summary: string;
+  /** The request body and the answers. */
+  readonly decorators: () => MethodDecorator;
+  /** The headers that carry its credentials. */
+  readonly headers: readonly string[];
+  /** The body is listed as a parameter too (as the route always declared it). */
+  readonly bodyParameter?: boolean;
+}
+
 export interface HelpdeskAdapter {
   readonly id: Helpdesk;
   /** The name people know, for messages. */
   readonly displayName: string;
   /** Where its webhooks are posted, e.g. `/webhooks/zendesk`. */
   readonly webhookPath: string;
+  readonly webhookDocs: WebhookRouteDocs;
   readonly settings: HelpdeskSettings;
   /** How its private notes are written. */
   readonly noteFormat: NoteOptions['format'];

@@ -1,4 +1,6 @@
+import { PATH_METADATA } from '@nestjs/common/constants';
 import { UnrecoverableError } from 'bullmq';
+import { WEBHOOK_CONTROLLERS } from '../../intake/helpdesk-webhook.controller';
 import type { AppConfig } from '../../platform/config/app-config.service';
 import { HELPDESKS, UnknownHelpdeskError } from '../../platform/queue/helpdesks';
 import { QUEUE_SETTINGS, QueueName, validatePayload } from '../../platform/queue/queues';
@@ -29,12 +31,14 @@ describe('helpdesk adapters', () => {
     expect(QUEUE_SETTINGS[adapter.settings.writebackQueue]).toBeDefined();
     expect(Object.values(QueueName)).toContain(adapter.settings.writebackQueue);
     expect(WRITEBACK_PROCESSORS[helpdesk]).toBeDefined();
+    expect(Reflect.getMetadata(PATH_METADATA, WEBHOOK_CONTROLLERS[helpdesk])).toBe(`webhooks/${helpdesk}`);
     expect(TICKET_SOURCES).toContain(helpdesk);
   });
 
   it('lists exactly the helpdesks of HELPDESKS', () => {
     expect(Object.keys(helpdeskAdapters).sort()).toEqual([...HELPDESKS].sort());
     expect(Object.keys(WRITEBACK_PROCESSORS).sort()).toEqual([...HELPDESKS].sort());
+    expect(Object.keys(WEBHOOK_CONTROLLERS).sort()).toEqual([...HELPDESKS].sort());
   });
 
   it('keeps the queue names existing jobs are on', () => {

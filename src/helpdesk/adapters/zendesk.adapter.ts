@@ -1,5 +1,6 @@
+import { ZendeskWebhookDocs } from '../../intake/webhook-openapi';
 import { mapZendeskWebhook } from '../../intake/zendesk-webhook.mapper';
-import { zendeskWebhookAuthenticator } from '../../intake/zendesk-signature';
+import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER, zendeskWebhookAuthenticator } from '../../intake/zendesk-signature';
 import { writebackQueueName } from '../../platform/queue/queues';
 import { NOTE_MARKER_PREFIX } from '../note-renderer';
 import { ZendeskClient } from '../zendesk.client';
@@ -12,6 +13,11 @@ export const zendeskAdapter: HelpdeskAdapter = {
   id: 'zendesk',
   displayName: 'Zendesk',
   webhookPath: ZENDESK_WEBHOOK_PATH,
+  webhookDocs: {
+    summary: 'Zendesk webhook (trigger or event subscription), signed with the signing secret',
+    decorators: ZendeskWebhookDocs,
+    headers: [ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER],
+  },
   settings: {
     url: 'ZENDESK_URL',
     credentials: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],
