@@ -150,6 +150,27 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     }
   });
 
+  it("reports per pack: the week in progress of the printer pack holds its tickets, the default pack's does not", async () => {
+    const printers = await t.http().get('/v1/reports/weekly/current?pack=printer-jams').set(auth).expect(200);
+    expect(printers.body).toMatchObject({ packId: 'printer-jams', packVersion: '2026.12.0', partial: true });
+    expect(printers.body.volume.byCause.map((c: { id: string }) => c.id)).toEqual(['paper_jam']);
+    expect(printers.body.macros.map((m: { macroId: string }) => m.macroId)).toContain('clear_paper_jam');
+    const icloud = await t.http().get('/v1/reports/weekly/current').set(auth).expect(200);
+    expect(icloud.body.packId).toBe('icloud-backup');
+    expect(icloud.body.volume.byCause.map((c: { id: string }) => c.id)).not.toContain('paper_jam');
+    expect(icloud.body.summary.tickets).toBeGreaterThan(0);
+    const csv = await t.http().get('/v1/reports/weekly/current?pack=printer-jams&format=csv&section=macros').set(auth).expect(200);
+    expect(csv.text).toContain('clear_paper_jam');
+    const html = await t.http().get('/v1/reports/weekly/current?pack=printer-jams&format=html').set(auth).expect(200);
+    expect(html.text).toContain('Clear the paper jam');
+    const lastWeek = await t.http().get('/v1/reports/weekly/2026-W01?pack=printer-jams').set(auth).expect(200);
+    expect(lastWeek.body).toMatchObject({ packId: 'printer-jams', isoWeek: '2026-W01', summary: { tickets: 0 } });
+    for (const url of ['/v1/reports/weekly/current?pack=nope', '/v1/reports/weekly/2026-W01?pack=nope']) {
+      const res = await t.http().get(url).set(auth);
+      expect([url, res.status, res.body.error?.code]).toEqual([url, 404, 'PACK.NOT_FOUND']);
+    }
+  });
+
   it('reloads on the admin call in every process, audited; a bad pack is refused with its file and field and the running packs stay', async () => {
     const packYaml = path.join(packsDir, 'printer-jams', 'pack.yaml');
     const original = fs.readFileSync(packYaml, 'utf8');

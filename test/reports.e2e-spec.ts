@@ -182,6 +182,7 @@ describe('weekly fix-effectiveness reports', () => {
     expect(csat).toEqual({ good: 0, bad: 0, shareGood: null, previousShareGood: null, byMacro: [] });
     expect(rest).toEqual({
       isoWeek: '2020-W11',
+      packId: 'icloud-backup',
       partial: false,
       minSamples: 5,
       previousIsoWeek: '2020-W10',

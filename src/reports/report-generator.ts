@@ -23,6 +23,8 @@ export const VOLUME_WEEKS = 8;
 const PHRASE_LIMIT = 10;
 
 type Num = string | number | null;
+/** The pack parameter of a report without a scope: every pack's rows. */
+const ALL_PACKS = '*';
 const n = (v: Num): number => (v === null ? 0 : Number(v));
 
 type QualityRow = { cause_id: string; cur: boolean; tickets: Num; overridden: Num; review: Num };
@@ -31,6 +33,26 @@ interface WeekBounds {
   readonly week: WeekRange;
   readonly previous: WeekRange;
 }
+
+/**
+ * Which pack's tickets a report covers. A ticket belongs to the pack of its latest triage (not yet triaged: the
+ * default pack's); outcomes and triage results name their pack. Without a scope, a report covers every ticket.
+ */
+export interface ReportScope {
+  readonly packId: string;
+  readonly defaultPackId: string;
+  /** The only pack loaded: every row is its own, and the queries skip the pack conditions' lookups. */
+  readonly only?: boolean;
+}
+
+/** $5 the pack (`*`: every pack), $6 the default pack: the ticket `alias` belongs to the pack. */
+const ticketInPack = (alias: string) =>
+  `($5::varchar = '*' OR COALESCE((SELECT r.pack_id FROM triage_results r WHERE r.id = ${alias}.latest_triage_id), $6::varchar) = $5::varchar)`;
+/** The same for a row naming its ticket by `ticket_id`. */
+const ticketOfRowInPack = (alias: string) =>
+  `($5::varchar = '*' OR COALESCE((SELECT r.pack_id FROM tickets k JOIN triage_results r ON r.id = k.latest_triage_id WHERE k.id = ${alias}.ticket_id), $6::varchar) = $5::varchar)`;
+/** $5 the pack (`*`: every pack): a row with its own pack_id belongs to it. */
+const rowInPack = (alias: string) => `($5::varchar = '*' OR ${alias}.pack_id = $5::varchar)`;
 
 export interface GenerateOptions {
   /** Outcomes a fix needs before it is named best fix, and a symptom before it is called a knowledge gap. */
@@ -45,7 +67,22 @@ export class ReportGenerator {
   constructor(
     private readonly db: DataSource,
     private readonly catalog: ReportCatalog,
+    private readonly scope?: ReportScope,
   ) {}
+
+  /** The week bounds and $5, the pack (`*` without a scope: every row qualifies). */
+  private withPack(p: Date[]): unknown[] {
+    return [...p, this.packParam];
+  }
+
+  /** The week bounds, $5 the pack and $6 the default pack, for conditions on a ticket's pack. */
+  private withPacks(p: Date[]): unknown[] {
+    return [...this.withPack(p), this.scope?.defaultPackId ?? ALL_PACKS];
+  }
+
+  private get packParam(): string {
+    return this.scope && !this.scope.only ? this.scope.packId : ALL_PACKS;
+  }
 
   /**
    * A week that has not ended (the week in progress) is reported up to `now` and compared with the same span
@@ -92,6 +129,7 @@ export class ReportGenerator {
         weekEnd: bounds.week.end.toISOString(),
         generatedAt: now.toISOString(),
         partial,
+        ...(this.scope ? { packId: this.scope.packId } : {}),
         packVersion: this.catalog.packVersion,
         minSamples: options.minSamples,
         actions: [],
@@ -118,8 +156,9 @@ export class ReportGenerator {
   private async volumeByCause(tx: EntityManager, p: Date[]): Promise<VolumeRowDto[]> {
     const rows: { id: string | null; cur: Num; prev: Num }[] = await tx.query(
       `SELECT cause_id AS id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
-       FROM tickets WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) GROUP BY cause_id`,
-      p,
+       FROM tickets t WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) AND ${ticketInPack('t')}
+       GROUP BY cause_id`,
+      this.withPacks(p),
     );
     return volumeRows(rows, (id) => (id === null ? 'Not triaged yet' : (this.catalog.causes.get(id) ?? id)));
   }
@@ -128,8 +167,8 @@ export class ReportGenerator {
     const rows: { id: string; cur: Num; prev: Num }[] = await tx.query(
       `SELECT s.id, count(*) FILTER (WHERE t.created_at >= $2) AS cur, count(*) FILTER (WHERE t.created_at < $2) AS prev
        FROM tickets t CROSS JOIN LATERAL (SELECT DISTINCT unnest(t.symptom_ids)) AS s(id)
-       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) GROUP BY s.id`,
-      p,
+       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) AND ${ticketInPack('t')} GROUP BY s.id`,
+      this.withPacks(p),
     );
     return volumeRows(rows, (id) => this.symptomTitle(id!));
   }
@@ -138,8 +177,10 @@ export class ReportGenerator {
     const edges = [...weeks.map((w) => w.start), dataEnd];
     const rows: { bucket: number; tickets: Num }[] = await tx.query(
       `SELECT width_bucket(created_at, $1::timestamptz[]) AS bucket, count(*) AS tickets
-       FROM tickets WHERE created_at >= $2 AND created_at < $3 GROUP BY 1`,
-      [edges, edges[0], edges[edges.length - 1]],
+       FROM tickets t WHERE created_at >= $2 AND created_at < $3
+         AND ($4::varchar = '*' OR COALESCE((SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id), $5::varchar) = $4::varchar)
+       GROUP BY 1`,
+      [edges, edges[0], edges[edges.length - 1], this.packParam, this.scope?.defaultPackId ?? ALL_PACKS],
     );
     const byBucket = new Map(rows.map((r) => [Number(r.bucket), n(r.tickets)]));
     return weeks.map((w, i) => ({ isoWeek: w.isoWeek, tickets: byBucket.get(i + 1) ?? 0 }));
@@ -148,8 +189,9 @@ export class ReportGenerator {
   private suggestions(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
     return tx.query(
       `SELECT macro_id, count(*) FILTER (WHERE triaged_at >= $2) AS cur, count(*) FILTER (WHERE triaged_at < $2) AS prev
-       FROM triage_results WHERE triaged_at >= $1 AND triaged_at < $3 AND (triaged_at >= $2 OR triaged_at < $4) GROUP BY macro_id`,
-      p,
+       FROM triage_results x WHERE triaged_at >= $1 AND triaged_at < $3 AND (triaged_at >= $2 OR triaged_at < $4) AND ${rowInPack('x')}
+       GROUP BY macro_id`,
+      this.withPack(p),
     );
   }
 
@@ -159,17 +201,19 @@ export class ReportGenerator {
               count(*) FILTER (WHERE attribution IN ('agent', 'applied')) AS applied,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY time_to_resolution_seconds)
                 FILTER (WHERE resolved AND time_to_resolution_seconds IS NOT NULL) AS median_ttr
-       FROM outcomes WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) GROUP BY macro_id, cur`,
-      p,
+       FROM outcomes x WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) AND ${rowInPack('x')}
+       GROUP BY macro_id, cur`,
+      this.withPack(p),
     ) as Promise<{ macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[]>;
   }
 
   private overridesChoosing(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
     return tx.query(
       `SELECT macro_id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
-       FROM triage_overrides WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) AND macro_id IS NOT NULL
+       FROM triage_overrides x WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) AND macro_id IS NOT NULL
+         AND ${ticketOfRowInPack('x')}
        GROUP BY macro_id`,
-      p,
+      this.withPacks(p),
     );
   }
 
@@ -177,8 +221,8 @@ export class ReportGenerator {
     return tx.query(
       `SELECT s.id AS symptom_id, o.macro_id, o.event_at >= $2 AS cur, count(*) AS outcomes, count(*) FILTER (WHERE o.resolved) AS resolved
        FROM outcomes o CROSS JOIN LATERAL (SELECT DISTINCT unnest(o.symptom_ids)) AS s(id)
-       WHERE o.event_at >= $1 AND o.event_at < $3 AND (o.event_at >= $2 OR o.event_at < $4) GROUP BY 1, 2, 3`,
-      p,
+       WHERE o.event_at >= $1 AND o.event_at < $3 AND (o.event_at >= $2 OR o.event_at < $4) AND ${rowInPack('o')} GROUP BY 1, 2, 3`,
+      this.withPack(p),
     ) as Promise<{ symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[]>;
   }
 
@@ -188,8 +232,8 @@ export class ReportGenerator {
       `SELECT tr.cause_id, t.created_at >= $2 AS cur, count(*) AS tickets, count(t.override_id) AS overridden,
               count(*) FILTER (WHERE t.decision = 'review') AS review
        FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
-       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) GROUP BY 1, 2`,
-      p,
+       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) AND ${rowInPack('tr')} GROUP BY 1, 2`,
+      this.withPack(p),
     ) as Promise<QualityRow[]>;
   }
 
@@ -201,11 +245,12 @@ export class ReportGenerator {
     return tx.query(
       `SELECT macro_id, cur, count(*) FILTER (WHERE kind = 'csat_good') AS good, count(*) FILTER (WHERE kind = 'csat_bad') AS bad
        FROM (SELECT DISTINCT ON (ticket_id, event_at >= $2) macro_id, kind, event_at >= $2 AS cur
-             FROM outcome_signals
+             FROM outcome_signals x
              WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) AND kind IN ('csat_good', 'csat_bad')
+               AND ${ticketOfRowInPack('x')}
              ORDER BY ticket_id, event_at >= $2, event_at DESC) last_rating
        GROUP BY 1, 2`,
-      p,
+      this.withPacks(p),
     ) as Promise<{ macro_id: string | null; cur: boolean; good: Num; bad: Num }[]>;
   }
 
@@ -218,7 +263,7 @@ export class ReportGenerator {
       `WITH docs AS (
          SELECT t.id, regexp_split_to_array(lower(t.subject || ' ' || t.description), '[^[:alnum:]]+') AS words
          FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
-         WHERE t.created_at >= $1 AND t.created_at < $2 AND tr.cause_id = 'other'
+         WHERE t.created_at >= $1 AND t.created_at < $2 AND tr.cause_id = 'other' AND ($4::varchar = '*' OR tr.pack_id = $4::varchar)
        ), tokens AS (
          SELECT d.id, w.word, w.i, (length(w.word) < 2 OR w.word ~ '^[0-9]+$' OR w.word = ANY($3)) AS stop
          FROM docs d CROSS JOIN LATERAL unnest(d.words) WITH ORDINALITY AS w(word, i) WHERE w.word <> ''
@@ -234,7 +279,7 @@ export class ReportGenerator {
        )
        SELECT phrase, words, count(DISTINCT id) AS tickets FROM phrases GROUP BY phrase, words
        HAVING count(DISTINCT id) >= 2 ORDER BY tickets DESC, words DESC, phrase LIMIT 200`,
-      [p[1], p[2], [...PHRASE_STOP_WORDS]],
+      [p[1], p[2], [...PHRASE_STOP_WORDS], this.packParam],
     );
     return candidatePhrases(rows.map((r) => ({ phrase: r.phrase, tickets: n(r.tickets) })), PHRASE_LIMIT);
   }

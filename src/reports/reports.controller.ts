@@ -68,7 +68,7 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WeeklyReportDto | string> {
     void reply.header('cache-control', 'no-store');
-    return this.render(await this.reports.current(), query, accept, reply);
+    return this.render(await this.reports.current(new Date(), query.pack), query, accept, reply);
   }
 
   @ApiOperation({
@@ -91,7 +91,7 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WeeklyReportDto | string> {
-    return this.render(await this.reports.get(isoWeek), query, accept, reply);
+    return this.render(await this.reports.get(isoWeek, new Date(), query.pack), query, accept, reply);
   }
 
   /** One report in the format asked for, with the links to its tickets. */

@@ -18,7 +18,6 @@ export interface GeneratedReport {
 @Injectable()
 export class ReportsService {
   private readonly logger = new Logger(ReportsService.name);
-  private readonly generator: ReportGenerator;
   private readonly links: TicketLinks;
   /** A generation on demand in progress, so simultaneous first reads make one report. */
   private onDemand: Promise<unknown> | null = null;
@@ -26,14 +25,28 @@ export class ReportsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
-    engine: EngineService,
+    private readonly engine: EngineService,
   ) {
-    this.generator = new ReportGenerator(db, catalogFromPack(engine.pack));
     this.links = ticketLinks({
       zendeskUrl: config.get('ZENDESK_URL'),
       freshdeskUrl: config.get('FRESHDESK_URL'),
       tagPrefix: config.get('HELPDESK_TAG_PREFIX'),
     });
+  }
+
+  /**
+   * The generator of one pack's report (the default pack's unless named; an unknown id is a 404): its tickets,
+   * outcomes and suggestions, named with that pack's catalogue as loaded now.
+   */
+  private generatorFor(packId?: string): ReportGenerator {
+    const pack = this.engine.packOf(packId);
+    const scope = { packId: pack.id, defaultPackId: this.engine.defaultPackId, only: this.engine.list().length === 1 };
+    return new ReportGenerator(this.db, catalogFromPack(pack.pack), scope);
+  }
+
+  /** Whether `packId` names a pack other than the default one: its reports are made on request, never stored. */
+  private isOtherPack(packId: string | undefined): packId is string {
+    return packId !== undefined && this.engine.packOf(packId).id !== this.engine.defaultPackId;
   }
 
   private get minSamples(): number {
@@ -73,7 +86,7 @@ export class ReportsService {
       });
     }
     const started = performance.now();
-    const report = await this.generator.generate(week, this.timeZone, now, { minSamples: this.minSamples });
+    const report = await this.generatorFor().generate(week, this.timeZone, now, { minSamples: this.minSamples });
     const durationMs = Math.round(performance.now() - started);
     await this.db.query(
       `INSERT INTO weekly_reports (iso_week, time_zone, week_start, week_end, pack_version, report, generated_at, generation_ms)
@@ -88,16 +101,17 @@ export class ReportsService {
     return { report, durationMs };
   }
 
-  /** The week in progress, up to now: computed on each request and never stored. */
-  current(now = new Date()): Promise<WeeklyReportDto> {
-    return this.generator.generate(isoWeekAt(now, this.timeZone), this.timeZone, now, { minSamples: this.minSamples });
+  /** The week in progress, up to now, of one pack (default: the default pack): computed on each request and never stored. */
+  current(now = new Date(), packId?: string): Promise<WeeklyReportDto> {
+    return this.generatorFor(packId).generate(isoWeekAt(now, this.timeZone), this.timeZone, now, { minSamples: this.minSamples });
   }
 
   /**
    * A stored week's report. The last complete week is generated on demand when it has none yet (a fresh
    * install, or before the Monday run), as the Monday run would; other weeks without one answer 404.
    */
-  async get(isoWeek: string, now = new Date()): Promise<WeeklyReportDto> {
+  async get(isoWeek: string, now = new Date(), packId?: string): Promise<WeeklyReportDto> {
+    if (this.isOtherPack(packId)) return this.otherPackWeek(this.parseWeek(isoWeek), now, packId);
     const week = formatIsoWeek(this.parseWeek(isoWeek));
     const stored = await this.stored(week);
     if (stored) return stored;
@@ -119,6 +133,24 @@ export class ReportsService {
         details: [`isoWeek: ${week} has no stored report`],
       },
     });
+  }
+
+  /**
+   * A complete week's report of a pack other than the default one: made on request, never stored (the stored
+   * reports, the Monday run and its delivery are the default pack's).
+   */
+  private async otherPackWeek(week: IsoWeek, now: Date, packId: string): Promise<WeeklyReportDto> {
+    const range = weekRange(week, this.timeZone);
+    if (range.end.getTime() > now.getTime()) {
+      throw new NotFoundException({
+        error: {
+          code: 'REPORT.NOT_FOUND',
+          message: `${range.isoWeek} has not ended: read the week in progress at GET /v1/reports/weekly/current?pack=${packId}`,
+          details: { isoWeek: range.isoWeek },
+        },
+      });
+    }
+    return this.generatorFor(packId).generate(week, this.timeZone, now, { minSamples: this.minSamples });
   }
 
   private async stored(week: string): Promise<WeeklyReportDto | null> {

@@ -1,6 +1,6 @@
 /** The weekly report document: stored as JSON, served as JSON, and described in the OpenAPI spec. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
@@ -207,6 +207,8 @@ export class WeeklyReportDto {
     description: 'true for the week in progress (GET /v1/reports/weekly/current): figures up to generatedAt, compared with the same span of last week; false for a complete week',
   })
   partial: boolean;
+  @ApiPropertyOptional({ example: 'icloud-backup', description: "The pack whose tickets the report covers (reports made before packs were routed: none, the bundled pack's)" })
+  packId?: string;
   @ApiProperty() packVersion: string;
   @ApiProperty({ description: 'REPORT_MIN_SAMPLES when generated: outcomes needed to name a best fix or a knowledge gap' }) minSamples: number;
   @ApiProperty({ type: [ActionDto], description: 'At most three things to act on, most weighty first' }) actions: ActionDto[];
@@ -243,6 +245,12 @@ export class GenerateAnswerDto {
 }
 
 export class ReportQueryDto {
+  @ApiPropertyOptional({ example: 'printer-jams', description: "The pack whose tickets to report (GET /v1/packs); default: the default pack's. Another pack's reports are made on request, never stored" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  readonly pack?: string;
+
   @ApiPropertyOptional({ enum: REPORT_FORMATS, description: 'Overrides the Accept header' })
   @IsOptional()
   @IsIn(REPORT_FORMATS)
