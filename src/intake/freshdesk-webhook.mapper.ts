@@ -1,8 +1,19 @@
 /** Maps the body of a Freshdesk automation rule's "Trigger webhook" action to a helpdesk event. */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import type { TicketEvent } from './ticket-event';
-import { HelpdeskEvent, PayloadReader, WebhookPayloadError, satisfactionRating } from './zendesk-webhook.mapper';
+import {
+  HelpdeskEvent,
+  isJsonObject,
+  parsePayload,
+  payloadObject,
+  payloadString,
+  payloadStringList,
+  payloadTicketId,
+  WebhookPayloadError,
+  satisfactionRating,
+} from './zendesk-webhook.mapper';
 
 /**
  * The JSON body an admin sets on the rule's "Trigger webhook" action (content: JSON, advanced).
@@ -53,32 +64,49 @@ export function freshdeskStatus(value: string | number | null | undefined): Tick
  * dedupe key hashes the payload's canonical content: for a ticket event only what triage reads
  * (tag or status changes, the service's own write-back included, are then the same event).
  */
-export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions = {}): HelpdeskEvent {
-  const root = new PayloadReader(body, 'body');
-  if (!root.isObject()) throw new WebhookPayloadError(['body: expected a JSON object']);
-  const fields = root.raw('freshdesk_webhook') === undefined ? root : root.object('freshdesk_webhook');
-  root.throwIfInvalid();
+/** The fields of FRESHDESK_WEBHOOK_BODY_TEMPLATE (and the rating, when a rule adds it). */
+const freshdeskFields = {
+  ticket_id: payloadTicketId({ required: true }),
+  ticket_subject: payloadString(),
+  ticket_description: payloadString({ required: true }),
+  ticket_status: oneOf('number', (v: number) => String(v), payloadString()),
+  ticket_tags: oneOf('string', commaSeparatedTags, payloadStringList()),
+  ticket_contact_email: payloadString(),
+  ticket_contact_name: payloadString(),
+  // Hints: a wrong value reads as none.
+  triggered_event: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+  ticket_satisfaction: payloadString({ hint: true }),
+};
 
-  const externalId = fields.ticketId('ticket_id', { required: true });
-  const subject = fields.string('ticket_subject');
-  const description = htmlToText(fields.string('ticket_description', { required: true }));
-  const rawStatus = readStatus(fields);
-  const tags = readTags(fields);
-  const email = fields.string('ticket_contact_email');
-  const name = fields.string('ticket_contact_name');
-  fields.throwIfInvalid();
+/** The fields under `freshdesk_webhook`, as the template nests them, or at the top level. */
+const freshdeskWrappedBody = payloadObject({ freshdesk_webhook: payloadObject(freshdeskFields) });
+const freshdeskFlatBody = payloadObject(freshdeskFields);
+
+/**
+ * Resolved or closed -> 'status'; anything else -> 'ticket'. Freshdesk sends no event id, so the
+ * dedupe key hashes the payload's canonical content: for a ticket event only what triage reads
+ * (tag or status changes, the service's own write-back included, are then the same event).
+ */
+export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions = {}): HelpdeskEvent {
+  if (!isJsonObject(body)) throw new WebhookPayloadError(['body: expected a JSON object']);
+  const fields = body.freshdesk_webhook === undefined ? parsePayload(freshdeskFlatBody, body) : parsePayload(freshdeskWrappedBody, body).freshdesk_webhook;
+  const externalId = fields.ticket_id;
+  const subject = fields.ticket_subject;
+  const description = htmlToText(fields.ticket_description);
+  const tags = fields.ticket_tags;
+  const email = fields.ticket_contact_email;
+  const name = fields.ticket_contact_name;
 
   // The description is the customer's text, whatever it quotes (the service's note marker included). The
   // service's own notes are private, and a rule fired by a private note names it in {{triggered_event}}.
-  const triggeredEvent = fields.raw('triggered_event');
-  if (typeof triggeredEvent === 'string' && PRIVATE_NOTE_EVENT.test(triggeredEvent)) return { kind: 'ignored', reason: 'private note' };
+  if (PRIVATE_NOTE_EVENT.test(fields.triggered_event)) return { kind: 'ignored', reason: 'private note' };
   const at = opts.now ? opts.now() : new Date();
-  const rating = satisfactionRating(fields.string('ticket_satisfaction'));
+  const rating = satisfactionRating(fields.ticket_satisfaction);
   if (rating) {
     const hash = canonicalHash({ kind: 'csat', rating, subject, description });
     return { kind: 'csat', source: 'freshdesk', externalId, rating, tags, at, dedupeKey: `freshdesk:${externalId}:${hash}` };
   }
-  const status = freshdeskStatus(rawStatus);
+  const status = freshdeskStatus(fields.ticket_status);
   if (status === 'solved' || status === 'closed') {
     const hash = canonicalHash({ kind: 'status', status, tags: [...tags].sort(), subject, description });
     return { kind: 'status', source: 'freshdesk', externalId, status, tags, at, dedupeKey: `freshdesk:${externalId}:${hash}` };
@@ -98,16 +126,20 @@ export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions 
   return { kind: 'ticket', event };
 }
 
-function readStatus(fields: PayloadReader): string {
-  const v = fields.raw('ticket_status');
-  return typeof v === 'number' ? String(v) : fields.string('ticket_status');
+/** A value of `type` read by `read`; any other, by `otherwise` (whose problems name the field). */
+function oneOf<T, U, O>(type: 'number' | 'string', read: (value: T) => U, otherwise: z.ZodType<O, unknown>) {
+  return z.unknown().transform((v, ctx): U | O => {
+    if (typeof v === type) return read(v as T);
+    const parsed = otherwise.safeParse(v);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, input: v });
+    return z.NEVER;
+  });
 }
 
 /** {{ticket.tags}} renders the tags separated by commas; a tag itself may hold spaces. */
-function readTags(fields: PayloadReader): string[] {
-  const v = fields.raw('ticket_tags');
-  if (typeof v === 'string') return [...new Set(v.split(',').map((t) => t.trim()).filter(Boolean))];
-  return fields.stringList('ticket_tags');
+function commaSeparatedTags(value: string): string[] {
+  return [...new Set(value.split(',').map((t) => t.trim()).filter(Boolean))];
 }
 
 /** SHA-256 of JSON with sorted keys, so the same content always hashes the same. */

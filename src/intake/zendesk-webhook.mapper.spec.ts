@@ -255,6 +255,16 @@ describe('mapZendeskWebhook: malformed bodies', () => {
     expect(details(zenEvent('ticket.status_changed', { event: { current: 3 } }))).toEqual(['event.current: expected a string']);
   });
 
+  it('checks only the fields an event type reads, and reads hints leniently', () => {
+    const broken = { description: 5, updated_at: {}, requester_id: { n: 1 } };
+    expect(map(zenEvent('ticket.tags_changed', { detail: broken }))).toEqual({ kind: 'ignored', reason: 'tag-only change' });
+    expect(details(zenEvent('ticket.created', { detail: broken }))).toEqual(['detail.description: expected a string', 'detail.updated_at: expected a date string']);
+    const comment = { comment: { id: 'c1', body: 'Still failing after the restart.', is_public: true, author: { id: '501' } } };
+    expect(map(zenEvent('ticket.comment_added', { detail: { requester_id: { n: 1 } }, event: comment }))).toMatchObject({ kind: 'comment', commentId: 'c1' });
+    // Without a time of its own an event reads the ticket's updated_at: a wrong one is named once.
+    expect(details({ ...zenEvent('ticket.created', { detail: { updated_at: [] } }), time: undefined })).toEqual(['detail.updated_at: expected a date string']);
+  });
+
   it('is a 400 with the details', () => {
     try {
       map({ ticket: {} });

@@ -3,6 +3,7 @@
  * the body of a trigger-connected webhook (ZENDESK_TRIGGER_BODY_TEMPLATE, pasted by an admin)
  * and the envelope of an event-subscription webhook (`type: "zen:event-type:ticket.*"`).
  */
+import { z } from 'zod';
 import { isHelpdeskTicketId } from '../helpdesk/helpdesk-ticket-id';
 import { DomainError } from '../platform/errors/domain-error';
 import type { TicketStatus } from '../tickets/ticket.entity';
@@ -107,70 +108,129 @@ export interface ZendeskMapperOptions {
 const EVENT_TYPE_PREFIX = 'zen:event-type:';
 
 export function mapZendeskWebhook(body: unknown, opts: ZendeskMapperOptions): HelpdeskEvent {
-  const root = new PayloadReader(body, 'body');
-  if (!root.isObject()) throw new WebhookPayloadError(['body: expected a JSON object']);
-  if (typeof root.raw('type') === 'string' && String(root.raw('type')).startsWith(EVENT_TYPE_PREFIX)) {
-    return mapEventSubscription(root, opts);
+  if (!isJsonObject(body)) throw new WebhookPayloadError(['body: expected a JSON object']);
+  if (typeof body.type === 'string' && body.type.startsWith(EVENT_TYPE_PREFIX)) return mapEventSubscription(body, opts);
+  if (body.ticket !== undefined) {
+    return body.event === 'satisfaction' ? mapSatisfaction(body, opts) : mapTrigger(body, opts);
   }
-  if (root.raw('ticket') !== undefined) return mapTrigger(root, opts);
   throw new WebhookPayloadError([
     'body: expected a Zendesk event ("type": "zen:event-type:...") or the trigger body ({"ticket": {...}})',
   ]);
 }
 
 // --- event-subscription webhooks ------------------------------------------------------------
+// An event is read in steps, each refusing the body with the problems found so far: the envelope and the
+// ticket id; then, by event type, the fields that type needs. Fields a type does not need are not checked.
 
-function mapEventSubscription(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEvent {
-  const type = root.string('type', { required: true }).slice(EVENT_TYPE_PREFIX.length);
+const hint = { hint: true } as const;
+
+/** What every ticket event carries: its id and time, the ticket (`detail`) and the change (`event`). */
+const zendeskEventEnvelope = payloadObject({
+  id: payloadId({ required: true }),
+  time: payloadDate(),
+  detail: payloadObject({}, { required: true }),
+  event: payloadObject({}),
+});
+
+/** Read after the envelope (a wrong `detail` or `event` is already a problem there). */
+const eventDetail = <S extends z.ZodRawShape>(shape: S) => payloadObject({ detail: payloadObject(shape, hint) });
+const eventChange = <S extends z.ZodRawShape>(shape: S) => payloadObject({ event: payloadObject(shape, hint) });
+
+const zendeskEventTicketId = eventDetail({ id: payloadTicketId() });
+/** The change's time when the envelope has none, and its author. */
+const zendeskEventUpdatedAt = eventDetail({ updated_at: payloadDate() });
+const zendeskEventActor = eventDetail({ actor_id: payloadId() });
+
+const zendeskTicketChange = eventDetail({
+  subject: payloadString(),
+  description: payloadString({ required: true }),
+  tags: payloadStringList(),
+  status: payloadString(),
+  created_at: payloadDate(),
+  updated_at: payloadDate(),
+});
+
+const zendeskCommentPresent = eventChange({ comment: payloadObject({}, { required: true }) });
+const zendeskComment = eventChange({
+  comment: payloadObject({ id: payloadId({ required: true }), body: payloadString(), is_public: payloadBoolean(), author: payloadObject({}) }, hint),
+});
+const zendeskCommentAuthor = eventChange({ comment: payloadObject({ author: payloadObject({ id: payloadId() }, hint) }, hint) });
+
+const zendeskStatusChange = eventChange({ current: payloadString({ required: true }) });
+
+/** Fields read as hints: a wrong value there reads as missing, and refuses nothing. */
+const zendeskEventHints = payloadObject(
+  {
+    detail: payloadObject(
+      {
+        updated_at: payloadDate(hint),
+        actor_id: payloadId(hint),
+        requester_id: payloadId(hint),
+        description: payloadString(hint),
+        tags: payloadStringList(hint),
+      },
+      hint,
+    ),
+    event: payloadObject({ previous: payloadString(hint), comment: payloadObject({ author: payloadObject({ is_staff: payloadBoolean(hint) }, hint) }, hint) }, hint),
+  },
+  hint,
+);
+
+function mapEventSubscription(root: JsonObject, opts: ZendeskMapperOptions): HelpdeskEvent {
+  const type = String(root.type).slice(EVENT_TYPE_PREFIX.length);
   if (!type.startsWith('ticket.')) return { kind: 'ignored', reason: `not a ticket event: ${type}` };
 
-  const eventId = root.id('id', { required: true });
-  const time = root.date('time');
-  const detail = root.object('detail', { required: true });
-  const change = root.object('event');
-  const externalId = detail.ticketId('id') || ticketIdFromSubject(root.string('subject'));
-  if (!externalId) root.fail('detail.id', 'expected the ticket id');
-  root.throwIfInvalid();
-  detail.throwIfInvalid();
-  change.throwIfInvalid();
+  const envelope = readPayload(zendeskEventEnvelope, root);
+  const ticketId = readPayload(zendeskEventTicketId, root);
+  const problems = [...envelope.problems, ...ticketId.problems];
+  const externalId = ticketId.value?.detail.id || ticketIdFromSubject(root, problems);
+  if (!externalId) problems.push('detail.id: expected the ticket id');
+  throwIfAny(problems);
+  const { id: eventId, time } = envelope.value!;
+  const hints = parsePayload(zendeskEventHints, root);
 
   const dedupeKey = `zendesk:evt:${eventId}`;
-  const at = time ?? detail.date('updated_at') ?? now(opts);
-  const actorId = detail.id('actor_id');
-  if (opts.ownUserId && actorId === opts.ownUserId) return { kind: 'ignored', reason: 'event by the service user' };
+  const at = time ?? hints.detail.updated_at ?? now(opts);
+  // Problems of the time and author refuse the event only with those of its type's own fields.
+  const pending = [...(time ? [] : readPayload(zendeskEventUpdatedAt, root).problems), ...readPayload(zendeskEventActor, root).problems];
+  if (opts.ownUserId && hints.detail.actor_id === opts.ownUserId) return { kind: 'ignored', reason: 'event by the service user' };
 
   switch (type) {
     case 'ticket.created':
     case 'ticket.subject_changed':
     case 'ticket.description_changed': {
+      const change = readPayload(zendeskTicketChange, root);
+      throwIfAny([...new Set([...pending, ...change.problems])]);
+      const { detail } = change.value!;
       const event: TicketEvent = {
         source: 'zendesk',
-        externalId: externalId!,
-        subject: detail.string('subject'),
-        description: detail.string('description', { required: true }),
-        tags: detail.stringList('tags'),
-        status: zendeskStatus(detail.string('status')),
-        createdAt: detail.date('created_at'),
-        updatedAt: detail.date('updated_at') ?? at,
+        externalId,
+        subject: detail.subject,
+        description: detail.description,
+        tags: detail.tags,
+        status: zendeskStatus(detail.status),
+        createdAt: detail.created_at,
+        updatedAt: detail.updated_at ?? at,
         dedupeKey,
       };
-      detail.throwIfInvalid();
       return { kind: 'ticket', event };
     }
     case 'ticket.comment_added':
-      return mapCommentAdded(change, detail, { externalId: externalId!, at, dedupeKey }, opts);
+      throwIfAny([...pending, ...readPayload(zendeskCommentPresent, root).problems]);
+      return mapCommentAdded(root, hints, { externalId, at, dedupeKey }, opts);
     case 'ticket.status_changed': {
-      const current = change.string('current', { required: true });
-      change.throwIfInvalid();
+      const change = readPayload(zendeskStatusChange, root);
+      throwIfAny([...pending, ...change.problems]);
+      const { current } = change.value!.event;
       const status = zendeskStatus(current);
       if (!status) return { kind: 'ignored', reason: `status not tracked: ${current}` };
       return {
         kind: 'status',
         source: 'zendesk',
-        externalId: externalId!,
+        externalId,
         status,
-        previousStatus: zendeskStatus(change.string('previous')),
-        tags: detail.stringList('tags'),
+        previousStatus: zendeskStatus(hints.event.previous),
+        tags: hints.detail.tags,
         at,
         dedupeKey,
       };
@@ -183,74 +243,82 @@ function mapEventSubscription(root: PayloadReader, opts: ZendeskMapperOptions): 
 }
 
 function mapCommentAdded(
-  change: PayloadReader,
-  detail: PayloadReader,
+  root: JsonObject,
+  hints: z.output<typeof zendeskEventHints>,
   base: { externalId: string; at: Date; dedupeKey: string },
   opts: ZendeskMapperOptions,
 ): HelpdeskEvent {
-  const comment = change.object('comment', { required: true });
-  change.throwIfInvalid();
-  const commentId = comment.id('id', { required: true });
-  const body = comment.string('body');
-  const isPublic = comment.boolean('is_public');
-  const author = comment.object('author');
-  comment.throwIfInvalid();
-  const authorId = author.id('id');
-  author.throwIfInvalid();
+  const { id: commentId, body, is_public: isPublic } = parsePayload(zendeskComment, root).event.comment;
+  const authorId = parsePayload(zendeskCommentAuthor, root).event.comment.author.id;
 
   // A note is the service's own by its author and its marker together: a customer may quote the marker.
   if (opts.ownUserId && authorId === opts.ownUserId) {
     return { kind: 'ignored', reason: body.includes(opts.noteMarkerPrefix) ? 'the service’s own note' : 'comment by the service user' };
   }
   if (isPublic === false) return { kind: 'ignored', reason: 'private comment' };
-  const requesterId = detail.id('requester_id');
-  if (requesterId ? authorId !== requesterId : author.boolean('is_staff') === true) {
+  const requesterId = hints.detail.requester_id;
+  if (requesterId ? authorId !== requesterId : hints.event.comment.author.is_staff === true) {
     return { kind: 'ignored', reason: 'comment not from the requester' };
   }
   // The ticket's first comment arrives as comment_added too; ticket.created already carries it.
-  if (body.trim() && body.trim() === detail.string('description').trim()) {
+  if (body.trim() && body.trim() === hints.detail.description.trim()) {
     return { kind: 'ignored', reason: 'first comment of the ticket' };
   }
   if (!body.trim()) return { kind: 'ignored', reason: 'empty comment' };
   return { kind: 'comment', source: 'zendesk', ...base, commentId, body };
 }
 
-function ticketIdFromSubject(subject: string): string {
-  const id = /^zen:ticket:(\d+)$/.exec(subject)?.[1] ?? '';
+/** The ticket id of an event's `subject` (`zen:ticket:123`), read when `detail` names none. */
+function ticketIdFromSubject(root: JsonObject, problems: string[]): string {
+  const subject = readPayload(payloadObject({ subject: payloadString() }), root);
+  problems.push(...subject.problems);
+  const id = /^zen:ticket:(\d+)$/.exec(subject.value?.subject ?? '')?.[1] ?? '';
   return isHelpdeskTicketId(id) ? id : '';
 }
 
 // --- trigger-connected webhooks -------------------------------------------------------------
 
-function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEvent {
-  if (root.string('event') === 'satisfaction') return mapSatisfaction(root, opts);
-  const ticket = root.object('ticket', { required: true });
-  const currentUser = root.object('current_user');
-  root.throwIfInvalid();
-  const externalId = ticket.ticketId('id', { required: true });
-  const subject = ticket.string('title');
-  const description = ticket.string('description', { required: true });
-  const rawStatus = ticket.string('status');
-  const tags = ticket.stringList('tags');
-  const requester = {
-    email: ticket.string('requester_email') || undefined,
-    name: ticket.string('requester_name') || undefined,
-    firstName: ticket.string('requester_first_name') || undefined,
-  };
-  const rawUpdatedAt = ticket.string('updated_at');
-  const updatedAt = ticket.date('updated_at');
-  const createdAt = ticket.date('created_at');
-  const updaterId = currentUser.id('id');
-  const updaterEmail = currentUser.string('email');
-  ticket.throwIfInvalid();
-  currentUser.throwIfInvalid();
+/** The body of ZENDESK_TRIGGER_BODY_TEMPLATE: first its two objects, then their fields. */
+const zendeskTriggerEnvelope = payloadObject({
+  event: payloadString(),
+  ticket: payloadObject({}, { required: true }),
+  current_user: payloadObject({}),
+});
 
+const zendeskTriggerBody = payloadObject({
+  ticket: payloadObject(
+    {
+      id: payloadTicketId({ required: true }),
+      title: payloadString(),
+      description: payloadString({ required: true }),
+      status: payloadString(),
+      tags: payloadStringList(),
+      requester_email: payloadString(),
+      requester_name: payloadString(),
+      requester_first_name: payloadString(),
+      updated_at: payloadStampedDate(),
+      created_at: payloadDate(),
+    },
+    { hint: true },
+  ),
+  current_user: payloadObject({ id: payloadId(), email: payloadString() }, { hint: true }),
+});
+
+function mapTrigger(root: JsonObject, opts: ZendeskMapperOptions): HelpdeskEvent {
+  parsePayload(zendeskTriggerEnvelope, root);
+  const { ticket, current_user: currentUser } = parsePayload(zendeskTriggerBody, root);
+  const { id: externalId, title: subject, description, tags } = ticket;
+  const requester = {
+    email: ticket.requester_email || undefined,
+    name: ticket.requester_name || undefined,
+    firstName: ticket.requester_first_name || undefined,
+  };
   const byServiceUser =
-    (opts.ownUserId && updaterId === opts.ownUserId) ||
-    (opts.ownEmail && updaterEmail.toLowerCase() === opts.ownEmail.toLowerCase());
+    (opts.ownUserId && currentUser.id === opts.ownUserId) ||
+    (opts.ownEmail && currentUser.email.toLowerCase() === opts.ownEmail.toLowerCase());
   if (byServiceUser) return { kind: 'ignored', reason: 'update by the service user' };
 
-  const status = zendeskStatus(rawStatus);
+  const status = zendeskStatus(ticket.status);
   if (status === 'solved' || status === 'closed') {
     return {
       kind: 'status',
@@ -258,9 +326,9 @@ function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEv
       externalId,
       status,
       tags,
-      at: updatedAt ?? now(opts),
+      at: ticket.updated_at.date ?? now(opts),
       // The same delivery twice has one key; solving again later has a later updated_at.
-      dedupeKey: `zendesk:trg:${externalId}:status:${status}:${rawUpdatedAt || contentHash(tags.join(' '))}`,
+      dedupeKey: `zendesk:trg:${externalId}:status:${status}:${ticket.updated_at.raw || contentHash(tags.join(' '))}`,
     };
   }
   const event: TicketEvent = {
@@ -271,8 +339,8 @@ function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEv
     requester: requester.email || requester.name || requester.firstName ? requester : null,
     tags,
     status,
-    createdAt,
-    updatedAt,
+    createdAt: ticket.created_at,
+    updatedAt: ticket.updated_at.date,
     // Triggers fire on every update (assignee, tags, the service's own write-back): only new content
     // is a new event, so the key hashes the content rather than updated_at.
     dedupeKey: `zendesk:trg:${externalId}:${contentHash(subject, description)}`,
@@ -281,15 +349,19 @@ function mapTrigger(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEv
 }
 
 /** The body of the "satisfaction rated" trigger (ZENDESK_SATISFACTION_BODY_TEMPLATE). */
-function mapSatisfaction(root: PayloadReader, opts: ZendeskMapperOptions): HelpdeskEvent {
-  const ticket = root.object('ticket', { required: true });
-  root.throwIfInvalid();
-  const externalId = ticket.ticketId('id', { required: true });
-  const raw = ticket.string('satisfaction');
-  const tags = ticket.stringList('tags');
-  const rawUpdatedAt = ticket.string('updated_at');
-  const updatedAt = ticket.date('updated_at');
-  ticket.throwIfInvalid();
+const zendeskSatisfactionEnvelope = payloadObject({ ticket: payloadObject({}, { required: true }) });
+
+const zendeskSatisfactionBody = payloadObject({
+  ticket: payloadObject(
+    { id: payloadTicketId({ required: true }), satisfaction: payloadString(), tags: payloadStringList(), updated_at: payloadStampedDate() },
+    { hint: true },
+  ),
+});
+
+function mapSatisfaction(root: JsonObject, opts: ZendeskMapperOptions): HelpdeskEvent {
+  parsePayload(zendeskSatisfactionEnvelope, root);
+  const { ticket } = parsePayload(zendeskSatisfactionBody, root);
+  const { id: externalId, satisfaction: raw, tags } = ticket;
   const rating = satisfactionRating(raw);
   if (!rating) return { kind: 'ignored', reason: `no satisfaction rating: ${raw || 'unoffered'}` };
   return {
@@ -298,8 +370,8 @@ function mapSatisfaction(root: PayloadReader, opts: ZendeskMapperOptions): Helpd
     externalId,
     rating,
     tags,
-    at: updatedAt ?? now(opts),
-    dedupeKey: `zendesk:trg:${externalId}:csat:${rating}:${rawUpdatedAt || 'once'}`,
+    at: ticket.updated_at.date ?? now(opts),
+    dedupeKey: `zendesk:trg:${externalId}:csat:${rating}:${ticket.updated_at.raw || 'once'}`,
   };
 }
 
@@ -333,119 +405,147 @@ function now(opts: { now?: () => Date }): Date {
   return opts.now ? opts.now() : new Date();
 }
 
-/**
- * Reads fields of one JSON object, collecting a message per wrong field (named by its path)
- * so one error lists every problem. Ids may be numbers or strings; unrendered placeholders
- * ("{{ticket.id}}") count as missing.
- */
-export class PayloadReader {
-  private readonly errors: string[];
+// --- payload schemas ------------------------------------------------------------------------------
+// Helpdesk bodies are read leniently, as helpdesks fill them: ids may be numbers or strings, tags a list or
+// one string, booleans "true"/"false", dates any format Date.parse reads, and a placeholder left unrendered
+// ("{{ticket.id}}") counts as missing; null is missing too. Each wrong field is one detail, named by its path.
 
-  constructor(
-    private readonly value: unknown,
-    private readonly path: string,
-    errors: string[] = [],
-  ) {
-    this.errors = errors;
-  }
+export type JsonObject = Record<string, unknown>;
 
-  isObject(): boolean {
-    return this.value !== null && typeof this.value === 'object' && !Array.isArray(this.value);
-  }
-
-  raw(key: string): unknown {
-    return this.isObject() ? (this.value as Record<string, unknown>)[key] : undefined;
-  }
-
-  fail(field: string, message: string): void {
-    this.errors.push(`${field}: ${message}`);
-  }
-
-  throwIfInvalid(): void {
-    if (this.errors.length) throw new WebhookPayloadError([...this.errors]);
-  }
-
-  object(key: string, opts: { required?: boolean } = {}): PayloadReader {
-    const v = this.raw(key);
-    const child = new PayloadReader(v ?? {}, this.at(key), this.errors);
-    if (v === undefined || v === null) {
-      if (opts.required) this.fail(this.at(key), 'required');
-    } else if (!child.isObject()) {
-      this.fail(this.at(key), 'expected an object');
-    }
-    return child.isObject() ? child : new PayloadReader({}, this.at(key), this.errors);
-  }
-
-  string(key: string, opts: { required?: boolean } = {}): string {
-    const v = this.raw(key);
-    if (v === undefined || v === null) {
-      if (opts.required) this.fail(this.at(key), 'required');
-      return '';
-    }
-    if (typeof v !== 'string') {
-      this.fail(this.at(key), 'expected a string');
-      return '';
-    }
-    return isPlaceholder(v) ? '' : v;
-  }
-
-  /** A non-empty id, given as a string or an integer. */
-  id(key: string, opts: { required?: boolean } = {}): string {
-    const v = this.raw(key);
-    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-    if (typeof v === 'string' && v.trim() && !isPlaceholder(v)) return v.trim();
-    if (v === undefined || v === null || v === '' || (typeof v === 'string' && (isPlaceholder(v) || !v.trim()))) {
-      if (opts.required) this.fail(this.at(key), 'required');
-      return '';
-    }
-    this.fail(this.at(key), 'expected an id (string or integer)');
-    return '';
-  }
-
-  /** A helpdesk ticket id: a positive integer, as a number or a string of up to 20 digits. */
-  ticketId(key: string, opts: { required?: boolean } = {}): string {
-    const id = this.id(key, opts);
-    if (!id || isHelpdeskTicketId(id)) return id;
-    this.fail(this.at(key), 'expected a ticket id: a positive integer of up to 20 digits');
-    return '';
-  }
-
-  boolean(key: string): boolean | undefined {
-    const v = this.raw(key);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v === 'boolean') return v;
-    if (v === 'true' || v === 'false') return v === 'true';
-    this.fail(this.at(key), 'expected a boolean');
-    return undefined;
-  }
-
-  /** Tags as an array of strings, or one string separated by spaces or commas (as placeholders render them). */
-  stringList(key: string): string[] {
-    const v = this.raw(key);
-    if (v === undefined || v === null) return [];
-    if (typeof v === 'string') return isPlaceholder(v) ? [] : [...new Set(v.split(/[\s,]+/).filter(Boolean))];
-    if (Array.isArray(v) && v.every((t) => typeof t === 'string')) return [...new Set(v as string[])];
-    this.fail(this.at(key), 'expected a list of strings or a space-separated string');
-    return [];
-  }
-
-  /** A date in any format Date.parse reads (ISO-8601 with or without seconds, RFC 2822 ...); null when absent or unreadable. */
-  date(key: string): Date | null {
-    const v = this.raw(key);
-    if (typeof v === 'number' && Number.isFinite(v)) return new Date(v < 1e12 ? v * 1000 : v);
-    if (typeof v !== 'string' || !v.trim() || isPlaceholder(v)) {
-      if (v !== undefined && v !== null && typeof v !== 'string') this.fail(this.at(key), 'expected a date string');
-      return null;
-    }
-    const ms = Date.parse(v.trim());
-    return Number.isNaN(ms) ? null : new Date(ms);
-  }
-
-  private at(key: string): string {
-    return this.path === 'body' ? key : `${this.path}.${key}`;
-  }
+export function isJsonObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isPlaceholder(value: string): boolean {
   return /^\s*\{\{[^}]*\}\}\s*$/.test(value);
+}
+
+/** `required`: missing is a problem. `hint`: a field read only as a hint, where a wrong value reads as missing. */
+interface FieldOptions {
+  readonly required?: boolean;
+  readonly hint?: boolean;
+}
+
+/** A field read by `read`, which answers its value and, for a wrong one, a problem (the value is then a fallback). */
+function payloadField<T>(read: (value: unknown) => { value: T; problems?: string[] }, opts: FieldOptions) {
+  return z.unknown().transform((input, ctx): T => {
+    const { value, problems = [] } = read(input);
+    if (!opts.hint) for (const message of problems) ctx.addIssue({ code: 'custom', message, input });
+    return value;
+  });
+}
+
+const missing = (value: unknown): value is null | undefined => value === undefined || value === null;
+
+/** A string; a placeholder is empty. */
+export function payloadString(opts: FieldOptions = {}) {
+  return payloadField((v) => {
+    if (missing(v)) return { value: '', problems: opts.required ? ['required'] : [] };
+    if (typeof v !== 'string') return { value: '', problems: ['expected a string'] };
+    return { value: isPlaceholder(v) ? '' : v };
+  }, opts);
+}
+
+function readId(v: unknown, required: boolean): { value: string; problems?: string[] } {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return { value: String(v) };
+  if (typeof v === 'string' && v.trim() && !isPlaceholder(v)) return { value: v.trim() };
+  if (missing(v) || v === '' || (typeof v === 'string' && (isPlaceholder(v) || !v.trim()))) return { value: '', problems: required ? ['required'] : [] };
+  return { value: '', problems: ['expected an id (string or integer)'] };
+}
+
+/** A non-empty id, given as a string or an integer. */
+export function payloadId(opts: FieldOptions = {}) {
+  return payloadField((v) => readId(v, opts.required ?? false), opts);
+}
+
+/** A helpdesk ticket id: a positive integer, as a number or a string of up to 20 digits. */
+export function payloadTicketId(opts: FieldOptions = {}) {
+  return payloadField((v) => {
+    const id = readId(v, opts.required ?? false);
+    if (!id.value || isHelpdeskTicketId(id.value)) return id;
+    return { value: '', problems: ['expected a ticket id: a positive integer of up to 20 digits'] };
+  }, opts);
+}
+
+/** true or false, also as the strings "true" and "false". */
+export function payloadBoolean(opts: FieldOptions = {}) {
+  return payloadField((v): { value: boolean | undefined; problems?: string[] } => {
+    if (missing(v)) return { value: undefined };
+    if (typeof v === 'boolean') return { value: v };
+    if (v === 'true' || v === 'false') return { value: v === 'true' };
+    return { value: undefined, problems: ['expected a boolean'] };
+  }, opts);
+}
+
+/** Tags as a list of strings, or one string separated by spaces or commas (as placeholders render them). */
+export function payloadStringList(opts: FieldOptions = {}) {
+  return payloadField((v): { value: string[]; problems?: string[] } => {
+    if (missing(v)) return { value: [] };
+    if (typeof v === 'string') return { value: isPlaceholder(v) ? [] : [...new Set(v.split(/[\s,]+/).filter(Boolean))] };
+    if (Array.isArray(v) && v.every((t) => typeof t === 'string')) return { value: [...new Set(v as string[])] };
+    return { value: [], problems: ['expected a list of strings or a space-separated string'] };
+  }, opts);
+}
+
+function readDate(v: unknown): { value: Date | null; problems?: string[] } {
+  if (typeof v === 'number' && Number.isFinite(v)) return { value: new Date(v < 1e12 ? v * 1000 : v) };
+  if (typeof v !== 'string' || !v.trim() || isPlaceholder(v)) {
+    return { value: null, problems: !missing(v) && typeof v !== 'string' ? ['expected a date string'] : [] };
+  }
+  const ms = Date.parse(v.trim());
+  return { value: Number.isNaN(ms) ? null : new Date(ms) };
+}
+
+/** A date in any format Date.parse reads (ISO-8601 with or without seconds, RFC 2822 ...); null when absent or unreadable. */
+export function payloadDate(opts: FieldOptions = {}) {
+  return payloadField(readDate, opts);
+}
+
+/** A date that also keys an event by its text (`updated_at` of trigger bodies), so it must be a string. */
+function payloadStampedDate() {
+  return payloadField((v) => {
+    const raw = missing(v) ? '' : typeof v === 'string' ? (isPlaceholder(v) ? '' : v) : undefined;
+    const date = readDate(v);
+    return { value: { raw: raw ?? '', date: date.value }, problems: [...(raw === undefined ? ['expected a string'] : []), ...(date.problems ?? [])] };
+  }, {});
+}
+
+/**
+ * A JSON object with these fields (others are ignored); missing or null is an empty object, a problem only
+ * when required. A wrong object stops there: its fields are not read (a hint reads it as empty).
+ */
+export function payloadObject<S extends z.ZodRawShape>(shape: S, opts: FieldOptions = {}) {
+  const keys = Object.keys(shape);
+  return z.preprocess((v, ctx) => {
+    if (!missing(v) && !isJsonObject(v) && !opts.hint) {
+      ctx.addIssue({ code: 'custom', message: 'expected an object', input: v });
+      return v;
+    }
+    if (missing(v) && opts.required) ctx.addIssue({ code: 'custom', message: 'required', input: v });
+    const fields: JsonObject = isJsonObject(v) ? v : {};
+    // Every field is read, absent ones as null (which every field reads as missing).
+    return Object.fromEntries(keys.map((key) => [key, fields[key] ?? null]));
+  }, z.object(shape));
+}
+
+/** One detail per wrong field: `ticket.id: required`; the body itself is `body`. */
+function payloadProblems(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`);
+}
+
+/** Reads `body` with `schema`: its value, or the details of what is wrong. */
+export function readPayload<T>(schema: z.ZodType<T>, body: unknown): { value?: T; problems: string[] } {
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { value: parsed.data, problems: [] } : { problems: payloadProblems(parsed.error) };
+}
+
+/** Reads `body` with `schema`, or throws WebhookPayloadError (a 400) with a detail per wrong field. */
+export function parsePayload<T>(schema: z.ZodType<T>, body: unknown): T {
+  const { value, problems } = readPayload(schema, body);
+  throwIfAny(problems);
+  return value as T;
+}
+
+function throwIfAny(problems: readonly string[]): void {
+  if (problems.length) throw new WebhookPayloadError([...problems]);
 }
