@@ -10,9 +10,7 @@ import { apiKeyAuthenticator } from './platform/auth/api-key.guard';
 import { AuthFailureLimiter } from './platform/auth/auth-failures';
 import { registerAuthenticateFirst } from './platform/auth/authenticate-first';
 import { RedisThrottlerStorage } from './platform/auth/redis-throttler.storage';
-import { freshdeskCredentials, freshdeskWebhookAuthenticator } from './intake/freshdesk-webhook.controller';
-import { ZENDESK_WEBHOOK_PATH } from './intake/zendesk-webhook.controller';
-import { zendeskWebhookAuthenticator } from './intake/zendesk-signature';
+import { HelpdeskRegistry } from './helpdesk/helpdesk-registry.service';
 import { AppConfig } from './platform/config/app-config.service';
 import { Environment, Role, validateEnvironment } from './platform/config/environment';
 import { registerRequestLogging, requestId } from './platform/logging/logging';
@@ -101,8 +99,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
       app.getHttpAdapter().getInstance(),
       [
         apiKeyAuthenticator(app.get(ApiKeyService)),
-        zendeskWebhookAuthenticator(ZENDESK_WEBHOOK_PATH, config.get('ZENDESK_WEBHOOK_SECRET')),
-        freshdeskWebhookAuthenticator(freshdeskCredentials(config)),
+        ...app.get(HelpdeskRegistry, { strict: false }).webhookAuthenticators(),
       ],
       failures,
       BODY_LIMIT_BYTES,

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, addressHash } from '../audit/audit.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { identifierPattern, identifiersOf, identifierWords, scrub, type RequesterFields } from './personal-text';
+import { HELPDESKS } from '../platform/queue/helpdesks';
 
 /** Which tickets to erase: a condition on `tickets t` with its parameters ($1 ...). */
 export interface TicketCondition {
@@ -219,7 +220,7 @@ export class ErasureService {
   private async scrubJobs(jobIds: string[], identifiers: string[]): Promise<void> {
     const pattern = identifierPattern(identifiers);
     if (!pattern || jobIds.length === 0) return;
-    const queues: Queue[] = [this.pipeline.triage, this.pipeline.writebackQueue('zendesk'), this.pipeline.writebackQueue('freshdesk')];
+    const queues: Queue[] = [this.pipeline.triage, ...HELPDESKS.map((h) => this.pipeline.writebackQueue(h))];
     for (const queue of queues) {
       for (const id of jobIds) {
         const job = await queue.getJob(id);

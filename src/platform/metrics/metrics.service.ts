@@ -1,6 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -114,16 +114,15 @@ export class MetricsService implements OnModuleInit {
   });
 
   constructor(
-    @InjectQueue(QueueName.Triage) triage: Queue,
-    @InjectQueue(QueueName.WritebackZendesk) zendesk: Queue,
-    @InjectQueue(QueueName.WritebackFreshdesk) freshdesk: Queue,
+    moduleRef: ModuleRef,
     @InjectDataSource() db: DataSource,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     // Both series exist from the start, so a share computed from them never lacks its denominator.
     for (const decision of ['auto', 'review'] as const) this.decisions.inc({ decision }, 0);
-    const queues = [triage, zendesk, freshdesk];
+    // Every queue the service declares, read at scrape time (a queue registered later is found then).
+    const queues = () => Object.values(QueueName).map((name) => moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     new Gauge({
       name: `${METRIC_PREFIX}queue_jobs`,
       help: 'Jobs in each queue by state, read from Redis at scrape time',
@@ -132,7 +131,7 @@ export class MetricsService implements OnModuleInit {
       async collect() {
         this.reset();
         await Promise.all(
-          queues.map(async (q) => {
+          queues().map(async (q) => {
             const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
             for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
           }),
