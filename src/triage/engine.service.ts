@@ -160,7 +160,11 @@ export class EngineService {
     const found = this.packs.get(id);
     if (!found) {
       throw new NotFoundException({
-        error: { code: 'PACK.NOT_FOUND', message: `No pack ${id} (loaded: ${this.order.map((p) => p.id).join(', ')})`, details: [id] },
+        error: {
+          code: 'PACK.NOT_FOUND',
+          message: `No pack ${id.slice(0, 64)} (loaded: ${this.order.map((p) => p.id).join(', ')})`,
+          details: [id.slice(0, 64)],
+        },
       });
     }
     return found;

@@ -64,13 +64,14 @@ export class PackReloader implements OnModuleInit, OnApplicationShutdown {
     try {
       packs = this.engine.reload();
     } catch (err) {
-      if (!(err instanceof PackValidationError)) throw err;
-      this.logger.error(`packs refused, the running ones stay: ${err.message}`);
+      // Validation names file and field; anything else that stops a pack compiling is refused the same way.
+      const problems = err instanceof PackValidationError ? err.problems.map((p) => `${p.file}: ${p.path}: ${p.problem}`) : [(err as Error).message];
+      this.logger.error(`packs refused, the running ones stay: ${problems.join('; ')}`);
       throw new UnprocessableEntityException({
         error: {
           code: 'PACK.INVALID',
-          message: `The packs in PACKS_DIR were refused; the running packs stay. ${err.message}`,
-          details: [err.message],
+          message: `The packs in PACKS_DIR were refused; the running packs stay. ${problems[0]}`,
+          details: problems,
         },
       });
     }
