@@ -29,7 +29,7 @@ const symptom = (doc: Yaml, id: string) => doc.symptoms.find((s: Yaml) => s.id =
 
 describe('npm run pack:check', () => {
   it('passes a valid pack and scores its labelled examples with the eval summary', () => {
-    const dir = packCopy();
+    const dir = packCopy({ 'pack.yaml': (doc) => (doc.routing = { sources: ['zendesk'], tags: ['icloud'] }) });
     const tickets = generateLabelledTickets(3, 'check');
     fs.writeFileSync(path.join(dir, 'examples.jsonl'), tickets.map((t) => JSON.stringify(t)).join('\n') + '\n');
     const run = runTsCli(CLI, [dir], { env: { WRITEBACK_MIN_CONFIDENCE: '' } });
@@ -61,10 +61,14 @@ describe('npm run pack:check', () => {
     ]);
   });
 
-  it('checks what the files say together once each matches its schema', () => {
-    const dir = packCopy({ 'symptoms.yaml': (doc) => (symptom(doc, 'greyed_out').causes = { restrictd: 2 }) });
+  it('checks what the files say together once each matches its schema, and the routing', () => {
+    const dir = packCopy({
+      'symptoms.yaml': (doc) => (symptom(doc, 'greyed_out').causes = { restrictd: 2 }),
+      'pack.yaml': (doc) => (doc.routing = { queues: ['printers'] }),
+    });
     const run = runTsCli(CLI, [dir]);
     expect(run.status).toBe(1);
+    expect(run.stderr).toContain('pack.yaml: routing.queues: unknown field (allowed: sources, tags)\n');
     expect(run.stderr).toContain(`symptoms.yaml: symptoms[${symptomIndex('greyed_out')}].causes: names unknown cause "restrictd" (symptom greyed_out)\n`);
   });
 

@@ -4,7 +4,8 @@
  *   npm run pack:check DIR
  *
  * Validation: every file against its schema, then the checks across files (ids, regex safety, plugins and
- * their parameters, derived rules, variant keys), the cause-model weights and training.yaml; each problem
+ * their parameters, derived rules, variant keys), pack.yaml's routing, the cause-model weights and
+ * training.yaml; each problem
  * on its own line of stderr as `file: field path: problem`, and exit code 1. A valid pack then has its
  * labelled examples scored with `npm run eval`'s code: `examples.jsonl` in the folder, else each file its
  * training.yaml lists (the held-out quarter of those marked `exclude: holdout`). Exit code 0 when valid.
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { CompiledPack } from './engine';
 import { main as evalMain } from './eval-cli';
-import { findProjectRoot, loadPackFromDir } from './knowledge/pack-loader';
+import { findProjectRoot, loadPackFromDir, splitServiceFields } from './knowledge/pack-loader';
 import { trainingFileSchema } from './knowledge/pack-schema';
 import { checkPack, formatPackProblem, PACK_FILE_NAMES, PackValidationError, parsePackFile, type PackFiles, type PackProblem } from './knowledge/pack-validation';
 import { TRAINING_FILE_NAME, type TrainingInput } from './model/pack-fit';
@@ -87,7 +88,7 @@ function validate(dir: string): { problems: PackProblem[]; pack?: CompiledPack; 
     symptoms: readYaml(dir, PACK_FILE_NAMES.symptoms, problems),
     macros: readYaml(dir, PACK_FILE_NAMES.macros, problems),
   };
-  if (problems.length === 0) problems.push(...checkPack(files).problems);
+  if (problems.length === 0) problems.push(...checkPack(withoutServiceFields(files, problems)).problems);
   const trainingYaml = readYaml(dir, TRAINING_FILE_NAME, problems, true);
   const training = trainingYaml === undefined ? undefined : parsePackFile(TRAINING_FILE_NAME, undefined, trainingYaml, trainingFileSchema, problems);
   if (problems.length) return { problems };
@@ -97,6 +98,19 @@ function validate(dir: string): { problems: PackProblem[]; pack?: CompiledPack; 
   } catch (err) {
     if (err instanceof PackValidationError) return { problems: [...err.problems] };
     return { problems: [{ file: PACK_FILE_NAMES.pack, path: 'document', problem: `does not compile: ${(err as Error).message}` }] };
+  }
+}
+
+/** The files as validation reads them: pack.yaml's `routing` (the service's, not the engine's) checked apart. */
+function withoutServiceFields(files: PackFiles, problems: PackProblem[]): PackFiles {
+  try {
+    return splitServiceFields(files).files;
+  } catch (err) {
+    if (!(err instanceof PackValidationError)) throw err;
+    problems.push(...err.problems);
+    const pack = { ...(files.pack as Record<string, unknown>) };
+    delete pack.routing;
+    return { ...files, pack };
   }
 }
 

@@ -9,6 +9,7 @@ import type { AnyProductPlugin } from '../engine';
 import type { ParamDef } from '../engine/plugin';
 import { PRODUCT_PLUGINS } from '../products';
 import { findProjectRoot } from './pack-loader';
+import { ROUTABLE_SOURCES } from './pack-routing';
 import { PACK_FILE_SCHEMAS, packFileSchema, type PackFileKind } from './pack-schema';
 
 export const SCHEMA_DIR_PARTS = ['src', 'knowledge', 'schema'] as const;
@@ -39,11 +40,22 @@ function pluginUseSchemaOf(plugin: AnyProductPlugin): z.ZodType {
   return z.strictObject({ name: z.literal(plugin.name), params: required ? params : params.optional() });
 }
 
+/** pack.yaml's `routing`: the service reads it (pack-routing.ts) beside the engine's pack definition. */
+const routingSchema = z
+  .strictObject({
+    sources: z.array(z.enum(ROUTABLE_SOURCES)).min(1).optional(),
+    tags: z.array(z.string().min(1).max(200)).min(1).optional().describe('The ticket carries at least one of these tags (any case).'),
+  })
+  .describe('Which tickets this pack triages: every list given must match.');
+
 function fileSchemaOf(kind: PackFileKind, registry: readonly AnyProductPlugin[]): z.ZodType {
-  if (kind !== 'pack' || registry.length === 0) return PACK_FILE_SCHEMAS[kind];
+  if (kind !== 'pack') return PACK_FILE_SCHEMAS[kind];
   const uses = registry.map(pluginUseSchemaOf);
-  const use = uses.length === 1 ? uses[0] : z.union(uses as [z.ZodType, z.ZodType, ...z.ZodType[]]);
-  return packFileSchema.extend({ plugins: z.array(use).optional().describe('The product plugins the pack uses, in order, with their parameters.') });
+  const use = uses.length === 0 ? z.never() : uses.length === 1 ? uses[0] : z.union(uses as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  return packFileSchema.extend({
+    plugins: z.array(use).optional().describe('The product plugins the pack uses, in order, with their parameters.'),
+    routing: routingSchema.optional(),
+  });
 }
 
 /** The JSON Schema text of each file kind, as written to src/knowledge/schema/. */
