@@ -1,6 +1,6 @@
 import { FRESHDESK_WEBHOOK_BODY_TEMPLATE, freshdeskStatus, htmlToText, mapFreshdeskWebhook } from './freshdesk-webhook.mapper';
 import { growthRatio } from '../engine/testing/growth';
-import { WebhookPayloadError } from './zendesk-webhook.mapper';
+import { WebhookPayloadError } from './webhook-event';
 
 const now = new Date('2026-11-25T15:00:00Z');
 const map = (body: unknown) => mapFreshdeskWebhook(body, { now: () => now });

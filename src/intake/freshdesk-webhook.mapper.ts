@@ -3,15 +3,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import type { TicketEvent } from './ticket-event';
+import { WebhookPayloadError, type HelpdeskEvent } from './webhook-event';
 import {
-  HelpdeskEvent,
   isJsonObject,
   parsePayload,
   payloadObject,
   payloadString,
   payloadStringList,
   payloadTicketId,
-  WebhookPayloadError,
   satisfactionRating,
 } from './zendesk-webhook.mapper';
 

@@ -1,14 +1,55 @@
 /**
  * What a helpdesk webhook becomes once its adapter has read it: the same events whichever helpdesk sent them.
- * Import them from here. They are still declared in the Zendesk mapper, which the Freshdesk mapper imports them
- * from; once both mappers import them from this file, the declarations move here.
  */
+import { DomainError } from '../platform/errors/domain-error';
 import type { Helpdesk } from '../platform/queue/helpdesks';
-import type { HelpdeskSource } from './zendesk-webhook.mapper';
+import type { TicketStatus } from '../tickets/ticket.entity';
+import type { TicketEvent } from './ticket-event';
 
-export { WebhookPayloadError } from './zendesk-webhook.mapper';
-export type { HelpdeskEvent } from './zendesk-webhook.mapper';
+export type HelpdeskEvent =
+  /** Ticket created or its content changed: (re)triage. */
+  | { kind: 'ticket'; event: TicketEvent }
+  /** A new public comment by the customer: triage again on the whole conversation. */
+  | {
+      kind: 'comment';
+      source: Helpdesk;
+      externalId: string;
+      commentId: string;
+      body: string;
+      at: Date;
+      dedupeKey: string;
+      /** The body was cut to the length the API accepts. */
+      truncated?: boolean;
+    }
+  | {
+      kind: 'status';
+      source: Helpdesk;
+      externalId: string;
+      status: TicketStatus;
+      previousStatus?: TicketStatus | null;
+      tags: string[];
+      at: Date;
+      dedupeKey: string;
+    }
+  /** The customer's satisfaction rating: good counts as resolved, bad as not resolved. */
+  | {
+      kind: 'csat';
+      source: Helpdesk;
+      externalId: string;
+      rating: 'good' | 'bad';
+      tags: string[];
+      at: Date;
+      dedupeKey: string;
+    }
+  /** Acknowledged and dropped: the service's own write-back, private notes, tag-only changes ... */
+  | { kind: 'ignored'; reason: string };
 
-/** The mappers' own spelling of the helpdesk union must stay HELPDESKS: a helpdesk added there fails here first. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const MAPPER_SOURCES_ARE_HELPDESKS: Same<HelpdeskSource, Helpdesk> = true;
+/** A webhook body that is not what the helpdesk sends (answered with 400). */
+export class WebhookPayloadError extends DomainError {
+  declare readonly details: string[];
+
+  constructor(details: string[]) {
+    super('REQUEST.INVALID', `Malformed webhook body: ${details.join('; ')}`, details);
+    this.name = 'WebhookPayloadError';
+  }
+}

@@ -1,5 +1,5 @@
 import { cutAtCodePoint, MAX_DESCRIPTION_CHARS, storableHelpdeskEvent } from './well-formed-text';
-import type { HelpdeskEvent } from './zendesk-webhook.mapper';
+import type { HelpdeskEvent } from './webhook-event';
 
 const now = new Date('2026-12-05T10:00:00Z');
 const opts = { now, maxFutureSkewMs: 60 * 60_000 };

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ValidateBy } from 'class-validator';
-import type { HelpdeskEvent } from './zendesk-webhook.mapper';
+import type { HelpdeskEvent } from './webhook-event';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');

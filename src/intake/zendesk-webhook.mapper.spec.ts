@@ -1,4 +1,5 @@
-import { mapZendeskWebhook, satisfactionRating, WebhookPayloadError, ZENDESK_TRIGGER_BODY_TEMPLATE, zendeskStatus } from './zendesk-webhook.mapper';
+import { WebhookPayloadError } from './webhook-event';
+import { mapZendeskWebhook, satisfactionRating, ZENDESK_TRIGGER_BODY_TEMPLATE, zendeskStatus } from './zendesk-webhook.mapper';
 
 const opts = { ownUserId: '900', ownEmail: 'triage@example.com', noteMarkerPrefix: 'triage-note:' };
 const now = new Date('2026-11-25T15:00:00Z');

@@ -5,59 +5,10 @@
  */
 import { z } from 'zod';
 import { isHelpdeskTicketId } from '../helpdesk/helpdesk-ticket-id';
-import { DomainError } from '../platform/errors/domain-error';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import { contentHash, TicketEvent } from './ticket-event';
+import { WebhookPayloadError, type HelpdeskEvent } from './webhook-event';
 
-export type HelpdeskSource = 'zendesk' | 'freshdesk';
-
-export type HelpdeskEvent =
-  /** Ticket created or its content changed: (re)triage. */
-  | { kind: 'ticket'; event: TicketEvent }
-  /** A new public comment by the customer: triage again on the whole conversation. */
-  | {
-      kind: 'comment';
-      source: HelpdeskSource;
-      externalId: string;
-      commentId: string;
-      body: string;
-      at: Date;
-      dedupeKey: string;
-      /** The body was cut to the length the API accepts. */
-      truncated?: boolean;
-    }
-  | {
-      kind: 'status';
-      source: HelpdeskSource;
-      externalId: string;
-      status: TicketStatus;
-      previousStatus?: TicketStatus | null;
-      tags: string[];
-      at: Date;
-      dedupeKey: string;
-    }
-  /** The customer's satisfaction rating: good counts as resolved, bad as not resolved. */
-  | {
-      kind: 'csat';
-      source: HelpdeskSource;
-      externalId: string;
-      rating: 'good' | 'bad';
-      tags: string[];
-      at: Date;
-      dedupeKey: string;
-    }
-  /** Acknowledged and dropped: the service's own write-back, private notes, tag-only changes ... */
-  | { kind: 'ignored'; reason: string };
-
-/** A webhook body that is not what the helpdesk sends (answered with 400). */
-export class WebhookPayloadError extends DomainError {
-  declare readonly details: string[];
-
-  constructor(details: string[]) {
-    super('REQUEST.INVALID', `Malformed webhook body: ${details.join('; ')}`, details);
-    this.name = 'WebhookPayloadError';
-  }
-}
 
 /**
  * The JSON body an admin pastes into the Zendesk webhook that a trigger notifies. Zendesk fills
