@@ -7,8 +7,8 @@ function fakeDb() {
   let release: () => void = () => undefined;
   const gate = new Promise<void>((r) => (release = r));
   const db = {
-    query: async (sql: string) => {
-      calls.push(sql);
+    query: async (sql: string, params: unknown[] = []) => {
+      calls.push(`${sql} ${JSON.stringify(params)}`);
       await gate;
       return sql.includes('fix_stats') ? [{ dimension: 'cause', key: 'storage_full', macro_id: 'm1', successes: calls.length, failures: 0 }] : [];
     },
@@ -44,5 +44,14 @@ describe('FixStatsService.snapshot', () => {
     expect(fake.calls.filter((q) => q.includes('fix_stats'))).toHaveLength(2);
     // The read started after invalidate is the one kept.
     expect(await stats.snapshot()).toBe(await after);
+  });
+
+  it("keeps each pack's statistics apart: one read per pack, the default pack's when none is named", async () => {
+    const fake = fakeDb();
+    const stats = new FixStatsService(fake.db);
+    fake.open();
+    await Promise.all([stats.snapshot('printer-jams'), stats.snapshot(), stats.snapshot('icloud-backup')]);
+    expect(fake.calls).toHaveLength(2);
+    expect(fake.calls.map((q) => q.slice(q.lastIndexOf(' ') + 1)).sort()).toEqual(['["icloud-backup"]', '["printer-jams"]']);
   });
 });
