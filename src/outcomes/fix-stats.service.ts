@@ -5,7 +5,7 @@ import type { BetaCounts, FixStatsSnapshot } from '../engine';
 import { applyStatsDelta } from './outcomes.service';
 import { contribution, OutcomeFacts, StatsDelta } from './outcome-contribution';
 import { DEFAULT_PACK_NAME } from '../knowledge';
-import { EngineService } from '../triage/engine.service';
+import { AppConfig } from '../platform/config/app-config.service';
 
 /** Re-reading the statistics at most this often keeps triage fast while outcomes stream in. */
 const SNAPSHOT_TTL_MS = 2000;
@@ -27,12 +27,12 @@ export class FixStatsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Optional() private readonly packs?: EngineService,
+    @Optional() private readonly config?: AppConfig,
   ) {}
 
   /** The pack statistics belong to when none is named: the default pack. */
   private packOrDefault(packId: string | undefined): string {
-    return packId ?? this.packs?.defaultPackId ?? DEFAULT_PACK_NAME;
+    return packId ?? this.config?.get('DEFAULT_PACK') ?? DEFAULT_PACK_NAME;
   }
 
   async snapshot(packId?: string): Promise<{ stats: FixStatsSnapshot }> {

@@ -1,12 +1,10 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TriageDecision } from '../engine';
 import { AppConfig } from '../platform/config/app-config.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
-import { DEFAULT_PACK_NAME } from '../knowledge';
-import { EngineService } from '../triage/engine.service';
 import { ATTRIBUTION_WEIGHT, Attribution, contribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
 
 export interface SignalInput {
@@ -65,7 +63,6 @@ export class OutcomesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-    @Optional() private readonly packs?: EngineService,
   ) {}
 
   async record(input: SignalInput): Promise<OutcomeView | null> {
@@ -114,7 +111,7 @@ export class OutcomesService {
         }
       : null;
     // The outcome credits the statistics of the pack its ticket was triaged with (the default before any triage).
-    const packId = ticket.pack_id ?? this.packs?.defaultPackId ?? DEFAULT_PACK_NAME;
+    const packId = ticket.pack_id ?? this.config.get('DEFAULT_PACK');
     const ttr = input.resolved ? Math.max(0, (input.eventAt.getTime() - new Date(ticket.opened_at).getTime()) / 1000) : null;
     const [row]: OutcomeRow[] = await tx.query(
       `INSERT INTO outcomes (id, ticket_id, macro_id, resolved, signal, attribution, weight, cause_id, symptom_ids,
