@@ -7,6 +7,7 @@ import { FixStatsService } from '../outcomes/fix-stats.service';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService } from '../triage/engine.service';
+import { CauseListDto, MacroDto, MacroLearningDto, MacroListDto, SymptomFixesDto, SymptomListDto } from './knowledge.dto';
 import { PackListDto } from './pack.dto';
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -36,44 +37,49 @@ export class KnowledgeController {
   }
 
   @ApiOperation({ summary: 'Causes of the knowledge pack' })
+  @ApiOkResponse({ type: CauseListDto })
   @PackQuery()
   @Get('causes')
-  causes(@Query('pack') packId?: string) {
+  causes(@Query('pack') packId?: string): CauseListDto {
     const pack = this.engine.describe(packId);
     return { packId: this.engine.packOf(packId).id, packVersion: pack.version, items: pack.causes };
   }
 
   @ApiOperation({ summary: 'Symptoms of the knowledge pack with their cause weights' })
+  @ApiOkResponse({ type: SymptomListDto })
   @PackQuery()
   @Get('symptoms')
-  symptoms(@Query('pack') packId?: string) {
+  symptoms(@Query('pack') packId?: string): SymptomListDto {
     const pack = this.engine.describe(packId);
     return { packId: this.engine.packOf(packId).id, packVersion: pack.version, items: pack.symptoms };
   }
 
   @ApiOperation({ summary: 'Fix macros of the knowledge pack' })
+  @ApiOkResponse({ type: MacroListDto })
   @PackQuery()
   @Get('macros')
-  macros(@Query('pack') packId?: string) {
+  macros(@Query('pack') packId?: string): MacroListDto {
     const pack = this.engine.describe(packId);
     return { packId: this.engine.packOf(packId).id, packVersion: pack.version, items: pack.macros };
   }
 
   @ApiOperation({ summary: 'One macro by id or old id (alias)' })
+  @ApiOkResponse({ type: MacroDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @PackQuery()
   @Get('macros/:id')
-  macro(@Param('id') id: string, @Query('pack') packId?: string) {
+  macro(@Param('id') id: string, @Query('pack') packId?: string): MacroDto {
     const described = this.describedMacro(id, packId);
     return { packId: this.engine.packOf(packId).id, packVersion: this.engine.describe(packId).version, ...described };
   }
 
   /** Uses and resolution rate of one macro, overall and by cause and symptom, as Beta posteriors. */
   @ApiOperation({ summary: "A macro's learned resolution rate: overall, by cause and by symptom" })
+  @ApiOkResponse({ type: MacroLearningDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @PackQuery()
   @Get('macros/:id/stats')
-  async macroStats(@Param('id') id: string, @Query('pack') packId?: string) {
+  async macroStats(@Param('id') id: string, @Query('pack') packId?: string): Promise<MacroLearningDto> {
     const described = this.describedMacro(id, packId);
     const pack = this.engine.packOf(packId);
     const macro = findMacro(pack.pack, id)!;
@@ -96,10 +102,11 @@ export class KnowledgeController {
 
   /** Every fix tried on tickets with this symptom, best expected resolution rate first. */
   @ApiOperation({ summary: 'Fixes for a symptom ranked by learned resolution rate' })
+  @ApiOkResponse({ type: SymptomFixesDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @PackQuery()
   @Get('symptoms/:id/fixes')
-  async symptomFixes(@Param('id') id: string, @Query('pack') packId?: string) {
+  async symptomFixes(@Param('id') id: string, @Query('pack') packId?: string): Promise<SymptomFixesDto> {
     const loaded = this.engine.packOf(packId);
     const pack = this.engine.describe(loaded.id);
     const symptom = pack.symptoms.find((s) => s.id === id);
