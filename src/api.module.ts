@@ -6,10 +6,9 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminController } from './catalog/admin.controller';
 import { KnowledgeController } from './catalog/knowledge.controller';
 import { InboxReplayService } from './triage/inbox-replay.service';
-import { FreshdeskWebhookController } from './intake/freshdesk-webhook.controller';
 import { HelpdeskIntakeService } from './intake/helpdesk-intake.service';
 import { IntakeService } from './intake/intake.service';
-import { ZendeskWebhookController } from './intake/zendesk-webhook.controller';
+import { WEBHOOK_CONTROLLERS } from './intake/helpdesk-webhook.controller';
 import { TicketsIntakeController } from './intake/tickets-intake.controller';
 import { ApiKeyGuard } from './platform/auth/api-key.guard';
 import { KeyThrottlerGuard } from './platform/auth/key-throttler.guard';
@@ -53,8 +52,7 @@ import { PackReloadModule } from './triage/pack-reload.module';
     HealthController,
     MetricsController,
     TicketsIntakeController,
-    ZendeskWebhookController,
-    FreshdeskWebhookController,
+    ...Object.values(WEBHOOK_CONTROLLERS),
     TicketsController,
     TriagePreviewController,
     KnowledgeController,

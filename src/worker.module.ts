@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FreshdeskWritebackProcessor, ZendeskWritebackProcessor } from './helpdesk/writeback.processor';
+import { WRITEBACK_PROCESSORS } from './helpdesk/writeback.processor';
 import { WritebackService } from './helpdesk/writeback.service';
 import { InboxSweeperService } from './triage/inbox-sweeper.service';
 import { TriageProcessor } from './triage/triage.processor';
@@ -16,8 +16,7 @@ import { PackReloadModule } from './triage/pack-reload.module';
     TriageService,
     TriageProcessor,
     WritebackService,
-    ZendeskWritebackProcessor,
-    FreshdeskWritebackProcessor,
+    ...Object.values(WRITEBACK_PROCESSORS),
     InboxSweeperService,
   ],
 })

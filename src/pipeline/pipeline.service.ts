@@ -1,5 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import type { ProcessOutcome } from '../triage/triage.service';
 import { defaultJobOptions, Helpdesk, QueueName, validatePayload, WRITEBACK_QUEUE } from '../platform/queue/queues';
@@ -31,8 +32,7 @@ export class PipelineService {
 
   constructor(
     @InjectQueue(QueueName.Triage) private readonly triageQueue: Queue,
-    @InjectQueue(QueueName.WritebackZendesk) private readonly zendeskQueue: Queue,
-    @InjectQueue(QueueName.WritebackFreshdesk) private readonly freshdeskQueue: Queue,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /** After an inbox row is committed. A Redis failure here loses nothing: the sweeper enqueues it later. */
@@ -124,7 +124,7 @@ export class PipelineService {
   }
 
   writebackQueue(helpdesk: Helpdesk): Queue {
-    return WRITEBACK_QUEUE[helpdesk] === QueueName.WritebackZendesk ? this.zendeskQueue : this.freshdeskQueue;
+    return this.moduleRef.get<Queue>(getQueueToken(WRITEBACK_QUEUE[helpdesk]), { strict: false });
   }
 }
 

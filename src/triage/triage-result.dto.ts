@@ -1,6 +1,7 @@
 /** A triage result as the API serves it (ticket detail, list items, preview), described for the OpenAPI spec. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ConfidenceBand, TriageDecision } from '../engine';
+import { TICKET_SOURCES } from '../tickets/ticket.entity';
 
 export type { ConfidenceBand, TriageDecision };
 export const TRIAGE_DECISIONS: readonly TriageDecision[] = ['auto', 'review'];
@@ -111,7 +112,7 @@ export class TicketTriageDto extends TriageResultDto {
 
 export class TicketDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['api', 'zendesk', 'freshdesk'] }) source: string;
+  @ApiProperty({ enum: TICKET_SOURCES }) source: string;
   @ApiProperty() externalId: string;
   @ApiProperty() subject: string;
   @ApiProperty() description: string;

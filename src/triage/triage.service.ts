@@ -10,7 +10,7 @@ import { HotQueries } from '../platform/database/hot-queries';
 import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
-import type { Helpdesk } from '../platform/queue/queues';
+import { isHelpdesk, type Helpdesk } from '../platform/queue/helpdesks';
 import { EngineService } from './engine.service';
 
 interface InboxRow {
@@ -256,8 +256,4 @@ export class TriageService {
     if (final) this.logger.error({ inboxId, error }, 'triage failed for good');
   }
 
-}
-
-function isHelpdesk(source: string): source is Helpdesk {
-  return source === 'zendesk' || source === 'freshdesk';
 }
