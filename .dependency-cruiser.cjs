@@ -4,7 +4,8 @@
  * - platform/ is infrastructure: it imports no feature folder;
  * - no import cycles between feature folders.
  */
-const FEATURES = '(intake|triage|helpdesk|outcomes|tickets|reports|pipeline|catalog|cause-models|privacy|audit|knowledge|products|model|evaluation)';
+const FEATURES =
+  '(intake|triage|helpdesk|outcomes|tickets|reports|pipeline|catalog|cause-models|privacy|audit|knowledge|products|model|evaluation)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

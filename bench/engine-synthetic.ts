@@ -19,7 +19,16 @@ export function seededRandom(seed: number): () => number {
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 
 const OPENERS = ['Hello,', 'Hi team,', 'Good morning,', 'Dear support,', 'Hey there,', 'Hola,', 'Hallo,', 'Bonjour,'];
-const DEVICES = ['iPhone 15 Pro', 'iPhone 12', 'iPhone SE', 'iPad Air (5th generation)', 'iPhone 8', 'iPad 9th gen', 'iPhone XR', 'iPhone 14 Plus'];
+const DEVICES = [
+  'iPhone 15 Pro',
+  'iPhone 12',
+  'iPhone SE',
+  'iPad Air (5th generation)',
+  'iPhone 8',
+  'iPad 9th gen',
+  'iPhone XR',
+  'iPhone 14 Plus',
+];
 const SITUATIONS = [
   'my {device} has stopped making its nightly backup',
   'the backup on my {device} fails every morning with an error',
@@ -42,7 +51,13 @@ const DETAILS = [
   'Other apps work normally and I can browse and stream without any problem.',
   'I have had this device for {years} years and this is the first time I write to you.',
 ];
-const MESSAGES = ["'Backup failed'", '"The last backup could not be completed"', "'not enough storage'", '"Unable to connect"', "'Estimating time remaining'"];
+const MESSAGES = [
+  "'Backup failed'",
+  '"The last backup could not be completed"',
+  "'not enough storage'",
+  '"Unable to connect"',
+  "'Estimating time remaining'",
+];
 const CLOSERS = ['Thanks in advance,\nSam', 'Kind regards,\nAlex Morgan', 'Best,\nRiya', 'Cheers,\nJo', 'Many thanks,\nChris'];
 const WHEN = ['Monday', 'last week', 'the update', 'March', 'yesterday'];
 

@@ -68,11 +68,20 @@ function accuracy(engine: TriageEngine, tickets: readonly LabelledTicket[], opti
   console.log(`other recall: ${trueOther ? pct(bothOther / trueOther) : 'n/a'} (${bothOther}/${trueOther})`);
 
   const brier = confidences.reduce((s, c) => s + (c.confidence - (c.correct ? 1 : 0)) ** 2, 0) / n;
-  console.log(`calibration: mean confidence ${pct(confidences.reduce((s, c) => s + c.confidence, 0) / n)}, Brier score of top-1 ${brier.toFixed(3)}`);
-  for (const [lo, hi] of [[0, 0.5], [0.5, 0.7], [0.7, 0.85], [0.85, 1.01]]) {
+  console.log(
+    `calibration: mean confidence ${pct(confidences.reduce((s, c) => s + c.confidence, 0) / n)}, Brier score of top-1 ${brier.toFixed(3)}`,
+  );
+  for (const [lo, hi] of [
+    [0, 0.5],
+    [0.5, 0.7],
+    [0.7, 0.85],
+    [0.85, 1.01],
+  ]) {
     const bucket = confidences.filter((c) => c.confidence >= lo && c.confidence < hi);
     if (bucket.length) {
-      console.log(`  confidence ${lo.toFixed(2)}-${Math.min(hi, 1).toFixed(2)}: ${bucket.length} tickets, ${pct(bucket.filter((c) => c.correct).length / bucket.length)} correct`);
+      console.log(
+        `  confidence ${lo.toFixed(2)}-${Math.min(hi, 1).toFixed(2)}: ${bucket.length} tickets, ${pct(bucket.filter((c) => c.correct).length / bucket.length)} correct`,
+      );
     }
   }
 
@@ -118,7 +127,9 @@ function main(): void {
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
 
   if (fs.existsSync(evalFile)) {
-    console.log(`\n== fit on ${evalFile} (tickets the rules were written from and the cause model fitted on: not accuracy; npm run eval -- --cv 5 gives that)`);
+    console.log(
+      `\n== fit on ${evalFile} (tickets the rules were written from and the cause model fitted on: not accuracy; npm run eval -- --cv 5 gives that)`,
+    );
     accuracy(engine, readEvalSet(evalFile));
   } else {
     console.log(`\n(no evaluation set at ${evalFile}; set EVAL_FILE)`);
@@ -126,7 +137,9 @@ function main(): void {
 
   const fixtureFile = path.join(root, 'bench', 'fixtures', 'paraphrased.jsonl');
   if (fs.existsSync(fixtureFile) && path.resolve(fixtureFile) !== path.resolve(evalFile)) {
-    console.log(`\n== fit on the service's own paraphrased tickets (${path.relative(root, fixtureFile)}; in the training set too: not accuracy)`);
+    console.log(
+      `\n== fit on the service's own paraphrased tickets (${path.relative(root, fixtureFile)}; in the training set too: not accuracy)`,
+    );
     accuracy(engine, readEvalSet(fixtureFile), { brief: true });
   }
 
@@ -148,7 +161,9 @@ function main(): void {
     big = Math.max(big, throughput(bigEngine, tickets, seconds / 3));
   }
   console.log(`default pack (${definition.symptoms.length} symptoms): ${Math.round(base).toLocaleString('en-US')} tickets/s`);
-  console.log(`with 1,000 extra rules (${extra.symptoms.length} symptoms, compiled in ${buildMs.toFixed(0)} ms): ${Math.round(big).toLocaleString('en-US')} tickets/s`);
+  console.log(
+    `with 1,000 extra rules (${extra.symptoms.length} symptoms, compiled in ${buildMs.toFixed(0)} ms): ${Math.round(big).toLocaleString('en-US')} tickets/s`,
+  );
   console.log(`ratio default / extra rules: ${(base / big).toFixed(2)}x`);
 }
 

@@ -22,7 +22,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { cpuSeconds, cpuSecondsBetween, cpuSecondsByPid, dropDatabase, freePort, freshDatabase, machine, ROOT, rssMiB, startService } from './support/processes';
+import {
+  cpuSeconds,
+  cpuSecondsBetween,
+  cpuSecondsByPid,
+  dropDatabase,
+  freePort,
+  freshDatabase,
+  machine,
+  ROOT,
+  rssMiB,
+  startService,
+} from './support/processes';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
 const TARGET_RATE = Number(process.env.TARGET_RATE ?? 2000);
@@ -106,8 +117,17 @@ function cpuMeter(pids: () => { api?: number; worker?: number }): () => () => (r
       };
       return (requests: number) => {
         const per = (k: keyof typeof used) => Math.round((used[k] * 1e6) / Math.max(1, requests)) / 1000;
-        const split = { api: per('api'), worker: per('worker'), postgres: per('postgres'), redis: per('redis'), loadGenerator: per('loadGenerator') };
-        return { ...split, total: Math.round((split.api + split.worker + split.postgres + split.redis + split.loadGenerator) * 1000) / 1000 };
+        const split = {
+          api: per('api'),
+          worker: per('worker'),
+          postgres: per('postgres'),
+          redis: per('redis'),
+          loadGenerator: per('loadGenerator'),
+        };
+        return {
+          ...split,
+          total: Math.round((split.api + split.worker + split.postgres + split.redis + split.loadGenerator) * 1000) / 1000,
+        };
       };
     };
   };
@@ -136,7 +156,12 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
  * percentiles down (a 40 ms answer also records 39, 38, ... 1 ms). The in-step run keeps those samples in
  * autocannon's own figures (`reported`), beside the answers' own.
  */
-async function sustainedLoad(options: autocannon.Options, rate: number, seconds: number, inStep: boolean): Promise<Omit<SustainedFigures, 'name'>> {
+async function sustainedLoad(
+  options: autocannon.Options,
+  rate: number,
+  seconds: number,
+  inStep: boolean,
+): Promise<Omit<SustainedFigures, 'name'>> {
   const groups = inStep ? 1 : CLIENT_GROUPS;
   const connections = inStep ? CONNECTIONS : SUSTAIN_CONNECTIONS;
   if (connections % groups !== 0) throw new Error(`SUSTAIN_CONNECTIONS (${connections}) must be a multiple of CLIENT_GROUPS (${groups})`);
@@ -145,24 +170,29 @@ async function sustainedLoad(options: autocannon.Options, rate: number, seconds:
   const rateOf = (i: number) => Math.floor(rate / groups) + (i < rate % groups ? 1 : 0);
   const latencies: number[] = [];
   const results = await Promise.all(
-    Array.from({ length: groups }, (_, i) =>
-      new Promise<autocannon.Result>((resolve, reject) => {
-        setTimeout(() => {
-          const instance = autocannon(
-            {
-              ...options,
-              connections: connections / groups,
-              overallRate: rateOf(i),
-              duration: seconds,
-              ignoreCoordinatedOmission: !inStep,
+    Array.from(
+      { length: groups },
+      (_, i) =>
+        new Promise<autocannon.Result>((resolve, reject) => {
+          setTimeout(
+            () => {
+              const instance = autocannon(
+                {
+                  ...options,
+                  connections: connections / groups,
+                  overallRate: rateOf(i),
+                  duration: seconds,
+                  ignoreCoordinatedOmission: !inStep,
+                },
+                (err, result) => (err ? reject(err) : resolve(result)),
+              );
+              instance.on('response', (_client, statusCode, _bytes, ms) => {
+                if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
+              });
             },
-            (err, result) => (err ? reject(err) : resolve(result)),
+            (i * 1000) / groups,
           );
-          instance.on('response', (_client, statusCode, _bytes, ms) => {
-            if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
-          });
-        }, (i * 1000) / groups);
-      }),
+        }),
     ),
   );
   latencies.sort((a, b) => a - b);
@@ -205,7 +235,9 @@ function zendeskRequest(): { body: string; headers: Record<string, string> } {
     },
   });
   const timestamp = new Date().toISOString();
-  const signature = createHmac('sha256', SECRET).update(timestamp + body).digest('base64');
+  const signature = createHmac('sha256', SECRET)
+    .update(timestamp + body)
+    .digest('base64');
   return {
     body,
     headers: {
@@ -333,14 +365,20 @@ async function main(): Promise<void> {
     const table = [base, intake, zendesk];
     console.log('\nrun                                       req/s    p50 ms   p99 ms   non-2xx  errors');
     for (const f of table) {
-      console.log(`${f.name.padEnd(40)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.non2xx).padStart(9)} ${String(f.errors).padStart(7)}`);
+      console.log(
+        `${f.name.padEnd(40)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(8)} ${String(f.non2xx).padStart(9)} ${String(f.errors).padStart(7)}`,
+      );
     }
-    console.log(`intake / baseline throughput: ${(intake.rps / base.rps).toFixed(2)}; zendesk / baseline: ${(zendesk.rps / base.rps).toFixed(2)}`);
+    console.log(
+      `intake / baseline throughput: ${(intake.rps / base.rps).toFixed(2)}; zendesk / baseline: ${(zendesk.rps / base.rps).toFixed(2)}`,
+    );
     console.log('\nCPU ms per accepted request, until its triage is stored   api* worker  postgres  redis  autocannon  total');
     for (const f of table) {
       const c = f.cpuMsPerRequest!;
       const cell = (n: number, w: number) => n.toFixed(3).padStart(w);
-      console.log(`${f.name.padEnd(56)} ${cell(c.api, 5)} ${cell(c.worker, 7)} ${cell(c.postgres, 9)} ${cell(c.redis, 6)} ${cell(c.loadGenerator, 11)} ${cell(c.total, 6)}`);
+      console.log(
+        `${f.name.padEnd(56)} ${cell(c.api, 5)} ${cell(c.worker, 7)} ${cell(c.postgres, 9)} ${cell(c.redis, 6)} ${cell(c.loadGenerator, 11)} ${cell(c.total, 6)}`,
+      );
     }
     console.log('* for the baseline: its server process');
     results.load = table;
@@ -349,7 +387,10 @@ async function main(): Promise<void> {
     // Sustained intake: the target rate offered for a while; first with the worker triaging on the same cores,
     // later (after the end-to-end run) with it stopped.
     const sustain = async (name: string, pathName = '/v1/tickets', extra: Partial<autocannon.Options> = {}, inStep = false) => {
-      return { name, ...(await sustainedLoad(loadOptions(apiPort, pathName, extra), TARGET_RATE, SUSTAIN_SECONDS, inStep)) } as SustainedFigures;
+      return {
+        name,
+        ...(await sustainedLoad(loadOptions(apiPort, pathName, extra), TARGET_RATE, SUSTAIN_SECONDS, inStep)),
+      } as SustainedFigures;
     };
     const sustainStart = new Date();
     const withWorker = await sustain('worker triaging on the same cores');
@@ -393,7 +434,9 @@ async function main(): Promise<void> {
         `accept -> stored triage p50 ${Number(latency.p50).toFixed(1)} ms, p95 ${Number(latency.p95).toFixed(1)} ms, p99 ${Number(latency.p99).toFixed(1)} ms`,
     );
     console.log(`pending backlog sampled every 5 s: [${backlog.join(', ')}] -> ${growing ? 'GROWING' : 'not growing'}`);
-    console.log(`resident memory: intake load api ${rssUnderLoad.api} MiB, worker ${rssUnderLoad.worker} MiB; end to end peak api ${peakRss.api} MiB, worker ${peakRss.worker} MiB`);
+    console.log(
+      `resident memory: intake load api ${rssUnderLoad.api} MiB, worker ${rssUnderLoad.worker} MiB; end to end peak api ${peakRss.api} MiB, worker ${peakRss.worker} MiB`,
+    );
     results.endToEnd = { rate: E2E_RATE, seconds: E2E_SECONDS, accepted: e2eRun.requests.average, ...latency, backlog, growing };
     results.memory = { underIntakeLoad: rssUnderLoad, endToEndPeak: peakRss };
 
@@ -458,7 +501,9 @@ function printSustained(runs: SustainedFigures[]): void {
     'run                                                conns  accepted/s  p50 ms  p90 ms  p99 ms  max ms  non-2xx  errors  backlog at end  then drained in  accept -> stored p50/p95/p99 ms',
   );
   for (const f of runs) {
-    const stored = f.acceptToStoredMs ? `${f.acceptToStoredMs.p50.toFixed(0)}/${f.acceptToStoredMs.p95.toFixed(0)}/${f.acceptToStoredMs.p99.toFixed(0)}` : '-';
+    const stored = f.acceptToStoredMs
+      ? `${f.acceptToStoredMs.p50.toFixed(0)}/${f.acceptToStoredMs.p95.toFixed(0)}/${f.acceptToStoredMs.p99.toFixed(0)}`
+      : '-';
     console.log(
       `${f.name.padEnd(50)} ${String(f.connections).padStart(5)} ${String(f.accepted).padStart(11)} ${String(f.p50).padStart(7)} ${String(f.p90).padStart(7)} ` +
         `${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${String(f.non2xx).padStart(8)} ${String(f.errors).padStart(7)} ` +
@@ -466,7 +511,9 @@ function printSustained(runs: SustainedFigures[]): void {
     );
   }
   for (const f of runs.filter((r) => r.reported)) {
-    console.log(`${f.name}: autocannon's own figures, its synthetic samples included: p50 ${f.reported!.p50}, p90 ${f.reported!.p90}, p99 ${f.reported!.p99} ms`);
+    console.log(
+      `${f.name}: autocannon's own figures, its synthetic samples included: p50 ${f.reported!.p50}, p90 ${f.reported!.p90}, p99 ${f.reported!.p99} ms`,
+    );
   }
 }
 

@@ -66,9 +66,20 @@ function main(): void {
     c.failures += d.failures;
   };
 
-  console.log(`Learning simulation: ${total} tickets drawn from ${path.basename(file)} (${tickets.length} labelled), seed ${process.env.SEED ?? 42}`);
-  console.log(`Wrong pack priors: ${Object.entries(WRONG_PRIOR).map(([c, w]) => `${c}: pack sends ${w.packFix}, truly best ${w.best}`).join('; ')}`);
-  console.log('tickets  best-fix share (window)  cumulative regret  ' + Object.keys(WRONG_PRIOR).map((c) => `${c} mean-ranked best`).join('  '));
+  console.log(
+    `Learning simulation: ${total} tickets drawn from ${path.basename(file)} (${tickets.length} labelled), seed ${process.env.SEED ?? 42}`,
+  );
+  console.log(
+    `Wrong pack priors: ${Object.entries(WRONG_PRIOR)
+      .map(([c, w]) => `${c}: pack sends ${w.packFix}, truly best ${w.best}`)
+      .join('; ')}`,
+  );
+  console.log(
+    'tickets  best-fix share (window)  cumulative regret  ' +
+      Object.keys(WRONG_PRIOR)
+        .map((c) => `${c} mean-ranked best`)
+        .join('  '),
+  );
 
   const flippedAt: Record<string, number | null> = Object.fromEntries(Object.keys(WRONG_PRIOR).map((c) => [c, null]));
   let regret = 0;

@@ -36,7 +36,15 @@ async function adminQuery(sql: string): Promise<void> {
 }
 
 /** Rows for one week: tickets with their triage, 5% overridden, and OUTCOMES_PER_TICKET outcomes each. */
-async function seedWeek(db: Client, offset: number, count: number, weekStart: string, macros: string[], causes: string[], symptoms: string[]) {
+async function seedWeek(
+  db: Client,
+  offset: number,
+  count: number,
+  weekStart: string,
+  macros: string[],
+  causes: string[],
+  symptoms: string[],
+) {
   const params = [offset, count, weekStart, macros, causes, symptoms];
   // Ids are derived from the row number, so every table can refer to the others without a lookup.
   await db.query(
@@ -155,7 +163,9 @@ async function main(): Promise<void> {
       },
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    process.stdout.write(`generated ${WEEK} (${out.rows[`outcomes in ${WEEK}`]} outcomes) in ${Math.min(...times).toFixed(2)} s (best of 3; first ${times[0].toFixed(2)} s)\n`);
+    process.stdout.write(
+      `generated ${WEEK} (${out.rows[`outcomes in ${WEEK}`]} outcomes) in ${Math.min(...times).toFixed(2)} s (best of 3; first ${times[0].toFixed(2)} s)\n`,
+    );
   } finally {
     await ds.destroy();
     if (process.env.KEEP_DB !== '1') await adminQuery(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);

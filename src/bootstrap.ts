@@ -97,10 +97,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   if (failures) {
     registerAuthenticateFirst(
       app.getHttpAdapter().getInstance(),
-      [
-        apiKeyAuthenticator(app.get(ApiKeyService)),
-        ...app.get(HelpdeskRegistry, { strict: false }).webhookAuthenticators(),
-      ],
+      [apiKeyAuthenticator(app.get(ApiKeyService)), ...app.get(HelpdeskRegistry, { strict: false }).webhookAuthenticators()],
       failures,
       BODY_LIMIT_BYTES,
     );
@@ -154,7 +151,8 @@ export async function startHttp(role: Role, env: Environment): Promise<NestFasti
   await configureHttpApp(app);
   await app.listen(env.PORT, env.HOST);
   app.get(Logger).log(`serving on http://${env.HOST}:${env.PORT} (role ${role})`);
-  if (env.OPS_PORT !== undefined) app.get(Logger).log(`serving /metrics${env.DOCS_ENABLED ? ' and /docs' : ''} on http://${env.HOST}:${env.OPS_PORT}`);
+  if (env.OPS_PORT !== undefined)
+    app.get(Logger).log(`serving /metrics${env.DOCS_ENABLED ? ' and /docs' : ''} on http://${env.HOST}:${env.OPS_PORT}`);
   return app;
 }
 

@@ -70,10 +70,15 @@ export async function main(argv: string[]): Promise<number> {
     if (group === 'model') return await runModelCommand(app, command, arg, values);
     switch (`${group} ${command}`) {
       case 'api-key create': {
-        const scopes = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = (values.scopes ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
         if (!values.name || scopes.length === 0 || bad.length > 0) {
-          process.stderr.write(`api-key create needs --name and --scopes from ${SCOPES.join(', ')}${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}\n`);
+          process.stderr.write(
+            `api-key create needs --name and --scopes from ${SCOPES.join(', ')}${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}\n`,
+          );
           return 2;
         }
         const expiresAt = expiryOf(values);

@@ -15,7 +15,20 @@ describe('npm run eval', () => {
   it('prints every measure for the shipped model', () => {
     const run = runTsCli(CLI, ['--input', file], { env: { WRITEBACK_MIN_CONFIDENCE: '' } });
     expect(run.status).toBe(0);
-    for (const measure of ['top-1', 'top-3', 'log-loss', 'Brier score', 'ECE (10 bins)', 'precision at 70%', 'confident wrong (>=0.9)', 'write-back gate 0.90', 'per cause', 'per language', 'precision / coverage', 'confusion']) {
+    for (const measure of [
+      'top-1',
+      'top-3',
+      'log-loss',
+      'Brier score',
+      'ECE (10 bins)',
+      'precision at 70%',
+      'confident wrong (>=0.9)',
+      'write-back gate 0.90',
+      'per cause',
+      'per language',
+      'precision / coverage',
+      'confusion',
+    ]) {
       expect(run.stdout).toContain(measure);
     }
     expect(run.stdout).toContain(`tickets                 ${tickets.length}`);

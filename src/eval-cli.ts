@@ -103,7 +103,10 @@ function run(argv: string[]): void {
       fail((err as Error).message);
     }
     const inInput = new Set(tickets.map((t) => t.id));
-    packTraining = { fixed: packTraining.fixed.filter((t) => !inInput.has(t.id)), calibration: packTraining.calibration.filter((t) => !inInput.has(t.id)) };
+    packTraining = {
+      fixed: packTraining.fixed.filter((t) => !inInput.has(t.id)),
+      calibration: packTraining.calibration.filter((t) => !inInput.has(t.id)),
+    };
   }
 
   const languageOf = (t: LabelledTicket) => t.lang ?? engine.analyse({ subject: t.subject, description: t.description }).language.code;
@@ -113,7 +116,12 @@ function run(argv: string[]): void {
     title = `${values.input}: pack ${pack.version}, cause model ${engine.modelVersion} as shipped`;
     scored = tickets.map((t) => {
       const result = engine.triage({ subject: t.subject, description: t.description });
-      return { id: t.id, label: t.label, lang: t.lang ?? result.language.code, probabilities: new Map(result.causes.map((c) => [c.id, c.score])) };
+      return {
+        id: t.id,
+        label: t.label,
+        lang: t.lang ?? result.language.code,
+        probabilities: new Map(result.causes.map((c) => [c.id, c.score])),
+      };
     });
   } else {
     const settings: FitSettings = fitSettingsOf(pack.modelWeights) ?? DEFAULT_FIT_SETTINGS;

@@ -35,7 +35,9 @@ describe('npm run pack:check', () => {
     const run = runTsCli(CLI, [dir], { env: { WRITEBACK_MIN_CONFIDENCE: '' } });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^pack .*: valid: iCloud Backup .* 13 causes, \d+ symptoms, \d+ macros, plugins apple-devices, icloud-backup/);
+    expect(run.stdout).toMatch(
+      /^pack .*: valid: iCloud Backup .* 13 causes, \d+ symptoms, \d+ macros, plugins apple-devices, icloud-backup/,
+    );
     for (const measure of ['top-1', 'log-loss', 'ECE (10 bins)', 'precision at 70%', 'confusion']) expect(run.stdout).toContain(measure);
     expect(run.stdout).toContain(`tickets                 ${tickets.length}`);
   });
@@ -69,7 +71,9 @@ describe('npm run pack:check', () => {
     const run = runTsCli(CLI, [dir]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('pack.yaml: routing.queues: unknown field (allowed: sources, tags)\n');
-    expect(run.stderr).toContain(`symptoms.yaml: symptoms[${symptomIndex('greyed_out')}].causes: names unknown cause "restrictd" (symptom greyed_out)\n`);
+    expect(run.stderr).toContain(
+      `symptoms.yaml: symptoms[${symptomIndex('greyed_out')}].causes: names unknown cause "restrictd" (symptom greyed_out)\n`,
+    );
   });
 
   it('refuses a folder that is not there', () => {

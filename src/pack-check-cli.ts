@@ -18,7 +18,15 @@ import type { CompiledPack } from './engine';
 import { main as evalMain } from './eval-cli';
 import { findProjectRoot, loadPackFromDir, splitServiceFields } from './knowledge/pack-loader';
 import { trainingFileSchema } from './knowledge/pack-schema';
-import { checkPack, formatPackProblem, PACK_FILE_NAMES, PackValidationError, parsePackFile, type PackFiles, type PackProblem } from './knowledge/pack-validation';
+import {
+  checkPack,
+  formatPackProblem,
+  PACK_FILE_NAMES,
+  PackValidationError,
+  parsePackFile,
+  type PackFiles,
+  type PackProblem,
+} from './knowledge/pack-validation';
 import { TRAINING_FILE_NAME, type TrainingInput } from './model/pack-fit';
 
 const USAGE = 'usage: npm run pack:check DIR';
@@ -90,7 +98,8 @@ function validate(dir: string): { problems: PackProblem[]; pack?: CompiledPack; 
   };
   if (problems.length === 0) problems.push(...checkPack(withoutServiceFields(files, problems)).problems);
   const trainingYaml = readYaml(dir, TRAINING_FILE_NAME, problems, true);
-  const training = trainingYaml === undefined ? undefined : parsePackFile(TRAINING_FILE_NAME, undefined, trainingYaml, trainingFileSchema, problems);
+  const training =
+    trainingYaml === undefined ? undefined : parsePackFile(TRAINING_FILE_NAME, undefined, trainingYaml, trainingFileSchema, problems);
   if (problems.length) return { problems };
   try {
     // What validation leaves to loading: the cause-model weights against the pack, and compilation.
@@ -132,7 +141,9 @@ function scoreExamples(dir: string, training: readonly TrainingInput[] | undefin
     }
     // The cause model was fitted on the files training.yaml lists: only a held-out part measures accuracy.
     const heldOut = input.exclude === 'holdout';
-    process.stdout.write(`\n${input.path}: ${heldOut ? 'its held-out quarter (not fitted on)' : 'a fit, not accuracy: the cause model was fitted on these tickets'}\n`);
+    process.stdout.write(
+      `\n${input.path}: ${heldOut ? 'its held-out quarter (not fitted on)' : 'a fit, not accuracy: the cause model was fitted on these tickets'}\n`,
+    );
     if (evalMain(['--input', file, '--pack', dir, ...(heldOut ? ['--split', 'holdout'] : [])]) !== 0) code = 1;
   }
   return code;

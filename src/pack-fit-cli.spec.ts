@@ -9,7 +9,12 @@ import { runTsCli } from './testing/ts-cli';
 const CLI = path.join(__dirname, 'pack-fit-cli.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-fit-'));
 const file = path.join(dir, 'labelled.jsonl');
-fs.writeFileSync(file, generateLabelledTickets(4, 'fit').map((t) => JSON.stringify(t)).join('\n') + '\n');
+fs.writeFileSync(
+  file,
+  generateLabelledTickets(4, 'fit')
+    .map((t) => JSON.stringify(t))
+    .join('\n') + '\n',
+);
 
 describe('npm run pack:fit', () => {
   it('writes weights the pack loads, the same bytes on every run', () => {

@@ -27,7 +27,12 @@ export function main(argv: string[] = process.argv.slice(2)): number {
 function run(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
-    options: { pack: { type: 'string' }, input: { type: 'string', multiple: true }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      pack: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -36,11 +41,15 @@ function run(argv: string[]): number {
   const packDir = path.resolve(values.pack ?? defaultPackDir());
   const pack = loadPackFromDir(packDir);
   const root = findProjectRoot();
-  const spec = values.input?.length ? { inputs: values.input.map((p): TrainingInput => ({ path: path.resolve(p) })) } : readTrainingSpec(packDir);
+  const spec = values.input?.length
+    ? { inputs: values.input.map((p): TrainingInput => ({ path: path.resolve(p) })) }
+    : readTrainingSpec(packDir);
   const { weights, tickets, seconds } = fitPackModel(pack, spec.inputs, root, 'settings' in spec ? spec.settings : undefined);
   const text = `${JSON.stringify(weights)}\n`;
   if (Buffer.byteLength(text) > MAX_MODEL_BYTES) {
-    process.stderr.write(`the fitted weights take ${Buffer.byteLength(text)} bytes, over the ${MAX_MODEL_BYTES} allowed: raise minCount or lower charGrams\n`);
+    process.stderr.write(
+      `the fitted weights take ${Buffer.byteLength(text)} bytes, over the ${MAX_MODEL_BYTES} allowed: raise minCount or lower charGrams\n`,
+    );
     return 1;
   }
   const out = values.out ?? path.join(packDir, MODEL_FILE_NAME);

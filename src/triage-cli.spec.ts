@@ -18,8 +18,17 @@ function fixture(lines: string[]): string {
 }
 
 const tickets = [
-  { id: 't-1', subject: 'Backup', description: 'Every morning: not enough iCloud storage. Only the free 5 GB.', requester: { name: 'ignored' } },
-  { id: 't-2', subject: '', description: 'The iCloud Backup switch is greyed out on my company iPhone, a management profile is installed.' },
+  {
+    id: 't-1',
+    subject: 'Backup',
+    description: 'Every morning: not enough iCloud storage. Only the free 5 GB.',
+    requester: { name: 'ignored' },
+  },
+  {
+    id: 't-2',
+    subject: '',
+    description: 'The iCloud Backup switch is greyed out on my company iPhone, a management profile is installed.',
+  },
   { id: 't-3', description: 'I need an invoice for my iCloud+ plan.' },
 ];
 
@@ -44,7 +53,9 @@ describe('triage CLI', () => {
     expect(first.confidence).toBeGreaterThan(0.5);
     expect(first.causes[0]).toEqual({ id: 'storage_full', score: first.confidence });
     expect(first.causes.every((c: { score: number }) => c.score > 0)).toBe(true);
-    expect(first.causes.map((c: { score: number }) => c.score)).toEqual([...first.causes.map((c: { score: number }) => c.score)].sort((a, b) => b - a));
+    expect(first.causes.map((c: { score: number }) => c.score)).toEqual(
+      [...first.causes.map((c: { score: number }) => c.score)].sort((a, b) => b - a),
+    );
     const symptom = first.symptoms.find((s: { id: string }) => s.id === 'not_enough_storage');
     expect(tickets[0].description.slice(symptom.start, symptom.end)).toBe(symptom.text);
     expect(first.macro).toEqual({ id: 'manage_icloud_storage', title: expect.any(String) });
@@ -58,9 +69,17 @@ describe('triage CLI', () => {
   });
 
   it('reports a bad line on stderr with its number, goes on, and exits non-zero', () => {
-    const run = runCli(['--input', fixture([JSON.stringify(tickets[0]), '{not json', JSON.stringify({ id: 'x' }), JSON.stringify(tickets[2])])]);
+    const run = runCli([
+      '--input',
+      fixture([JSON.stringify(tickets[0]), '{not json', JSON.stringify({ id: 'x' }), JSON.stringify(tickets[2])]),
+    ]);
     expect(run.status).toBe(1);
-    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['t-1', 't-3']);
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['t-1', 't-3']);
     expect(run.stderr).toMatch(/line 2: /);
     expect(run.stderr).toMatch(/line 3: "description" must be a string/);
   });
@@ -68,11 +87,12 @@ describe('triage CLI', () => {
   describe('decision and band', () => {
     const input = () => fixture(tickets.map((t) => JSON.stringify(t)));
     const results = (run: ReturnType<typeof runCli>) =>
-      run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { confidence: number; decision: string; band: string });
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { confidence: number; decision: string; band: string });
     const expected = (confidence: number, autoMin: number, mediumMin: number) =>
-      confidence >= autoMin
-        ? { decision: 'auto', band: 'high' }
-        : { decision: 'review', band: confidence >= mediumMin ? 'medium' : 'low' };
+      confidence >= autoMin ? { decision: 'auto', band: 'high' } : { decision: 'review', band: confidence >= mediumMin ? 'medium' : 'low' };
 
     it('follow the default gate when the variables are unset', () => {
       const run = runCli(['--input', input()]);

@@ -47,9 +47,7 @@ export function toCliLine(id: unknown, result: TriageResult, packId: string = DE
     cause: result.cause.id,
     confidence: result.cause.confidence,
     causes: result.causes.filter((c) => c.score > 0).map((c) => ({ id: c.id, score: c.score })),
-    symptoms: result.symptoms
-      .filter((s) => s.polarity !== 'negated')
-      .map((s) => ({ id: s.id, text: s.text, start: s.start, end: s.end })),
+    symptoms: result.symptoms.filter((s) => s.polarity !== 'negated').map((s) => ({ id: s.id, text: s.text, start: s.start, end: s.end })),
     macro: { id: result.macro.id, title: result.macro.title },
     decision: result.decision,
     band: result.band,

@@ -12,12 +12,6 @@ import { PackReloadModule } from './triage/pack-reload.module';
 /** Queue processors and the inbox sweeper: only the worker role loads these. */
 @Module({
   imports: [AuditModule, PackReloadModule, PrivacyWorkerModule, ReportsWorkerModule],
-  providers: [
-    TriageService,
-    TriageProcessor,
-    WritebackService,
-    ...Object.values(WRITEBACK_PROCESSORS),
-    InboxSweeperService,
-  ],
+  providers: [TriageService, TriageProcessor, WritebackService, ...Object.values(WRITEBACK_PROCESSORS), InboxSweeperService],
 })
 export class WorkerModule {}

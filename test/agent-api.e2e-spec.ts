@@ -6,8 +6,7 @@ import { buildDist } from './support/build';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
 
-const STORAGE = (n: string) =>
-  `Backup of my iPhone 13 fails (${n}): Not Enough Storage. My 5 GB iCloud is full and the backup needs 9 GB.`;
+const STORAGE = (n: string) => `Backup of my iPhone 13 fails (${n}): Not Enough Storage. My 5 GB iCloud is full and the backup needs 9 GB.`;
 
 describe('agent API: keys and scopes, tickets, overrides, outcomes and learning', () => {
   let t: TestApp;
@@ -31,7 +30,12 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
   async function triaged(description: string, key = ADMIN_KEY): Promise<string> {
     const res = await t.http().post('/v1/tickets').set(as(key)).send(makeTicket({ description })).expect(202);
     await waitFor(
-      () => t.http().get(`/v1/tickets/${res.body.id}`).set(admin).then((r) => r.body),
+      () =>
+        t
+          .http()
+          .get(`/v1/tickets/${res.body.id}`)
+          .set(admin)
+          .then((r) => r.body),
       (b) => b.triage?.state === 'done',
     );
     return res.body.id;
@@ -194,7 +198,12 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
     const id = await triaged(STORAGE('retriage'));
     await t.http().post(`/v1/tickets/${id}/retriage`).set(as(keys.agent)).expect(202);
     const body = await waitFor(
-      () => t.http().get(`/v1/tickets/${id}`).set(admin).then((r) => r.body),
+      () =>
+        t
+          .http()
+          .get(`/v1/tickets/${id}`)
+          .set(admin)
+          .then((r) => r.body),
       (b) => b.history?.length === 2 && b.triage.state === 'done',
     );
     expect(body.history[0].packVersion).toEqual(expect.any(String));
@@ -203,7 +212,16 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
   it('serves the OpenAPI document with every route, its scope and its errors', async () => {
     const res = await t.http().get('/docs/json').expect(200);
     const paths = Object.keys(res.body.paths);
-    for (const p of ['/v1/tickets', '/v1/tickets/{id}', '/v1/tickets/{id}/triage', '/v1/tickets/{id}/outcome', '/v1/triage/preview', '/v1/macros/{id}/stats', '/v1/symptoms/{id}/fixes', '/webhooks/zendesk']) {
+    for (const p of [
+      '/v1/tickets',
+      '/v1/tickets/{id}',
+      '/v1/tickets/{id}/triage',
+      '/v1/tickets/{id}/outcome',
+      '/v1/triage/preview',
+      '/v1/macros/{id}/stats',
+      '/v1/symptoms/{id}/fixes',
+      '/webhooks/zendesk',
+    ]) {
       expect(paths).toContain(p);
     }
     const create = res.body.paths['/v1/tickets'].post;
@@ -216,7 +234,11 @@ describe('agent API: keys and scopes, tickets, overrides, outcomes and learning'
     const root = path.resolve(__dirname, '..');
     buildDist();
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['dist/src/cli.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'error' } });
+      spawnSync(process.execPath, ['dist/src/cli.js', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'error' },
+      });
     const name = uniqueId('cli-key');
     const created = cli('api-key', 'create', '--name', name, '--scopes', 'agent');
     expect(created.status).toBe(0);

@@ -105,19 +105,26 @@ describe('API key expiry and last use', () => {
 
   it('records when a key was last used, and lists expiry and last use', async () => {
     const { key, row } = await t.app.get(ApiKeyService).create('used', ['agent']);
-    const lastUsed = () => db.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [row.id]).then((r) => r[0].last_used_at as Date | null);
+    const lastUsed = () =>
+      db.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [row.id]).then((r) => r[0].last_used_at as Date | null);
     expect(await lastUsed()).toBeNull();
     await t.http().get('/v1/causes').set(as(key)).expect(200);
     const at = await waitFor(lastUsed, (v) => v !== null);
     expect(Date.now() - at!.getTime()).toBeLessThan(60_000);
 
     const listed = await runCli('api-key', 'list');
-    const mine = listed.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((k) => k.id === row.id);
+    const mine = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((k) => k.id === row.id);
     expect(mine).toMatchObject({ expiresAt: null, lastUsedAt: at!.toISOString() });
   });
 
   it('the command line refuses an expiry in the past or two expiries at once', async () => {
     expect((await runCli('api-key', 'create', '--name', 'x', '--scopes', 'agent', '--expires-at', '2020-01-01T00:00:00Z')).code).toBe(2);
-    expect((await runCli('api-key', 'create', '--name', 'x', '--scopes', 'agent', '--expires-at', '2099-01-01', '--expires-in-days', '3')).code).toBe(2);
+    expect(
+      (await runCli('api-key', 'create', '--name', 'x', '--scopes', 'agent', '--expires-at', '2099-01-01', '--expires-in-days', '3')).code,
+    ).toBe(2);
   });
 });

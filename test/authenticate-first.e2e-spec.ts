@@ -35,7 +35,11 @@ async function listen(t: TestApp): Promise<number> {
  * Sends the headers of a request announcing a 1 MiB body and then nothing: an answer can only come from the
  * headers, so the body was neither read nor parsed. Answers the status and body, or 'no answer' after 5 s.
  */
-function headersOnly(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown; connection?: string } | 'no answer'> {
+function headersOnly(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown; connection?: string } | 'no answer'> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({
       host: '127.0.0.1',
@@ -115,7 +119,11 @@ describe('authentication before the body is parsed', () => {
   });
 
   it('Freshdesk: wrong credentials are refused before the body is read', async () => {
-    const attempts: Record<string, string>[] = [{}, { 'X-Webhook-Token': 'wrong-token-wrong-token-wrong' }, { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'X-Webhook-Token': 'wrong-token-wrong-token-wrong' },
+      { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    ];
     for (const headers of attempts) {
       const answer = await headersOnly(port, '/webhooks/freshdesk', headers);
       expect(answer).not.toBe('no answer');
@@ -128,7 +136,12 @@ describe('authentication before the body is parsed', () => {
 
   it('a malformed body with bad credentials gets 401, not a parse error: credentials come first', async () => {
     const malformed = '{"externalId": "x", "description": ';
-    const api = await t.http().post('/v1/tickets').set('Authorization', 'Bearer wrong').set('Content-Type', 'application/json').send(malformed);
+    const api = await t
+      .http()
+      .post('/v1/tickets')
+      .set('Authorization', 'Bearer wrong')
+      .set('Content-Type', 'application/json')
+      .send(malformed);
     expect(api.status).toBe(401);
     const ts = new Date().toISOString();
     const zendesk = await t
@@ -140,21 +153,46 @@ describe('authentication before the body is parsed', () => {
       .send(malformed);
     expect(zendesk.status).toBe(401);
     expectErrorShape(zendesk.body, 'WEBHOOK.BAD_SIGNATURE');
-    const freshdesk = await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', 'wrong').set('Content-Type', 'application/json').send(malformed);
+    const freshdesk = await t
+      .http()
+      .post('/webhooks/freshdesk')
+      .set('X-Webhook-Token', 'wrong')
+      .set('Content-Type', 'application/json')
+      .send(malformed);
     expect(freshdesk.status).toBe(401);
     // With valid credentials the same body is parsed, and refused as JSON.
-    const parsed = await t.http().post('/v1/tickets').set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(malformed);
+    const parsed = await t
+      .http()
+      .post('/v1/tickets')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .set('Content-Type', 'application/json')
+      .send(malformed);
     expect(parsed.status).toBe(400);
     expectErrorShape(parsed.body, 'REQUEST.MALFORMED_JSON');
   });
 
   it('a whole 1 MiB wide array is refused with 401 unauthenticated, and parsed (then refused as a ticket) with a key', async () => {
     const body = wideArray();
-    const unsigned = await t.http().post('/v1/tickets').set('Content-Type', 'application/json').send(body).catch((err: { response?: { status: number } }) => err.response);
+    const unsigned = await t
+      .http()
+      .post('/v1/tickets')
+      .set('Content-Type', 'application/json')
+      .send(body)
+      .catch((err: { response?: { status: number } }) => err.response);
     expect(unsigned?.status).toBe(401);
-    const zendesk = await t.http().post('/webhooks/zendesk').set('Content-Type', 'application/json').send(body).catch((err: { response?: { status: number } }) => err.response);
+    const zendesk = await t
+      .http()
+      .post('/webhooks/zendesk')
+      .set('Content-Type', 'application/json')
+      .send(body)
+      .catch((err: { response?: { status: number } }) => err.response);
     expect(zendesk?.status).toBe(401);
-    const authed = await t.http().post('/v1/tickets').set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(body);
+    const authed = await t
+      .http()
+      .post('/v1/tickets')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .set('Content-Type', 'application/json')
+      .send(body);
     expect(authed.status).toBe(400);
     expect(authed.body.error.details).toEqual(['the body must be a JSON object, not an array']);
     // The service keeps serving.
@@ -242,7 +280,8 @@ describe('failed authentication throttled per client address', () => {
 
     it('Freshdesk: wrong tokens past the limit get 429; the right token from the same address passes', async () => {
       const d = from('203.0.113.30');
-      const post = (token: string) => t.http().post('/webhooks/freshdesk').set(d).set('X-Webhook-Token', token).send({ not: 'a freshdesk payload' });
+      const post = (token: string) =>
+        t.http().post('/webhooks/freshdesk').set(d).set('X-Webhook-Token', token).send({ not: 'a freshdesk payload' });
       for (let i = 0; i < LIMIT; i++) expect((await post(`wrong-token-${i}`)).status).toBe(401);
       const refused = await post('wrong-token-again');
       expect(refused.status).toBe(429);
@@ -254,7 +293,16 @@ describe('failed authentication throttled per client address', () => {
     it('/queues: wrong passwords past the limit get 429; an admin key from the same address passes', async () => {
       const e = from('203.0.113.40');
       const basic = (password: string) => `Basic ${Buffer.from(`ops:${password}`).toString('base64')}`;
-      for (let i = 0; i < LIMIT; i++) expect((await t.http().get('/queues').set(e).set('Authorization', basic(`wrong-${i}`))).status).toBe(401);
+      for (let i = 0; i < LIMIT; i++)
+        expect(
+          (
+            await t
+              .http()
+              .get('/queues')
+              .set(e)
+              .set('Authorization', basic(`wrong-${i}`))
+          ).status,
+        ).toBe(401);
       const refused = await t.http().get('/queues').set(e).set('Authorization', basic('wrong-again'));
       expect(refused.status).toBe(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
@@ -266,13 +314,21 @@ describe('failed authentication throttled per client address', () => {
     let t: TestApp;
     beforeAll(async () => {
       // Its own rate-limit counters: the loopback address failed in the suites above.
-      t = await withEnv({ AUTH_FAILURE_LIMIT_PER_MINUTE: String(LIMIT), TRUST_PROXY: undefined, QUEUE_PREFIX: `${savedEnv.QUEUE_PREFIX}np` });
+      t = await withEnv({
+        AUTH_FAILURE_LIMIT_PER_MINUTE: String(LIMIT),
+        TRUST_PROXY: undefined,
+        QUEUE_PREFIX: `${savedEnv.QUEUE_PREFIX}np`,
+      });
     });
     afterAll(() => t.close());
 
     it('a new X-Forwarded-For on every guess does not escape the limit', async () => {
       for (let i = 0; i < LIMIT; i++) {
-        const res = await t.http().get('/v1/tickets').set('X-Forwarded-For', `198.51.100.${i}`).set('Authorization', `Bearer wrong-key-${i}`);
+        const res = await t
+          .http()
+          .get('/v1/tickets')
+          .set('X-Forwarded-For', `198.51.100.${i}`)
+          .set('Authorization', `Bearer wrong-key-${i}`);
         expect(res.status).toBe(401);
       }
       const refused = await t.http().get('/v1/tickets').set('X-Forwarded-For', '198.51.100.99').set('Authorization', 'Bearer wrong-key');

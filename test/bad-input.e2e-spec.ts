@@ -18,7 +18,12 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
 
   const postZendesk = (body: object) => postSignedZendesk(suite.app.http, ZENDESK_SECRET, JSON.stringify(body));
   const postFreshdesk = (body: object) =>
-    suite.app.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FRESHDESK_TOKEN).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    suite.app
+      .http()
+      .post('/webhooks/freshdesk')
+      .set('X-Webhook-Token', FRESHDESK_TOKEN)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
   const trigger = (id: string, overrides: Record<string, string> = {}) => ({
     ticket: {
       id,
@@ -34,7 +39,11 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     },
     current_user: { id: '42', email: 'agent@example.com' },
   });
-  const getTicket = (ref: string) => suite.app.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
+  const getTicket = (ref: string) =>
+    suite.app
+      .http()
+      .get(`/v1/tickets/${encodeURIComponent(ref)}`)
+      .set(auth);
 
   describe('POST /v1/tickets', () => {
     it.each([
@@ -46,7 +55,12 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     ])('400 for a lone surrogate in %s; tickets sent at the same time are stored', async (_what, fields) => {
       const good = makeTicket();
       const [bad, ok] = await Promise.all([
-        suite.app.http().post('/v1/tickets').set(auth).set('Content-Type', 'application/json').send(JSON.stringify(makeTicket(fields))),
+        suite.app
+          .http()
+          .post('/v1/tickets')
+          .set(auth)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(makeTicket(fields))),
         suite.app.http().post('/v1/tickets').set(auth).send(good),
       ]);
       expect(bad.status).toBe(400);
@@ -57,7 +71,11 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     });
 
     it('400 for an external id over 200 characters', async () => {
-      const res = await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ externalId: 'x'.repeat(201) }));
+      const res = await suite.app
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send(makeTicket({ externalId: 'x'.repeat(201) }));
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
     });
@@ -66,7 +84,11 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
   describe('GET /v1/tickets filters and cursor', () => {
     it.each(['2026-W47', '2026-02-30', '2026-13-01', '2026-123', '2026-11-16T25:00:00Z'])('400 for from/to=%s', async (value) => {
       for (const key of ['from', 'to']) {
-        const res = await suite.app.http().get('/v1/tickets').query({ [key]: value }).set(auth);
+        const res = await suite.app
+          .http()
+          .get('/v1/tickets')
+          .query({ [key]: value })
+          .set(auth);
         expect(res.status).toBe(400);
         expectErrorShape(res.body);
       }
@@ -126,11 +148,15 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
         expect(zd.status).toBe(400);
         expectErrorShape(zd.body);
         expect(zd.body.error.message).toMatch(/ticket id: a positive integer of up to 20 digits/);
-        const fd = await postFreshdesk({ freshdesk_webhook: { ticket_id: id, ticket_subject: 's', ticket_description: TEXT, triggered_event: '{ticket_action:created}' } });
+        const fd = await postFreshdesk({
+          freshdesk_webhook: { ticket_id: id, ticket_subject: 's', ticket_description: TEXT, triggered_event: '{ticket_action:created}' },
+        });
         expect(fd.status).toBe(400);
         expectErrorShape(fd.body);
         expect(fd.body.error.message).toMatch(/ticket id: a positive integer of up to 20 digits/);
-        expect(await suite.db.query('SELECT 1 FROM tickets WHERE source IN ($1, $2) AND external_id = $3', ['zendesk', 'freshdesk', id])).toEqual([]);
+        expect(
+          await suite.db.query('SELECT 1 FROM tickets WHERE source IN ($1, $2) AND external_id = $3', ['zendesk', 'freshdesk', id]),
+        ).toEqual([]);
       },
     );
 
@@ -168,18 +194,31 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       expect(body.description).toBe('a'.repeat(65_535));
       const [inbox] = await inboxPayloads('zendesk', id);
       expect(inbox.payload).toMatchObject({ description: 'a'.repeat(65_535), truncated: true });
-      await waitFor(async () => (await getTicket(`zendesk:${id}`)).body, (b) => b.triage?.state === 'done');
+      await waitFor(
+        async () => (await getTicket(`zendesk:${id}`)).body,
+        (b) => b.triage?.state === 'done',
+      );
     });
 
     it('Freshdesk: the description is cut and marked, the ticket triaged', async () => {
       const id = String(7_600_000 + (Date.now() % 1e6));
-      const res = await postFreshdesk({ freshdesk_webhook: { ticket_id: id, ticket_subject: 's', ticket_description: `${TEXT} ${'b'.repeat(70_000)}`, ticket_status: 'Open' } });
+      const res = await postFreshdesk({
+        freshdesk_webhook: {
+          ticket_id: id,
+          ticket_subject: 's',
+          ticket_description: `${TEXT} ${'b'.repeat(70_000)}`,
+          ticket_status: 'Open',
+        },
+      });
       expect(res.status).toBe(202);
       expect(res.body.truncated).toBe(true);
       const [inbox] = await inboxPayloads('freshdesk', id);
       expect(inbox.payload.description).toHaveLength(65_536);
       expect(inbox.payload.truncated).toBe(true);
-      await waitFor(async () => (await getTicket(`freshdesk:${id}`)).body, (b) => b.triage?.state === 'done');
+      await waitFor(
+        async () => (await getTicket(`freshdesk:${id}`)).body,
+        (b) => b.triage?.state === 'done',
+      );
     });
 
     it('a customer comment over 64 KiB is cut and marked in the conversation; text within the limit is not marked', async () => {
@@ -195,7 +234,9 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       const created = await postZendesk(evt('ticket.created', {}));
       expect(created.status).toBe(202);
       expect(created.body).not.toHaveProperty('truncated');
-      const comment = { comment: { id: `c-${id}`, body: `Still failing. ${'c'.repeat(70_000)}`, is_public: true, author: { id: '7', is_staff: false } } };
+      const comment = {
+        comment: { id: `c-${id}`, body: `Still failing. ${'c'.repeat(70_000)}`, is_public: true, author: { id: '7', is_staff: false } },
+      };
       const res = await postZendesk(evt('ticket.comment_added', { event: comment }));
       expect(res.status).toBe(202);
       expect(res.body).toMatchObject({ event: 'comment', truncated: true });
@@ -203,7 +244,10 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       expect(body.conversation).toEqual([expect.objectContaining({ truncated: true })]);
       expect(body.conversation[0].body).toHaveLength(65_536);
       const payloads = await inboxPayloads('zendesk', id);
-      expect(payloads.map((p) => [p.kind, p.payload.truncated ?? false])).toEqual([['ticket', false], ['comment', true]]);
+      expect(payloads.map((p) => [p.kind, p.payload.truncated ?? false])).toEqual([
+        ['ticket', false],
+        ['comment', true],
+      ]);
     });
   });
 
@@ -224,13 +268,21 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
     });
 
     it('POST /v1/tickets: a clock a few minutes ahead is fine', async () => {
-      await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ updatedAt: hours(0.5), createdAt: hours(0.5) })).expect(202);
+      await suite.app
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send(makeTicket({ updatedAt: hours(0.5), createdAt: hours(0.5) }))
+        .expect(202);
     });
 
     it('webhooks: a year-9999 updated_at becomes now, so a later normal update still replaces the content and re-triages', async () => {
       const id = String(7_800_000 + (Date.now() % 1e6));
       await postZendesk(trigger(id, { updated_at: '9999-12-31T23:59:59Z' })).expect(202);
-      const first = await waitFor(async () => (await getTicket(`zendesk:${id}`)).body, (b) => b.triage?.state === 'done');
+      const first = await waitFor(
+        async () => (await getTicket(`zendesk:${id}`)).body,
+        (b) => b.triage?.state === 'done',
+      );
       expect(first.triage.cause.id).toBe('storage_full');
       expect(new Date(first.updatedAt).getFullYear()).toBeLessThan(9999);
 
@@ -262,7 +314,9 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       const id = await triagedZendeskTicket();
       const before = await unknownCount();
       const phantom = `phantom_fix_${Date.now()}`;
-      await postZendesk(trigger(id, { status: 'solved', tags: `ios triage_applied_${phantom}`, updated_at: '2026-11-23T10:00:00Z' })).expect(202);
+      await postZendesk(
+        trigger(id, { status: 'solved', tags: `ios triage_applied_${phantom}`, updated_at: '2026-11-23T10:00:00Z' }),
+      ).expect(202);
       expect(await unknownCount()).toBe(before + 1);
       const body = (await getTicket(`zendesk:${id}`).expect(200)).body;
       expect(body.status).toBe('solved');
@@ -274,7 +328,9 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
 
     it('a suffix over 100 characters does not lose the solved event', async () => {
       const id = await triagedZendeskTicket();
-      const res = await postZendesk(trigger(id, { status: 'solved', tags: `ios triage_applied_${'m'.repeat(150)}`, updated_at: '2026-11-23T10:00:00Z' }));
+      const res = await postZendesk(
+        trigger(id, { status: 'solved', tags: `ios triage_applied_${'m'.repeat(150)}`, updated_at: '2026-11-23T10:00:00Z' }),
+      );
       expect(res.status).toBe(202);
       const [signal] = await suite.db.query(
         `SELECT s.status, s.resolved FROM outcome_signals s JOIN tickets t ON t.id = s.ticket_id WHERE t.external_id = $1`,
@@ -286,7 +342,9 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
 
     it('an alias of a macro is credited to that macro', async () => {
       const id = await triagedZendeskTicket();
-      await postZendesk(trigger(id, { status: 'solved', tags: 'ios triage_applied_check_wifi', updated_at: '2026-11-23T10:00:00Z' })).expect(202);
+      await postZendesk(
+        trigger(id, { status: 'solved', tags: 'ios triage_applied_check_wifi', updated_at: '2026-11-23T10:00:00Z' }),
+      ).expect(202);
       const body = (await getTicket(`zendesk:${id}`)).body;
       expect(body.outcomes).toEqual([expect.objectContaining({ macroId: 'connect_stable_wifi', attribution: 'applied', resolved: true })]);
     });

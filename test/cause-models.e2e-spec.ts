@@ -14,7 +14,7 @@ const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
 /** Small fit settings: the refit runs in seconds; the CLI's defaults are larger. */
 const FAST: ModelCommandOptions = { folds: '2', 'calibration-folds': '2', 'max-iterations': '40' };
 
-describe('cause-model refit from agents\' labels, and version switches', () => {
+describe("cause-model refit from agents' labels, and version switches", () => {
   let t: TestApp;
   let cli: INestApplicationContext;
   let db: DataSource;
@@ -37,7 +37,16 @@ describe('cause-model refit from agents\' labels, and version switches', () => {
     let stdout = '';
     let stderr = '';
     const code = await runModelCommand(cli, command, arg, options, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-    return { code, stdout, stderr, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+    return {
+      code,
+      stdout,
+      stderr,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    };
   }
 
   const previewVersion = async (): Promise<string> => {
@@ -89,7 +98,12 @@ describe('cause-model refit from agents\' labels, and version switches', () => {
       if (i % 3 === 1) {
         await t.http().patch(`/v1/tickets/${id}/triage`).set(auth).send({ cause: ticket.label, reason: 'agent label' }).expect(200);
       } else if (i % 3 === 2) {
-        await t.http().post(`/v1/tickets/${id}/outcome`).set(auth).send({ macroId: macroOf(ticket.label), resolved: true }).expect(200);
+        await t
+          .http()
+          .post(`/v1/tickets/${id}/outcome`)
+          .set(auth)
+          .send({ macroId: macroOf(ticket.label), resolved: true })
+          .expect(200);
       }
     }
 
@@ -101,7 +115,9 @@ describe('cause-model refit from agents\' labels, and version switches', () => {
     expect(summary.metrics).toMatchObject({ labels: tickets.length, folds: 2, active: { version: '0', n: tickets.length } });
     expect(summary.activated).toBe(summary.metrics.candidate.logLoss <= summary.metrics.active.logLoss);
 
-    const [stored] = await db.query(`SELECT status, pack_version, metrics, weights->>'version' AS wv FROM cause_models WHERE version = '1'`);
+    const [stored] = await db.query(
+      `SELECT status, pack_version, metrics, weights->>'version' AS wv FROM cause_models WHERE version = '1'`,
+    );
     expect(stored).toMatchObject({ status: summary.status, pack_version: packVersion, wv: '1' });
     expect(stored.metrics).toEqual(summary.metrics);
 
@@ -116,9 +132,19 @@ describe('cause-model refit from agents\' labels, and version switches', () => {
     expect(listed[1].metrics.candidate.logLoss).toBe(summary.metrics.candidate.logLoss);
 
     // A ticket triaged now records the version it was triaged with.
-    const posted = await t.http().post('/v1/tickets').set(auth).send({ externalId: uniqueId('after'), description: 'My iCloud storage is full, backup fails.' }).expect(202);
+    const posted = await t
+      .http()
+      .post('/v1/tickets')
+      .set(auth)
+      .send({ externalId: uniqueId('after'), description: 'My iCloud storage is full, backup fails.' })
+      .expect(202);
     const ticket = await waitFor(
-      () => t.http().get(`/v1/tickets/${posted.body.id}`).set(auth).then((r) => r.body),
+      () =>
+        t
+          .http()
+          .get(`/v1/tickets/${posted.body.id}`)
+          .set(auth)
+          .then((r) => r.body),
       (b) => b.triage?.state === 'done',
     );
     expect(ticket.triage.modelVersion).toBe(`${packVersion}/1`);

@@ -97,9 +97,11 @@ describe('two workers storing events of one ticket at once', () => {
   it('settles the ticket when a job runs again, if settling failed after the store', async () => {
     const failSettling = (hot: HotQueries) => {
       const run = hot.run.bind(hot);
-      return jest.spyOn(hot, 'run').mockImplementation((name, text, values) =>
-        name === 'triage_settle_queued' ? Promise.reject(new Error('connection lost')) : run(name, text, values),
-      );
+      return jest
+        .spyOn(hot, 'run')
+        .mockImplementation((name, text, values) =>
+          name === 'triage_settle_queued' ? Promise.reject(new Error('connection lost')) : run(name, text, values),
+        );
     };
     const spies = [failSettling(t.app.get(HotQueries)), failSettling(otherPool)];
     const { ticketId, events, stores } = await overlappingStores();

@@ -170,7 +170,9 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
   it('event subscriptions: created, a customer comment re-triages the whole conversation, own and private comments are ignored', async () => {
     const id = String(4_000_000 + (Date.now() % 1e6));
     zendesk.seedTicket(id);
-    await postZendesk(event('ticket.created', id, {}, { description: 'iCloud backup has not run for a week on my iPhone 11.' })).expect(202);
+    await postZendesk(event('ticket.created', id, {}, { description: 'iCloud backup has not run for a week on my iPhone 11.' })).expect(
+      202,
+    );
     await writebackDone(`zendesk:${id}`);
 
     const comment = (text: string, author: Record<string, unknown>, isPublic = true) =>
@@ -181,7 +183,10 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
     const internal = await postZendesk(comment('checking with tier 2', { id: '55', is_staff: true }, false)).expect(202);
     expect(internal.body.status).toBe('ignored');
 
-    const customer = comment('The switch for iCloud Backup is greyed out, this phone is managed by my employer.', { id: '7', is_staff: false });
+    const customer = comment('The switch for iCloud Backup is greyed out, this phone is managed by my employer.', {
+      id: '7',
+      is_staff: false,
+    });
     await postZendesk(customer).expect(202);
     const again = await postZendesk(customer).expect(200);
     expect(again.body.status).toBe('duplicate');
@@ -269,7 +274,10 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
     expect((await ticket(`zendesk:${id}`)).outcomes).toEqual([expect.objectContaining({ macroId: suggested, resolved: false })]);
 
     await postZendesk(triggerBody(id, { status: 'solved', updated_at: '2026-11-23T12:00:00Z' })).expect(202);
-    const rating = { event: 'satisfaction', ticket: { id, satisfaction: "Bad, I'm unsatisfied", tags: 'vip', updated_at: '2026-11-23T13:00:00Z' } };
+    const rating = {
+      event: 'satisfaction',
+      ticket: { id, satisfaction: "Bad, I'm unsatisfied", tags: 'vip', updated_at: '2026-11-23T13:00:00Z' },
+    };
     await postZendesk(rating).expect(202);
     await postZendesk(rating).expect(200);
     const body = await ticket(`zendesk:${id}`);
@@ -385,7 +393,12 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
     });
 
     it('400 for a malformed body, storing nothing', async () => {
-      const res = await t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FD_TOKEN).send({ freshdesk_webhook: { ticket_subject: 'x' } }).expect(400);
+      const res = await t
+        .http()
+        .post('/webhooks/freshdesk')
+        .set('X-Webhook-Token', FD_TOKEN)
+        .send({ freshdesk_webhook: { ticket_subject: 'x' } })
+        .expect(400);
       expect(res.body.error.code).toBe('WEBHOOK.INVALID_PAYLOAD');
     });
   });

@@ -22,7 +22,11 @@ describe('hostile HTTP input', () => {
 
   const postRaw = (raw: string | Buffer, contentType = 'application/json') =>
     suite.app.http().post('/v1/tickets').set(auth).set('Content-Type', contentType).send(raw);
-  const getTicket = (ref: string) => suite.app.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
+  const getTicket = (ref: string) =>
+    suite.app
+      .http()
+      .get(`/v1/tickets/${encodeURIComponent(ref)}`)
+      .set(auth);
 
   /** The server still answers a normal request after a hostile one. */
   async function expectStillServing(): Promise<void> {
@@ -32,7 +36,11 @@ describe('hostile HTTP input', () => {
 
   describe('body size and content type', () => {
     it('413 for a body over 1 MiB, and keeps serving', async () => {
-      const res = await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ description: 'a'.repeat(1024 * 1024 + 1) }));
+      const res = await suite.app
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send(makeTicket({ description: 'a'.repeat(1024 * 1024 + 1) }));
       expect(res.status).toBe(413);
       expectErrorShape(res.body);
       await expectStillServing();
@@ -83,7 +91,10 @@ describe('hostile HTTP input', () => {
     it.each([
       ['a top-level array nested 5,000 deep', deep(5000)],
       ['tags nested 3,000 deep', JSON.stringify({ ...makeTicket(), tags: 'X' }).replace('"X"', deep(3000))],
-      ['a requester nested 2,500 deep', JSON.stringify({ ...makeTicket(), requester: 'X' }).replace('"X"', `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`)],
+      [
+        'a requester nested 2,500 deep',
+        JSON.stringify({ ...makeTicket(), requester: 'X' }).replace('"X"', `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`),
+      ],
     ])('400 for %s, and keeps serving', async (_name, raw) => {
       const res = await postRaw(raw);
       expect(res.status).toBe(400);
@@ -107,8 +118,18 @@ describe('hostile HTTP input', () => {
     });
 
     it('400 for a NUL character in the requester or the tags', async () => {
-      await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ requester: { name: 'Ana\u0000' } })).expect(400);
-      await suite.app.http().post('/v1/tickets').set(auth).send(makeTicket({ tags: ['ok', 'b\u0000d'] })).expect(400);
+      await suite.app
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send(makeTicket({ requester: { name: 'Ana\u0000' } }))
+        .expect(400);
+      await suite.app
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send(makeTicket({ tags: ['ok', 'b\u0000d'] }))
+        .expect(400);
     });
 
     it('404, never 500, for a NUL character in a ticket reference', async () => {
@@ -140,7 +161,10 @@ describe('hostile HTTP input', () => {
       ['__proto__ at the top', (body: string) => body.replace(/^\{/, '{"__proto__":{"polluted":"yes"},')],
       ['__proto__ in requester', (body: string) => body.replace('"requester":{', '"requester":{"__proto__":{"polluted":"yes"},')],
       ['constructor.prototype', (body: string) => body.replace(/^\{/, '{"constructor":{"prototype":{"polluted":"yes"}},')],
-      ['constructor in requester', (body: string) => body.replace('"requester":{', '"requester":{"constructor":{"prototype":{"polluted":"yes"}},')],
+      [
+        'constructor in requester',
+        (body: string) => body.replace('"requester":{', '"requester":{"constructor":{"prototype":{"polluted":"yes"}},'),
+      ],
     ])('refuses %s with 400 and pollutes nothing', async (_name, poison) => {
       const ticket = makeTicket();
       const raw = poison(JSON.stringify(ticket));
@@ -167,7 +191,11 @@ describe('hostile HTTP input', () => {
       ['a boolean status', { status: true }],
       ['a number as updatedAt', { updatedAt: 1_700_000_000 }],
     ])('400 for %s', async (_name, patch) => {
-      const res = await suite.app.http().post('/v1/tickets').set(auth).send({ ...makeTicket(), ...patch });
+      const res = await suite.app
+        .http()
+        .post('/v1/tickets')
+        .set(auth)
+        .send({ ...makeTicket(), ...patch });
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
     });
@@ -208,10 +236,7 @@ describe('hostile HTTP input', () => {
       expect(post.status).toBe(403);
       expectErrorShape(post.body);
 
-      for (const request of [
-        suite.app.http().get('/v1/causes'),
-        suite.app.http().post('/v1/tickets').send(makeTicket()),
-      ]) {
+      for (const request of [suite.app.http().get('/v1/causes'), suite.app.http().post('/v1/tickets').send(makeTicket())]) {
         const res = await request.set('Authorization', `Bearer ${unknownScope.key}`);
         expect(res.status).toBe(403);
         expectErrorShape(res.body);
@@ -240,13 +265,29 @@ describe('hostile HTTP input', () => {
       suite.app.http().post('/webhooks/zendesk').set('Content-Type', 'application/json').set(headers).send(raw);
 
     it.each([
-      ['a wrong secret', (raw: string, ts: string) => ({ signature: signZendeskPayload('not-the-secret', ts, raw), timestamp: ts, body: raw })],
-      ['a body changed after signing', (raw: string, ts: string) => ({ signature: signZendeskPayload(ZENDESK_SECRET, ts, raw), timestamp: ts, body: raw.replace('fails', 'works') })],
-      ['a timestamp changed after signing', (raw: string, ts: string) => ({ signature: signZendeskPayload(ZENDESK_SECRET, ts, raw), timestamp: isoNow(1000), body: raw })],
-      ['a replay of a request signed ten minutes ago', (raw: string) => {
-        const old = isoNow(-10 * 60 * 1000);
-        return { signature: signZendeskPayload(ZENDESK_SECRET, old, raw), timestamp: old, body: raw };
-      }],
+      [
+        'a wrong secret',
+        (raw: string, ts: string) => ({ signature: signZendeskPayload('not-the-secret', ts, raw), timestamp: ts, body: raw }),
+      ],
+      [
+        'a body changed after signing',
+        (raw: string, ts: string) => ({
+          signature: signZendeskPayload(ZENDESK_SECRET, ts, raw),
+          timestamp: ts,
+          body: raw.replace('fails', 'works'),
+        }),
+      ],
+      [
+        'a timestamp changed after signing',
+        (raw: string, ts: string) => ({ signature: signZendeskPayload(ZENDESK_SECRET, ts, raw), timestamp: isoNow(1000), body: raw }),
+      ],
+      [
+        'a replay of a request signed ten minutes ago',
+        (raw: string) => {
+          const old = isoNow(-10 * 60 * 1000);
+          return { signature: signZendeskPayload(ZENDESK_SECRET, old, raw), timestamp: old, body: raw };
+        },
+      ],
       ['a signature that is not base64', (raw: string, ts: string) => ({ signature: '%%%not-base64%%%', timestamp: ts, body: raw })],
       ['a 4,000-character signature', (raw: string, ts: string) => ({ signature: 'A'.repeat(4000), timestamp: ts, body: raw })],
     ])('401 for %s', async (_name, forge) => {
@@ -264,7 +305,10 @@ describe('hostile HTTP input', () => {
       expect(missing.status).toBe(401);
       expectErrorShape(missing.body);
       const ts = isoNow();
-      await postZendesk(raw, { 'X-Zendesk-Webhook-Signature': signZendeskPayload(ZENDESK_SECRET, ts, raw), 'X-Zendesk-Webhook-Signature-Timestamp': ts }).expect(202);
+      await postZendesk(raw, {
+        'X-Zendesk-Webhook-Signature': signZendeskPayload(ZENDESK_SECRET, ts, raw),
+        'X-Zendesk-Webhook-Signature-Timestamp': ts,
+      }).expect(202);
     });
 
     it.each([

@@ -46,12 +46,18 @@ describe('hot-path statements keep index plans', () => {
     });
     await postSignedZendesk(t.http, SECRET, raw).expect(202);
     for (const id of ids) {
-      await waitFor(() => t.http().get(`/v1/tickets/${id}`).set(auth).then((r) => r.body), (b) => b.triage?.state === 'done');
+      await waitFor(
+        () =>
+          t
+            .http()
+            .get(`/v1/tickets/${id}`)
+            .set(auth)
+            .then((r) => r.body),
+        (b) => b.triage?.state === 'done',
+      );
     }
     await t.app.get(DataSource).query('ANALYZE');
-    expect([...sent.keys()].sort()).toEqual(
-      expect.arrayContaining(['inbox_write_batch', 'triage_load_batch', 'triage_store_batch']),
-    );
+    expect([...sent.keys()].sort()).toEqual(expect.arrayContaining(['inbox_write_batch', 'triage_load_batch', 'triage_store_batch']));
 
     const client = new Client({ connectionString: process.env.DATABASE_URL, options: HOT_PATH_SESSION_OPTIONS });
     await client.connect();

@@ -13,7 +13,11 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
   });
   afterAll(async () => t.close());
 
-  const getTicket = (ref: string) => t.http().get(`/v1/tickets/${encodeURIComponent(ref)}`).set(auth);
+  const getTicket = (ref: string) =>
+    t
+      .http()
+      .get(`/v1/tickets/${encodeURIComponent(ref)}`)
+      .set(auth);
   const waitForTriage = (ref: string) =>
     waitFor(
       () => getTicket(ref).then((r) => r.body),
@@ -81,8 +85,7 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
       ...ticket,
       updatedAt: '2026-11-20T11:00:00Z',
       description:
-        'The backup switch in iCloud settings is greyed out and I cannot tap Back Up Now. ' +
-        'It is a work phone managed by my company.',
+        'The backup switch in iCloud settings is greyed out and I cannot tap Back Up Now. ' + 'It is a work phone managed by my company.',
     };
     const second = await t.http().post('/v1/tickets').set(auth).send(update).expect(202);
     expect(second.body.id).toBe(first.body.id);
@@ -161,13 +164,7 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
     });
 
     it('415 for a body that is not JSON', async () => {
-      const res = await t
-        .http()
-        .post('/v1/tickets')
-        .set(auth)
-        .set('Content-Type', 'text/plain')
-        .send('externalId=1')
-        .expect(415);
+      const res = await t.http().post('/v1/tickets').set(auth).set('Content-Type', 'text/plain').send('externalId=1').expect(415);
       expect(res.body.error.code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
     });
 
@@ -192,16 +189,12 @@ describe('ticket intake and triage (POST /v1/tickets, GET /v1/tickets/:id)', () 
     });
 
     it('401 with a wrong key', async () => {
-      const res = await t
-        .http()
-        .get(`/v1/tickets/api:${uniqueId()}`)
-        .set('Authorization', 'Bearer not-a-real-key')
-        .expect(401);
+      const res = await t.http().get(`/v1/tickets/api:${uniqueId()}`).set('Authorization', 'Bearer not-a-real-key').expect(401);
       expect(res.body.error.code).toBe('AUTH.INVALID_KEY');
     });
   });
 
-  it('answers with a request id: the caller\'s X-Request-Id, or a new one', async () => {
+  it("answers with a request id: the caller's X-Request-Id, or a new one", async () => {
     const echoed = await t.http().get('/health/live').set('X-Request-Id', 'lb-7f3a').expect(200);
     expect(echoed.headers['x-request-id']).toBe('lb-7f3a');
     const fresh = await t.http().get('/health/live').expect(200);

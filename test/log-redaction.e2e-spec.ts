@@ -103,7 +103,13 @@ describe('log redaction (the built service)', () => {
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     await waitFor(
-      () => request(baseUrl).get('/health/live').then((r) => r.status, () => 0),
+      () =>
+        request(baseUrl)
+          .get('/health/live')
+          .then(
+            (r) => r.status,
+            () => 0,
+          ),
       (status) => status === 200 || child.exitCode !== null,
       { timeoutMs: 25_000, intervalMs: 100 },
     );
@@ -139,11 +145,16 @@ describe('log redaction (the built service)', () => {
     expect(preview.status).toBe(200);
 
     // A stored key (not the environment's) on the intake route.
-    const stored = await call('POST', '/v1/tickets', { Authorization: `Bearer ${STORED_KEY}` }, {
-      externalId: uniqueId('log'),
-      description: `Backup fails, phone ${OTHER_PHONE}`,
-      requester: { email: OTHER_EMAIL },
-    });
+    const stored = await call(
+      'POST',
+      '/v1/tickets',
+      { Authorization: `Bearer ${STORED_KEY}` },
+      {
+        externalId: uniqueId('log'),
+        description: `Backup fails, phone ${OTHER_PHONE}`,
+        requester: { email: OTHER_EMAIL },
+      },
+    );
     expect(stored).toMatchObject({ status: 202 });
 
     // Refused requests: a wrong key (401), a wrong webhook token (401), a bad signature (401).
@@ -199,7 +210,10 @@ describe('log redaction (the built service)', () => {
     ['a wrong key presented', () => [WRONG_KEY]],
     ['a stored key', () => [STORED_KEY]],
     ['the Zendesk signing secret and signatures', () => [ZENDESK_SECRET, ...signatures]],
-    ['the Freshdesk token, a wrong token and the basic-auth password', () => [FRESHDESK_TOKEN, WRONG_TOKEN, FRESHDESK_PASSWORD, Buffer.from(`hook:${FRESHDESK_PASSWORD}`).toString('base64')]],
+    [
+      'the Freshdesk token, a wrong token and the basic-auth password',
+      () => [FRESHDESK_TOKEN, WRONG_TOKEN, FRESHDESK_PASSWORD, Buffer.from(`hook:${FRESHDESK_PASSWORD}`).toString('base64')],
+    ],
     ['requester emails', () => [EMAIL, OTHER_EMAIL, 'rosalind.franklin.7731', 'marie.curie.4412']],
     ['phone numbers', () => [PHONE, OTHER_PHONE, '555-0142', '4155550142', '8834 2291']],
   ])('never logs %s', (_name, values) => {

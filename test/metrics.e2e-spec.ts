@@ -44,7 +44,12 @@ describe('metrics an operator reads', () => {
     await act();
     return metricValue(await scrape(), m(name), labels) - before;
   };
-  const ticket = (ref: string) => t.http().get(`/v1/tickets/${ref}`).set(admin).then((r) => r.body);
+  const ticket = (ref: string) =>
+    t
+      .http()
+      .get(`/v1/tickets/${ref}`)
+      .set(admin)
+      .then((r) => r.body);
   const writebackDone = (ref: string) =>
     waitFor(
       () => ticket(ref),
@@ -101,7 +106,8 @@ describe('metrics an operator reads', () => {
     const { body } = await zendeskRoundTrip();
     expect(body.writebacks.every((w: { state: string }) => w.state === 'done')).toBe(true);
     const after = await scrape();
-    const moved = (name: string, labels: Record<string, string>) => metricValue(after, m(name), labels) - metricValue(before, m(name), labels);
+    const moved = (name: string, labels: Record<string, string>) =>
+      metricValue(after, m(name), labels) - metricValue(before, m(name), labels);
     expect(moved('helpdesk_rate_limited_total', { helpdesk: 'zendesk' })).toBe(1);
     expect(moved('writebacks_total', { helpdesk: 'zendesk', result: 'rate_limited' })).toBe(1);
     expect(moved('writebacks_total', { helpdesk: 'zendesk', result: 'ok' })).toBe(1);
@@ -111,15 +117,22 @@ describe('metrics an operator reads', () => {
   it("observes each triage's confidence in the bucket it falls in, under its decision", async () => {
     const before = await scrape();
     const res = await t.http().post('/v1/tickets').set(admin).send(makeTicket()).expect(202);
-    const { triage } = await waitFor(() => ticket(res.body.id), (b) => b.triage?.state === 'done');
+    const { triage } = await waitFor(
+      () => ticket(res.body.id),
+      (b) => b.triage?.state === 'done',
+    );
     const after = await scrape();
     const { decision } = triage;
     const confidence: number = triage.cause.confidence;
-    const moved = (name: string, labels: Record<string, string>) => metricValue(after, m(name), labels) - metricValue(before, m(name), labels);
+    const moved = (name: string, labels: Record<string, string>) =>
+      metricValue(after, m(name), labels) - metricValue(before, m(name), labels);
     expect(moved('triage_confidence_count', { decision })).toBe(1);
     expect(moved('triage_confidence_sum', { decision })).toBeCloseTo(confidence, 6);
     for (const le of CONFIDENCE_BUCKETS) {
-      expect({ le, moved: moved('triage_confidence_bucket', { decision, le: String(le) }) }).toEqual({ le, moved: confidence <= le ? 1 : 0 });
+      expect({ le, moved: moved('triage_confidence_bucket', { decision, le: String(le) }) }).toEqual({
+        le,
+        moved: confidence <= le ? 1 : 0,
+      });
     }
     expect(moved('triage_decisions_total', { decision })).toBe(1);
   });
@@ -131,7 +144,10 @@ describe('metrics an operator reads', () => {
       post(trigger(id, { status: 'solved', updated_at: '2026-11-23T10:00:00Z' })),
     );
     expect(solved).toBe(1);
-    const rating = { event: 'satisfaction', ticket: { id, satisfaction: "Bad, I'm unsatisfied", tags: 'vip', updated_at: '2026-11-23T11:00:00Z' } };
+    const rating = {
+      event: 'satisfaction',
+      ticket: { id, satisfaction: "Bad, I'm unsatisfied", tags: 'vip', updated_at: '2026-11-23T11:00:00Z' },
+    };
     expect(await change('outcomes_total', { signal: 'csat', resolved: 'false' }, () => post(rating))).toBe(1);
     const agent = await change('outcomes_total', { signal: 'agent', resolved: 'true' }, () =>
       t.http().post(`/v1/tickets/${body.id}/outcome`).set(admin).send({ macroId: body.triage.macro.id, resolved: true }).expect(200),
@@ -140,7 +156,11 @@ describe('metrics an operator reads', () => {
   });
 
   it('gives the age of the newest weekly report after one is generated', async () => {
-    await t.http().post('/v1/reports/weekly/2026-W47/generate').set(admin).expect((r) => expect(r.status).toBeLessThan(300));
+    await t
+      .http()
+      .post('/v1/reports/weekly/2026-W47/generate')
+      .set(admin)
+      .expect((r) => expect(r.status).toBeLessThan(300));
     const age = metricValue(await scrape(), m('weekly_report_age_seconds'), { iso_week: '2026-W47' });
     expect(age).toBeGreaterThanOrEqual(0);
     expect(age).toBeLessThan(60);

@@ -47,7 +47,9 @@ describe('OpenAPI document: every real answer matches the operation it belongs t
     });
     const problems = validator.validateResponse(res.status, res.body);
     if (problems) {
-      throw new Error(`${method.toUpperCase()} ${template} ${res.status} does not match its schema: ${JSON.stringify(problems.errors, null, 2)}`);
+      throw new Error(
+        `${method.toUpperCase()} ${template} ${res.status} does not match its schema: ${JSON.stringify(problems.errors, null, 2)}`,
+      );
     }
     checked.add(`${method.toUpperCase()} ${template} ${res.status}`);
   }
@@ -64,7 +66,12 @@ describe('OpenAPI document: every real answer matches the operation it belongs t
     const res = await call('post', '/v1/tickets', makeTicket({ description }));
     expect(res.status).toBe(202);
     await waitFor(
-      () => s.app.http().get(`/v1/tickets/${res.body.id}`).set(admin).then((r) => r.body),
+      () =>
+        s.app
+          .http()
+          .get(`/v1/tickets/${res.body.id}`)
+          .set(admin)
+          .then((r) => r.body),
       (b) => b.triage?.state === 'done',
     );
     return res.body.id;
@@ -72,7 +79,9 @@ describe('OpenAPI document: every real answer matches the operation it belongs t
 
   it('declares opaque bearer keys, readable operation ids and the real error shape', () => {
     const schemes = doc.components?.securitySchemes ?? {};
-    const bearer = Object.values(schemes).find((x) => (x as OpenAPIV3.HttpSecurityScheme).scheme === 'bearer') as OpenAPIV3.HttpSecurityScheme;
+    const bearer = Object.values(schemes).find(
+      (x) => (x as OpenAPIV3.HttpSecurityScheme).scheme === 'bearer',
+    ) as OpenAPIV3.HttpSecurityScheme;
     expect(bearer).toBeDefined();
     expect(bearer.bearerFormat ?? '').not.toMatch(/jwt/i);
 
@@ -122,7 +131,9 @@ describe('OpenAPI document: every real answer matches the operation it belongs t
   });
 
   it('preview and the knowledge catalog', async () => {
-    expect((await call('post', '/v1/triage/preview', { subject: 'Backup', description: 'Back Up Now is greyed out on my iPad' })).status).toBe(200);
+    expect(
+      (await call('post', '/v1/triage/preview', { subject: 'Backup', description: 'Back Up Now is greyed out on my iPad' })).status,
+    ).toBe(200);
     expect((await call('get', '/v1/packs')).status).toBe(200);
     expect((await call('get', '/v1/causes')).status).toBe(200);
     expect((await call('get', '/v1/causes?pack=no-such-pack')).status).toBe(404);
@@ -170,7 +181,15 @@ describe('OpenAPI document: every real answer matches the operation it belongs t
       .http()
       .post('/webhooks/freshdesk')
       .set({ 'X-Webhook-Token': FRESHDESK_TOKEN })
-      .send({ freshdesk_webhook: { ticket_id: ticketId, ticket_subject: 'Backup', ticket_description: 'iCloud backup is stuck', ticket_status: 'Open', ticket_tags: '' } });
+      .send({
+        freshdesk_webhook: {
+          ticket_id: ticketId,
+          ticket_subject: 'Backup',
+          ticket_description: 'iCloud backup is stuck',
+          ticket_status: 'Open',
+          ticket_tags: '',
+        },
+      });
     expectConforms('post', '/webhooks/freshdesk', freshdesk);
     expect(freshdesk.status).toBeLessThan(300);
   });

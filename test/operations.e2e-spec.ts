@@ -22,7 +22,12 @@ describe('operations: health, metrics, queue dashboard, headers, preview', () =>
   it('exposes Prometheus metrics: requests, queue depth, jobs and triage counts by cause', async () => {
     const res = await t.http().post('/v1/tickets').set(admin).send(makeTicket()).expect(202);
     await waitFor(
-      () => t.http().get(`/v1/tickets/${res.body.id}`).set(admin).then((r) => r.body.triage.state),
+      () =>
+        t
+          .http()
+          .get(`/v1/tickets/${res.body.id}`)
+          .set(admin)
+          .then((r) => r.body.triage.state),
       (s) => s === 'done',
     );
     const metrics = await t.http().get('/metrics').expect(200);

@@ -110,7 +110,12 @@ describe('webhooks in the OpenAPI document', () => {
       }
     }
     expect(body.components.schemas.WebhookAcceptedDto.properties).toEqual(
-      expect.objectContaining({ id: expect.any(Object), status: expect.any(Object), event: expect.any(Object), truncated: expect.any(Object) }),
+      expect.objectContaining({
+        id: expect.any(Object),
+        status: expect.any(Object),
+        event: expect.any(Object),
+        truncated: expect.any(Object),
+      }),
     );
   });
 });

@@ -21,12 +21,15 @@ import { postSignedZendesk } from './support/zendesk';
 const SECRET = 'zendesk-signing-secret-for-tests';
 const PRINTERS = path.join(__dirname, 'fixtures', 'packs', 'printer-jams');
 const PRINTER_TEXT = 'Our LaserJet 4250 shows a paper jam every morning, the jam light blinks and the paper is stuck.';
-const STORAGE_TEXT = 'My iPhone 14 backup fails every night. It says Not Enough Storage: my 5 GB iCloud plan is full and the backup needs 11 GB.';
+const STORAGE_TEXT =
+  'My iPhone 14 backup fails every night. It says Not Enough Storage: my 5 GB iCloud plan is full and the backup needs 11 GB.';
 const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
 
 /** The test app with the printer plugin registered beside the service's own. */
 const withPrinterPlugin = (builder: TestingModuleBuilder) =>
-  builder.overrideProvider(EngineService).useFactory({ factory: (cfg: AppConfig) => new EngineService(cfg, PLUGINS_WITH_PRINTERS), inject: [AppConfig] });
+  builder
+    .overrideProvider(EngineService)
+    .useFactory({ factory: (cfg: AppConfig) => new EngineService(cfg, PLUGINS_WITH_PRINTERS), inject: [AppConfig] });
 
 describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack statistics, reload', () => {
   let t: TestApp;
@@ -62,11 +65,22 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
       t.http,
       SECRET,
       JSON.stringify({
-        ticket: { status: 'open', requester_first_name: 'Kim', created_at: '2026-11-23T09:00:00Z', updated_at: '2026-11-23T09:15:02Z', ...ticket },
+        ticket: {
+          status: 'open',
+          requester_first_name: 'Kim',
+          created_at: '2026-11-23T09:00:00Z',
+          updated_at: '2026-11-23T09:15:02Z',
+          ...ticket,
+        },
         current_user: { id: '42', email: 'agent@example.com' },
       }),
     );
-  const ticket = (ref: string) => t.http().get(`/v1/tickets/${ref}`).set(auth).then((r) => r.body);
+  const ticket = (ref: string) =>
+    t
+      .http()
+      .get(`/v1/tickets/${ref}`)
+      .set(auth)
+      .then((r) => r.body);
   const writebackDone = (ref: string) =>
     waitFor(
       () => ticket(ref),
@@ -77,8 +91,21 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
   it('lists the loaded packs with their plugins, routing and which is the default', async () => {
     const { body } = await t.http().get('/v1/packs').set(auth).expect(200);
     expect(body.items).toEqual([
-      expect.objectContaining({ id: 'icloud-backup', default: true, rulesOnly: false, routing: {}, plugins: [expect.objectContaining({ name: 'apple-devices' }), expect.objectContaining({ name: 'icloud-backup' })] }),
-      expect.objectContaining({ id: 'printer-jams', default: false, rulesOnly: true, version: '2026.12.0', routing: { tags: ['printers'] }, plugins: [{ name: 'printer-models', params: { legacyBelow: 2000 } }] }),
+      expect.objectContaining({
+        id: 'icloud-backup',
+        default: true,
+        rulesOnly: false,
+        routing: {},
+        plugins: [expect.objectContaining({ name: 'apple-devices' }), expect.objectContaining({ name: 'icloud-backup' })],
+      }),
+      expect.objectContaining({
+        id: 'printer-jams',
+        default: false,
+        rulesOnly: true,
+        version: '2026.12.0',
+        routing: { tags: ['printers'] },
+        plugins: [{ name: 'printer-models', params: { legacyBelow: 2000 } }],
+      }),
     ]);
   });
 
@@ -90,7 +117,13 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     expect(body.triage).toMatchObject({ packId: 'printer-jams', packVersion: '2026.12.0', cause: { id: 'paper_jam' }, decision: 'auto' });
     expect(body.triage.macro).toMatchObject({ id: 'clear_paper_jam', title: 'Clear the paper jam' });
     expect(body.triage.macro.body).toContain('Turn the LaserJet 4250 off and let the fuser cool');
-    expect(body.triage.causes.map((c: { id: string }) => c.id).sort()).toEqual(['end_of_life', 'ink_empty', 'other', 'paper_jam', 'wrong_paper']);
+    expect(body.triage.causes.map((c: { id: string }) => c.id).sort()).toEqual([
+      'end_of_life',
+      'ink_empty',
+      'other',
+      'paper_jam',
+      'wrong_paper',
+    ]);
     expect(body.triage.entities).toMatchObject({ printer: { kind: 'laser', number: 4250 } });
 
     const helpdesk = zendesk.tickets.get(id)!;
@@ -99,17 +132,34 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     expect(notes).toHaveLength(1);
     expect(JSON.stringify(notes[0])).toContain('Clear the paper jam');
 
-    const [stored] = await db.query(`SELECT r.pack_id FROM triage_results r JOIN tickets k ON k.latest_triage_id = r.id WHERE k.external_id = $1`, [id]);
+    const [stored] = await db.query(
+      `SELECT r.pack_id FROM triage_results r JOIN tickets k ON k.latest_triage_id = r.id WHERE k.external_id = $1`,
+      [id],
+    );
     expect(stored).toEqual({ pack_id: 'printer-jams' });
 
     // Solved: the suggested macro is credited in the printer pack's statistics, not the iCloud pack's.
-    await postZendesk({ id, title: 'Printer', description: PRINTER_TEXT, tags: 'printers office', status: 'solved', updated_at: '2026-11-23T10:00:00Z' }).expect(202);
+    await postZendesk({
+      id,
+      title: 'Printer',
+      description: PRINTER_TEXT,
+      tags: 'printers office',
+      status: 'solved',
+      updated_at: '2026-11-23T10:00:00Z',
+    }).expect(202);
     const stats = await waitFor(
-      () => t.http().get('/v1/macros/clear_paper_jam/stats?pack=printer-jams').set(auth).then((r) => r.body),
+      () =>
+        t
+          .http()
+          .get('/v1/macros/clear_paper_jam/stats?pack=printer-jams')
+          .set(auth)
+          .then((r) => r.body),
       (b) => b.overall?.uses > 0,
     );
     expect(stats).toMatchObject({ packId: 'printer-jams', macroId: 'clear_paper_jam', overall: { uses: 0.5, successes: 0.5 } });
-    expect(await db.query(`SELECT DISTINCT pack_id FROM fix_stats WHERE macro_id = 'clear_paper_jam'`)).toEqual([{ pack_id: 'printer-jams' }]);
+    expect(await db.query(`SELECT DISTINCT pack_id FROM fix_stats WHERE macro_id = 'clear_paper_jam'`)).toEqual([
+      { pack_id: 'printer-jams' },
+    ]);
     const fixes = await t.http().get('/v1/symptoms/paper_stuck/fixes?pack=printer-jams').set(auth).expect(200);
     expect(fixes.body.fixes[0]).toMatchObject({ macroId: 'clear_paper_jam', uses: 0.5 });
   });
@@ -132,7 +182,12 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     await t.http().get('/v1/macros/clear_paper_jam?pack=printer-jams').set(auth).expect(200);
     await t.http().get('/v1/macros/clear_paper_jam').set(auth).expect(404);
 
-    const preview = await t.http().post('/v1/triage/preview?pack=printer-jams').set(auth).send({ description: 'The Pixma 3150 says out of ink and prints blank pages' }).expect(200);
+    const preview = await t
+      .http()
+      .post('/v1/triage/preview?pack=printer-jams')
+      .set(auth)
+      .send({ description: 'The Pixma 3150 says out of ink and prints blank pages' })
+      .expect(200);
     expect(preview.body).toMatchObject({ packId: 'printer-jams', cause: { id: 'ink_empty' }, macro: { id: 'replace_ink_cartridge' } });
     const icloud = await t.http().post('/v1/triage/preview').set(auth).send({ description: STORAGE_TEXT }).expect(200);
     expect(icloud.body.packId).toBe('icloud-backup');
@@ -145,7 +200,11 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
       ['get', '/v1/symptoms/paper_stuck/fixes?pack=nope'],
       ['post', '/v1/triage/preview?pack=nope'],
     ] as const) {
-      const res = await t.http()[method](url).set(auth).send(method === 'post' ? { description: 'x' } : undefined);
+      const res = await t
+        .http()
+        [method](url)
+        .set(auth)
+        .send(method === 'post' ? { description: 'x' } : undefined);
       expect([url, res.status, res.body.error?.code]).toEqual([url, 404, 'PACK.NOT_FOUND']);
     }
   });
@@ -178,7 +237,10 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     const ok = await t.http().post('/v1/admin/packs/reload').set(auth).expect(200);
     expect(ok.body.items.find((p: { id: string }) => p.id === 'printer-jams')).toMatchObject({ version: '2026.12.1' });
     const workerEngine = worker.app.get(EngineService);
-    await waitFor(async () => workerEngine.list().find((p) => p.id === 'printer-jams')?.version, (v) => v === '2026.12.1');
+    await waitFor(
+      async () => workerEngine.list().find((p) => p.id === 'printer-jams')?.version,
+      (v) => v === '2026.12.1',
+    );
 
     fs.writeFileSync(packYaml, original.replace('tags: [printers]', 'tags: [printers]\n  queues: [x]'));
     const bad = await t.http().post('/v1/admin/packs/reload').set(auth).expect(422);
@@ -205,10 +267,20 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     // emitted on that copy, where the service's listener is.
     process.emit('SIGHUP', 'SIGHUP');
     await waitFor(
-      () => t.http().get('/v1/packs').set(auth).then((r) => r.body.items.find((p: { id: string }) => p.id === 'printer-jams')?.version),
+      () =>
+        t
+          .http()
+          .get('/v1/packs')
+          .set(auth)
+          .then((r) => r.body.items.find((p: { id: string }) => p.id === 'printer-jams')?.version),
       (v) => v === '2026.12.2',
     );
-    expect(worker.app.get(EngineService).list().find((p) => p.id === 'printer-jams')?.version).toBe('2026.12.2');
+    expect(
+      worker.app
+        .get(EngineService)
+        .list()
+        .find((p) => p.id === 'printer-jams')?.version,
+    ).toBe('2026.12.2');
     await t.http().get('/health/live').expect(200);
     fs.writeFileSync(packYaml, original);
   });

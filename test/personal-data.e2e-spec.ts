@@ -10,7 +10,8 @@ import { ApiKeyService } from '../src/platform/auth/api-key.service';
 
 const SECRET = 'zendesk-signing-secret-for-tests';
 const FD_TOKEN = 'freshdesk-webhook-token-0123456789';
-const STORAGE_TEXT = 'My iPhone 14 backup fails every night. It says Not Enough Storage: my 5 GB iCloud plan is full and the backup needs 11 GB.';
+const STORAGE_TEXT =
+  'My iPhone 14 backup fails every night. It says Not Enough Storage: my 5 GB iCloud plan is full and the backup needs 11 GB.';
 
 /** A person whose address and name occur nowhere else in the test database. */
 function makePerson() {
@@ -49,13 +50,19 @@ async function redisHolds(needles: string[]): Promise<string[]> {
       for (const key of keys) {
         const type = await redis.type(key);
         const value =
-          type === 'string' ? await redis.get(key)
-          : type === 'hash' ? await redis.hgetall(key)
-          : type === 'list' ? await redis.lrange(key, 0, -1)
-          : type === 'set' ? await redis.smembers(key)
-          : type === 'zset' ? await redis.zrange(key, 0, -1)
-          : type === 'stream' ? await redis.xrange(key, '-', '+')
-          : null;
+          type === 'string'
+            ? await redis.get(key)
+            : type === 'hash'
+              ? await redis.hgetall(key)
+              : type === 'list'
+                ? await redis.lrange(key, 0, -1)
+                : type === 'set'
+                  ? await redis.smembers(key)
+                  : type === 'zset'
+                    ? await redis.zrange(key, 0, -1)
+                    : type === 'stream'
+                      ? await redis.xrange(key, '-', '+')
+                      : null;
         const text = JSON.stringify(value).toLowerCase();
         if (needles.some((n) => text.includes(n.toLowerCase()))) found.push(key);
       }
@@ -87,11 +94,18 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
     process.env = savedEnv;
   });
 
-  const ticket = (ref: string) => t.http().get(`/v1/tickets/${ref}`).set(auth()).then((r) => r.body);
+  const ticket = (ref: string) =>
+    t
+      .http()
+      .get(`/v1/tickets/${ref}`)
+      .set(auth())
+      .then((r) => r.body);
   const settled = (ref: string, helpdesk: boolean) =>
     waitFor(
       () => ticket(ref),
-      (b) => b.triage?.state === 'done' && (!helpdesk || (b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'))),
+      (b) =>
+        b.triage?.state === 'done' &&
+        (!helpdesk || (b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'))),
       { timeoutMs: 20_000 },
     );
 
@@ -101,7 +115,13 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
       .http()
       .post('/v1/tickets')
       .set(auth())
-      .send(makeTicket({ subject: `Backup help for ${person.firstName}`, description: signed, requester: { email: person.email.toUpperCase(), name: person.name, firstName: person.firstName } }))
+      .send(
+        makeTicket({
+          subject: `Backup help for ${person.firstName}`,
+          description: signed,
+          requester: { email: person.email.toUpperCase(), name: person.name, firstName: person.firstName },
+        }),
+      )
       .expect(202);
     refs.push(api.body.id);
 
@@ -130,8 +150,22 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
       type: 'zen:event-type:ticket.comment_added',
       subject: `zen:ticket:${zdId}`,
       time: new Date().toISOString(),
-      detail: { id: zdId, subject: 'Backup stopped', description: 'iCloud backup does not run.', status: 'OPEN', requester_id: '7', tags: [] },
-      event: { comment: { id: uniqueId('c'), body: `Still broken. ${person.firstName} Marbleford, ${person.email}`, is_public: true, author: { id: '7', is_staff: false } } },
+      detail: {
+        id: zdId,
+        subject: 'Backup stopped',
+        description: 'iCloud backup does not run.',
+        status: 'OPEN',
+        requester_id: '7',
+        tags: [],
+      },
+      event: {
+        comment: {
+          id: uniqueId('c'),
+          body: `Still broken. ${person.firstName} Marbleford, ${person.email}`,
+          is_public: true,
+          author: { id: '7', is_staff: false },
+        },
+      },
     };
     await postSignedZendesk(t.http, SECRET, JSON.stringify(comment)).expect(202);
 
@@ -156,23 +190,51 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
       .expect(202);
     refs.push(`freshdesk:${fdId}`);
 
-    const other = await t.http().post('/v1/tickets').set(auth()).send(makeTicket({ requester: { email: 'dana.other@example.com', name: 'Dana Other' } })).expect(202);
+    const other = await t
+      .http()
+      .post('/v1/tickets')
+      .set(auth())
+      .send(makeTicket({ requester: { email: 'dana.other@example.com', name: 'Dana Other' } }))
+      .expect(202);
     bystander = other.body.id;
 
-    const zd = await waitFor(() => ticket(`zendesk:${zdId}`), (b) => b.history?.length === 2 && b.triage.state === 'done', { timeoutMs: 20_000 });
+    const zd = await waitFor(
+      () => ticket(`zendesk:${zdId}`),
+      (b) => b.history?.length === 2 && b.triage.state === 'done',
+      { timeoutMs: 20_000 },
+    );
     expect(zd.conversation).toHaveLength(1);
     await settled(`freshdesk:${fdId}`, true);
     const first = await settled(refs[0], false);
     await settled(bystander, false);
     expect(JSON.stringify(first)).toContain(person.name);
 
-    await t.http().post(`/v1/tickets/${refs[0]}/outcome`).set(auth()).send({ macroId: first.triage.macro.id, resolved: true, note: `${person.firstName} says it worked` }).expect(200);
-    await t.http().patch(`/v1/tickets/${refs[0]}/triage`).set(auth()).send({ cause: 'storage_full', reason: `${person.name} confirmed on the phone` }).expect(200);
+    await t
+      .http()
+      .post(`/v1/tickets/${refs[0]}/outcome`)
+      .set(auth())
+      .send({ macroId: first.triage.macro.id, resolved: true, note: `${person.firstName} says it worked` })
+      .expect(200);
+    await t
+      .http()
+      .patch(`/v1/tickets/${refs[0]}/triage`)
+      .set(auth())
+      .send({ cause: 'storage_full', reason: `${person.name} confirmed on the phone` })
+      .expect(200);
     // A stored weekly report quoting the person's name among the phrases of `other` tickets.
     await db.query(
       `INSERT INTO weekly_reports (iso_week, time_zone, week_start, week_end, pack_version, report, generated_at, generation_ms)
        VALUES ('2026-W48', 'UTC', '2026-11-23', '2026-11-30', 'test', $1, now(), 1)`,
-      [JSON.stringify({ quality: { phrases: [{ phrase: 'quintessa marbleford', tickets: 2 }, { phrase: 'family sharing invite', tickets: 3 }] } })],
+      [
+        JSON.stringify({
+          quality: {
+            phrases: [
+              { phrase: 'quintessa marbleford', tickets: 2 },
+              { phrase: 'family sharing invite', tickets: 3 },
+            ],
+          },
+        }),
+      ],
     );
     expect(await databaseHolds(db, needles)).not.toEqual([]);
   });
@@ -182,7 +244,11 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
     const stats = await db.query(`SELECT dimension, key, macro_id, successes, failures FROM fix_stats ORDER BY 1, 2, 3`);
     const symptomIds = (await ticket(refs[0])).triage.symptoms.map((s: { id: string }) => s.id);
 
-    const erased = await t.http().delete(`/v1/requesters/${encodeURIComponent(person.email.replace('quintessa', 'QuinTessa'))}`).set(auth()).expect(200);
+    const erased = await t
+      .http()
+      .delete(`/v1/requesters/${encodeURIComponent(person.email.replace('quintessa', 'QuinTessa'))}`)
+      .set(auth())
+      .expect(200);
     expect(erased.body).toEqual({ tickets: 3 });
 
     expect(await databaseHolds(db, needles)).toEqual([]);
@@ -217,10 +283,10 @@ describe('DELETE /v1/requesters/:email: a person’s data erased wherever the se
   it('erases a triage result stored after the erasure by a triage that was in flight, at the daily pass', async () => {
     const id = (await ticket(refs[0])).id;
     // What a triage that read the event before the erasure stores once the erasure released the ticket.
-    await db.query(
-      `UPDATE triage_results SET result = jsonb_set(result, '{macro,body}', to_jsonb($2::text)) WHERE ticket_id = $1`,
-      [id, `Hi ${person.firstName}, please free some iCloud storage.`],
-    );
+    await db.query(`UPDATE triage_results SET result = jsonb_set(result, '{macro,body}', to_jsonb($2::text)) WHERE ticket_id = $1`, [
+      id,
+      `Hi ${person.firstName}, please free some iCloud storage.`,
+    ]);
     expect(await databaseHolds(db, needles)).toEqual(['triage_results.result (1 rows)']);
     await t.app.get(RetentionScheduler).run();
     expect(await databaseHolds(db, needles)).toEqual([]);
@@ -270,9 +336,20 @@ describe('RETENTION_DAYS: the daily run erases tickets created longer ago, and o
         .expect(202)
         .then((r) => r.body.id as string);
     const [old, recent] = [await post(days(40)), await post(days(2))];
-    const get = (id: string) => suite.app.http().get(`/v1/tickets/${id}`).set(auth()).then((r) => r.body);
-    await waitFor(() => get(old), (b) => b.triage?.state === 'done');
-    await waitFor(() => get(recent), (b) => b.triage?.state === 'done');
+    const get = (id: string) =>
+      suite.app
+        .http()
+        .get(`/v1/tickets/${id}`)
+        .set(auth())
+        .then((r) => r.body);
+    await waitFor(
+      () => get(old),
+      (b) => b.triage?.state === 'done',
+    );
+    await waitFor(
+      () => get(recent),
+      (b) => b.triage?.state === 'done',
+    );
 
     const scheduler = suite.app.app.get(RetentionScheduler);
     expect(await scheduler.run()).toBe(1);
@@ -283,7 +360,13 @@ describe('RETENTION_DAYS: the daily run erases tickets created longer ago, and o
     expect(kept).toMatchObject({ description: makeTicket().description, erasedAt: null, requester: { email: 'old.timer@example.com' } });
     const audit = await suite.app.http().get('/v1/audit').set(auth()).expect(200);
     expect(audit.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ actor: 'retention', action: 'retention.erase', details: expect.objectContaining({ tickets: 1, olderThanDays: 30 }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'retention',
+          action: 'retention.erase',
+          details: expect.objectContaining({ tickets: 1, olderThanDays: 30 }),
+        }),
+      ]),
     );
   });
 });

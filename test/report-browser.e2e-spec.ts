@@ -30,7 +30,8 @@ const HOSTILE = {
   macro: `"><svg onload="window.__pwned='macro'">`,
 };
 
-const day = (monday: string, offsetDays: number, hour = 10) => new Date(Date.parse(`${monday}T00:00:00Z`) + offsetDays * 86_400_000 + hour * 3_600_000).toISOString();
+const day = (monday: string, offsetDays: number, hour = 10) =>
+  new Date(Date.parse(`${monday}T00:00:00Z`) + offsetDays * 86_400_000 + hour * 3_600_000).toISOString();
 
 /** Customer tickets written for the benchmarks (paraphrased, spoken and written registers, five languages), triaged with the shipped pack. */
 function triagedFixtures(engine: EngineService): TriagedTicket[] {
@@ -62,7 +63,12 @@ async function seedRealistic(seed: ReportSeeder, engine: EngineService): Promise
 async function seedHostile(seed: ReportSeeder): Promise<void> {
   const monday = '2019-07-22'; // 2019-W30
   for (let i = 0; i < 3; i++) {
-    const id = await seed.ticket({ at: day(monday, i), cause: HOSTILE.cause, macro: HOSTILE.macro, symptoms: [HOSTILE.script, HOSTILE.sql] });
+    const id = await seed.ticket({
+      at: day(monday, i),
+      cause: HOSTILE.cause,
+      macro: HOSTILE.macro,
+      symptoms: [HOSTILE.script, HOSTILE.sql],
+    });
     await seed.outcome(id, { macro: HOSTILE.macro, resolved: i === 0, at: day(monday, i, 20), ttr: 3600 });
   }
   for (let i = 0; i < 2; i++) {
@@ -93,13 +99,15 @@ function measureLayout(): Layout {
   };
   for (const el of document.body.querySelectorAll('*')) {
     const parent = el.parentElement;
-    if (!parent || el.closest('svg') !== null && el.tagName.toLowerCase() !== 'svg') continue;
+    if (!parent || (el.closest('svg') !== null && el.tagName.toLowerCase() !== 'svg')) continue;
     if (getComputedStyle(el).display === 'none' || clipped(el)) continue;
     const r = el.getBoundingClientRect();
     const p = parent.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     if (r.right > p.right + 1 || r.left < p.left - 1) {
-      overflowing.push(`${el.tagName.toLowerCase()}.${el.className?.baseVal ?? el.className} ${Math.round(r.width)}px in ${parent.tagName.toLowerCase()} ${Math.round(p.width)}px`);
+      overflowing.push(
+        `${el.tagName.toLowerCase()}.${el.className?.baseVal ?? el.className} ${Math.round(r.width)}px in ${parent.tagName.toLowerCase()} ${Math.round(p.width)}px`,
+      );
     }
   }
   return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, overflowing };
@@ -123,9 +131,11 @@ describe('the weekly report page in a real browser', () => {
     await seedHostile(seed);
     for (const week of ['2019-W21', '2019-W30']) await t.http().post(`/v1/reports/weekly/${week}/generate`).set(admin).expect(200);
     // As if the Monday run had made it: the committed screenshot stays byte-identical from run to run.
-    await t.app.get(DataSource).query(
-      `UPDATE weekly_reports SET report = report || '{"generatedAt": "2019-05-27T06:00:04.000Z", "packVersion": "2019.5.0"}' WHERE iso_week = '2019-W21'`,
-    );
+    await t.app
+      .get(DataSource)
+      .query(
+        `UPDATE weekly_reports SET report = report || '{"generatedAt": "2019-05-27T06:00:04.000Z", "packVersion": "2019.5.0"}' WHERE iso_week = '2019-W21'`,
+      );
     profile = mkdtempSync(path.join(tmpdir(), 'report-chromium-'));
     browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
     page = browser.pages()[0] ?? (await browser.newPage());

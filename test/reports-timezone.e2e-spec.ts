@@ -59,7 +59,13 @@ describe('weekly reports in REPORT_TIMEZONE', () => {
   it('schedules the Monday run at 06:00 Berlin time', async () => {
     const [scheduler] = await t.app.get<Queue>(getQueueToken(QueueName.Reports)).getJobSchedulers();
     expect(scheduler).toMatchObject({ key: 'weekly-report', pattern: '0 6 * * 1', tz: 'Europe/Berlin' });
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     expect(local.format(new Date(scheduler.next!))).toBe('Monday 06:00');
   });
 });

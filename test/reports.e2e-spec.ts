@@ -43,7 +43,12 @@ const W11 = (day: number, time = '10:00:00') => `2020-03-${String(day + 8).padSt
 /** Two weeks of tickets, triages, overrides and outcomes; every figure of the report follows from these rows. */
 async function seedTwoWeeks(seed: ReportSeeder): Promise<void> {
   // Previous week: 4 storage, 2 Wi-Fi, 2 `other` tickets.
-  const prevStorage = await seed.tickets(4, { at: W10(2), cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
+  const prevStorage = await seed.tickets(4, {
+    at: W10(2),
+    cause: 'storage_full',
+    macro: 'manage_icloud_storage',
+    symptoms: ['not_enough_storage'],
+  });
   const prevWifi = await seed.tickets(2, { at: W10(3), cause: 'wifi', macro: 'connect_stable_wifi', symptoms: ['wifi_unstable'] });
   // Their phrase must not count in the reported week's phrases.
   await seed.tickets(2, { at: W10(4), subject: 'Hi', description: 'watch pairing broken again, watch pairing' });
@@ -53,7 +58,12 @@ async function seedTwoWeeks(seed: ReportSeeder): Promise<void> {
   await seed.outcome(prevWifi[1], { macro: 'connect_stable_wifi', resolved: true, at: W10(5), attribution: 'applied' });
 
   // Reported week: 10 storage, 6 Wi-Fi, 4 stuck, 4 `other`.
-  const storage = await seed.tickets(10, { at: W11(1), cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
+  const storage = await seed.tickets(10, {
+    at: W11(1),
+    cause: 'storage_full',
+    macro: 'manage_icloud_storage',
+    symptoms: ['not_enough_storage'],
+  });
   const wifi = await seed.tickets(6, { at: W11(2), cause: 'wifi', macro: 'connect_stable_wifi', symptoms: ['wifi_unstable'] });
   const stuck = await seed.tickets(4, { at: W11(3), cause: 'software_glitch', macro: 'restart_device', symptoms: ['stuck_progress'] });
   const other = [
@@ -112,16 +122,34 @@ async function seedSmallSamples(seed: ReportSeeder): Promise<void> {
   await seed.tickets(6, { at: W19(3), cause: 'backup_disabled', macro: 'turn_on_icloud_backup', symptoms: ['backup_switch_off'] });
   await seed.ticket({ at: W19(3), cause: 'power', macro: 'check_power_source', symptoms: ['cable_faulty'] });
   // Turning backup on resolved 4 of 4: promising, but under REPORT_MIN_SAMPLES (5).
-  for (const id of await seed.tickets(4, { at: W20(1), cause: 'backup_disabled', macro: 'turn_on_icloud_backup', symptoms: ['backup_switch_off'] })) {
+  for (const id of await seed.tickets(4, {
+    at: W20(1),
+    cause: 'backup_disabled',
+    macro: 'turn_on_icloud_backup',
+    symptoms: ['backup_switch_off'],
+  })) {
     await seed.outcome(id, { macro: 'turn_on_icloud_backup', resolved: true, at: W20(2), ttr: 600 });
   }
   // Storage: 5 of 6, enough to name it; three customers rated it good, one bad.
-  const storage = await seed.tickets(6, { at: W20(1), cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
-  for (const [i, id] of storage.entries()) await seed.outcome(id, { macro: 'manage_icloud_storage', resolved: i < 5, at: W20(3), ttr: 3600 });
+  const storage = await seed.tickets(6, {
+    at: W20(1),
+    cause: 'storage_full',
+    macro: 'manage_icloud_storage',
+    symptoms: ['not_enough_storage'],
+  });
+  for (const [i, id] of storage.entries())
+    await seed.outcome(id, { macro: 'manage_icloud_storage', resolved: i < 5, at: W20(3), ttr: 3600 });
   for (const [i, id] of storage.slice(0, 4).entries()) await seed.rating(id, { good: i < 3, at: W20(4), macro: 'manage_icloud_storage' });
   // Stuck backups: from 1 to 8 tickets, and nothing resolves them (restart 1 of 6, Apple 0 of 2); all 8 needed review.
-  const stuck = await seed.tickets(8, { at: W20(2), cause: 'software_glitch', macro: 'restart_device', symptoms: ['stuck_progress'], decision: 'review' });
-  for (const [i, id] of stuck.slice(0, 6).entries()) await seed.outcome(id, { macro: 'restart_device', resolved: i === 0, at: W20(4), ttr: 7200 });
+  const stuck = await seed.tickets(8, {
+    at: W20(2),
+    cause: 'software_glitch',
+    macro: 'restart_device',
+    symptoms: ['stuck_progress'],
+    decision: 'review',
+  });
+  for (const [i, id] of stuck.slice(0, 6).entries())
+    await seed.outcome(id, { macro: 'restart_device', resolved: i === 0, at: W20(4), ttr: 7200 });
   for (const id of stuck.slice(6)) await seed.outcome(id, { macro: 'contact_apple_support', resolved: false, at: W20(4) });
   // Two bad ratings of the restart; one rating naming no fix; a customer who changed a bad rating to good counts once, as good.
   for (const id of stuck.slice(1, 3)) await seed.rating(id, { good: false, at: W20(5), macro: 'restart_device' });
@@ -156,7 +184,12 @@ describe('weekly fix-effectiveness reports', () => {
 
   it('generates a week on request, within the request, and delivers the summary to the webhook', async () => {
     const res = await t.http().post('/v1/reports/weekly/2020-W11/generate').set(admin).expect(200);
-    expect(res.body).toMatchObject({ isoWeek: '2020-W11', generation: 'synchronous', delivery: 'sent', href: '/v1/reports/weekly/2020-W11' });
+    expect(res.body).toMatchObject({
+      isoWeek: '2020-W11',
+      generation: 'synchronous',
+      delivery: 'sent',
+      href: '/v1/reports/weekly/2020-W11',
+    });
     expect(hook.texts.at(-1)).toBe(
       [
         '*Fix effectiveness 2020-W11*',
@@ -174,7 +207,12 @@ describe('weekly fix-effectiveness reports', () => {
   });
 
   it('reports every figure of the week beside the previous one', async () => {
-    const { body } = await t.http().get('/v1/reports/weekly/2020-W11').set(agent()).expect('content-type', /application\/json/).expect(200);
+    const { body } = await t
+      .http()
+      .get('/v1/reports/weekly/2020-W11')
+      .set(agent())
+      .expect('content-type', /application\/json/)
+      .expect(200);
     const { generatedAt, packVersion, actions, csat, ...rest } = withoutLinks(body);
     expect(Date.parse(generatedAt)).toBeGreaterThan(Date.parse('2026-01-01'));
     expect(packVersion).toEqual(expect.any(String));
@@ -382,7 +420,14 @@ describe('weekly fix-effectiveness reports', () => {
       quality: {
         overridesByCause: [
           { causeId: 'other', title: expect.any(String), tickets: 4, overridden: 1, overrideRate: 0.25, previousOverrideRate: 0 },
-          { causeId: 'software_glitch', title: expect.any(String), tickets: 4, overridden: 1, overrideRate: 0.25, previousOverrideRate: null },
+          {
+            causeId: 'software_glitch',
+            title: expect.any(String),
+            tickets: 4,
+            overridden: 1,
+            overrideRate: 0.25,
+            previousOverrideRate: null,
+          },
           { causeId: 'wifi', title: expect.any(String), tickets: 6, overridden: 1, overrideRate: 0.1667, previousOverrideRate: 0.5 },
           { causeId: 'storage_full', title: expect.any(String), tickets: 10, overridden: 0, overrideRate: 0, previousOverrideRate: 0 },
         ],
@@ -404,7 +449,9 @@ describe('weekly fix-effectiveness reports', () => {
       'iso_week,macro_id,title,suggested,applied,outcomes,resolved,resolution_rate,ci95_low,ci95_high,change,median_resolution_seconds,' +
         'prior_mean,worse_than_prior,previous_suggested,previous_applied,previous_outcomes,previous_resolved,previous_resolution_rate',
     );
-    expect(lines[1]).toBe('2020-W11,manage_icloud_storage,Free up or add iCloud storage,10,6,8,6,0.75,0.4093,0.9285,0.25,4500,0.6,false,4,4,4,2,0.5');
+    expect(lines[1]).toBe(
+      '2020-W11,manage_icloud_storage,Free up or add iCloud storage,10,6,8,6,0.75,0.4093,0.9285,0.25,4500,0.6,false,4,4,4,2,0.5',
+    );
     expect(lines).toHaveLength(6);
 
     const byAccept = await t.http().get('/v1/reports/weekly/2020-W11?section=gaps').set(agent()).set('Accept', 'text/csv').expect(200);
@@ -423,11 +470,18 @@ describe('weekly fix-effectiveness reports', () => {
     expect(quality.text).toContain('2020-W11,phrase,family sharing invite,family sharing invite,3,3,,\r\n');
     expect(quality.text).toContain(',override_rate,wifi,');
     const symptoms = await t.http().get('/v1/reports/weekly/2020-W11?format=csv&section=symptoms').set(agent()).expect(200);
-    expect(symptoms.text).toContain(',restart_device,3,1,0.3333,0.0615,0.7923,0.4375,0.1389,0.7655,0,,,false,,,restart_device,3,0.3333\r\n');
+    expect(symptoms.text).toContain(
+      ',restart_device,3,1,0.3333,0.0615,0.7923,0.4375,0.1389,0.7655,0,,,false,,,restart_device,3,0.3333\r\n',
+    );
   });
 
   it('serves the HTML page by Accept header, with both charts, and escapes what it shows', async () => {
-    const res = await t.http().get('/v1/reports/weekly/2020-W11').set(agent()).set('Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8').expect(200);
+    const res = await t
+      .http()
+      .get('/v1/reports/weekly/2020-W11')
+      .set(agent())
+      .set('Accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8')
+      .expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.text).toContain('<svg class="chart chart-rates"');
@@ -445,9 +499,22 @@ describe('weekly fix-effectiveness reports', () => {
     await t.http().post('/v1/reports/weekly/2020-W10/generate').set(admin).expect(200);
     const { body } = await t.http().get('/v1/reports/weekly/2020-W11').set(agent()).expect(200);
     expect(body.summary).toMatchObject({ tickets: 25, outcomes: 20, resolved: 9 });
-    expect(body.macros[0]).toMatchObject({ macroId: 'manage_icloud_storage', outcomes: 9, resolved: 7, resolutionRate: 0.7778, medianResolutionSeconds: 3600 });
+    expect(body.macros[0]).toMatchObject({
+      macroId: 'manage_icloud_storage',
+      outcomes: 9,
+      resolved: 7,
+      resolutionRate: 0.7778,
+      medianResolutionSeconds: 3600,
+    });
     const previous = await t.http().get('/v1/reports/weekly/2020-W10').set(agent()).expect(200);
-    expect(previous.body.summary).toEqual({ tickets: 8, previousTickets: 0, outcomes: 6, resolved: 4, resolutionRate: 0.6667, previousResolutionRate: null });
+    expect(previous.body.summary).toEqual({
+      tickets: 8,
+      previousTickets: 0,
+      outcomes: 6,
+      resolved: 4,
+      resolutionRate: 0.6667,
+      previousResolutionRate: null,
+    });
 
     const list = await t.http().get('/v1/reports/weekly').set(agent()).expect(200);
     const weeks = list.body.items.map((i: { isoWeek: string }) => i.isoWeek).filter((w: string) => w.startsWith('2020-'));
@@ -475,7 +542,11 @@ describe('weekly fix-effectiveness reports', () => {
   it('documents the report schema and both formats in /docs', async () => {
     const { body } = await t.http().get('/docs/json').expect(200);
     const get = body.paths['/v1/reports/weekly/{isoWeek}'].get;
-    expect(Object.keys(get.responses['200'].content)).toEqual(['application/json; charset=utf-8', 'text/csv; charset=utf-8', 'text/html; charset=utf-8']);
+    expect(Object.keys(get.responses['200'].content)).toEqual([
+      'application/json; charset=utf-8',
+      'text/csv; charset=utf-8',
+      'text/html; charset=utf-8',
+    ]);
     expect(get['x-required-scope']).toBe('agent');
     expect(body.paths['/v1/reports/weekly/{isoWeek}/generate'].post['x-required-scope']).toBe('admin');
     const current = body.paths['/v1/reports/weekly/current'].get;
@@ -486,10 +557,32 @@ describe('weekly fix-effectiveness reports', () => {
     expect(current['x-required-scope']).toBe('agent');
     const schema = body.components.schemas.WeeklyReportDto;
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(['isoWeek', 'partial', 'minSamples', 'actions', 'summary', 'volume', 'macros', 'symptoms', 'worseThanPrior', 'gaps', 'quality', 'csat']),
+      expect.arrayContaining([
+        'isoWeek',
+        'partial',
+        'minSamples',
+        'actions',
+        'summary',
+        'volume',
+        'macros',
+        'symptoms',
+        'worseThanPrior',
+        'gaps',
+        'quality',
+        'csat',
+      ]),
     );
     expect(Object.keys(body.components.schemas.MacroRowDto.properties)).toEqual(
-      expect.arrayContaining(['suggested', 'applied', 'outcomes', 'resolutionRate', 'interval', 'change', 'medianResolutionSeconds', 'worseThanPrior']),
+      expect.arrayContaining([
+        'suggested',
+        'applied',
+        'outcomes',
+        'resolutionRate',
+        'interval',
+        'change',
+        'medianResolutionSeconds',
+        'worseThanPrior',
+      ]),
     );
   });
 
@@ -526,7 +619,10 @@ describe('weekly fix-effectiveness reports', () => {
       () => db.query(`SELECT report->'summary'->>'tickets' AS tickets FROM weekly_reports WHERE iso_week = '2020-W10'`),
       (rows: { tickets: string }[]) => rows.length === 1,
     );
-    await waitFor(async () => hook.texts.length, (n) => n > before);
+    await waitFor(
+      async () => hook.texts.length,
+      (n) => n > before,
+    );
     expect(hook.texts.at(-1)).toContain('*Fix effectiveness 2020-W10*');
     expect(hook.texts.at(-1)).toContain('Tickets: 8 (last week 0).');
   });
@@ -555,9 +651,17 @@ describe('weekly fix-effectiveness reports', () => {
 
     it('names no best fix on fewer than REPORT_MIN_SAMPLES outcomes, and keeps it in the CSV', async () => {
       const switchOff = report.symptoms.find((x: { symptomId: string }) => x.symptomId === 'backup_switch_off');
-      expect(switchOff).toMatchObject({ outcomes: 4, enoughSamples: false, confirmedBestFix: null, bestFix: { macroId: 'turn_on_icloud_backup', resolved: 4, resolutionRate: 1 } });
+      expect(switchOff).toMatchObject({
+        outcomes: 4,
+        enoughSamples: false,
+        confirmedBestFix: null,
+        bestFix: { macroId: 'turn_on_icloud_backup', resolved: 4, resolutionRate: 1 },
+      });
       const storage = report.symptoms.find((x: { symptomId: string }) => x.symptomId === 'not_enough_storage');
-      expect(storage).toMatchObject({ enoughSamples: true, confirmedBestFix: { macroId: 'manage_icloud_storage', resolved: 5, outcomes: 6 } });
+      expect(storage).toMatchObject({
+        enoughSamples: true,
+        confirmedBestFix: { macroId: 'manage_icloud_storage', resolved: 5, outcomes: 6 },
+      });
 
       const row = (id: string) => html.split('<tr').find((r) => r.includes(`<code>${id}</code>`) && r.includes('data-label="Best fix"'))!;
       expect(row('backup_switch_off')).toContain('Too early to tell');
@@ -565,11 +669,15 @@ describe('weekly fix-effectiveness reports', () => {
       expect(row('not_enough_storage')).toContain('Free up or add iCloud storage<br><code>manage_icloud_storage</code>');
 
       const csv = (await t.http().get(`/v1/reports/weekly/${week}?format=csv&section=symptoms`).set(agent()).expect(200)).text;
-      expect(csv.split('\r\n').find((l) => l.includes(',backup_switch_off,'))).toMatch(/^2020-W20,backup_switch_off,[^,]+,4,1,turn_on_icloud_backup,4,4,1,.*,false,,,turn_on_icloud_backup,4,1$/);
+      expect(csv.split('\r\n').find((l) => l.includes(',backup_switch_off,'))).toMatch(
+        /^2020-W20,backup_switch_off,[^,]+,4,1,turn_on_icloud_backup,4,4,1,.*,false,,,turn_on_icloud_backup,4,1$/,
+      );
     });
 
     it('lists a knowledge gap on the page only with enough outcomes; the CSV keeps every gap', async () => {
-      expect(report.gaps).toEqual([expect.objectContaining({ symptomId: 'stuck_progress', outcomes: 8, enoughSamples: true, gapLastWeek: false })]);
+      expect(report.gaps).toEqual([
+        expect.objectContaining({ symptomId: 'stuck_progress', outcomes: 8, enoughSamples: true, gapLastWeek: false }),
+      ]);
       const gaps = html.slice(html.indexOf('<h2>Knowledge gaps</h2>'), html.indexOf('<h2>Triage quality</h2>'));
       expect(gaps).toContain('<code>stuck_progress</code>');
       // In 2020-W11 the stuck backups had 4 outcomes: a gap in the CSV, not on the page.
@@ -581,8 +689,18 @@ describe('weekly fix-effectiveness reports', () => {
 
     it('leads with the top 3 things to act on, derived from the week', async () => {
       expect(report.actions).toEqual([
-        expect.objectContaining({ kind: 'knowledge_gap', subject: { type: 'symptom', id: 'stuck_progress' }, weight: 7, link: '/v1/tickets?symptom=stuck_progress' }),
-        expect.objectContaining({ kind: 'rising', subject: { type: 'cause', id: 'software_glitch' }, weight: 7, link: '/v1/tickets?cause=software_glitch' }),
+        expect.objectContaining({
+          kind: 'knowledge_gap',
+          subject: { type: 'symptom', id: 'stuck_progress' },
+          weight: 7,
+          link: '/v1/tickets?symptom=stuck_progress',
+        }),
+        expect.objectContaining({
+          kind: 'rising',
+          subject: { type: 'cause', id: 'software_glitch' },
+          weight: 7,
+          link: '/v1/tickets?cause=software_glitch',
+        }),
         expect.objectContaining({ kind: 'review_share', subject: { type: 'review', id: '' }, link: '/v1/tickets?decision=review' }),
       ]);
       expect(report.actions[0].text).toBe(
@@ -609,8 +727,22 @@ describe('weekly fix-effectiveness reports', () => {
         shareGood: 0.5714,
         previousShareGood: null,
         byMacro: [
-          { macroId: 'manage_icloud_storage', title: 'Free up or add iCloud storage', good: 3, bad: 1, shareGood: 0.75, link: '/v1/tickets?macro=manage_icloud_storage&resolved=false' },
-          { macroId: 'restart_device', title: expect.any(String), good: 0, bad: 2, shareGood: 0, link: '/v1/tickets?macro=restart_device&resolved=false' },
+          {
+            macroId: 'manage_icloud_storage',
+            title: 'Free up or add iCloud storage',
+            good: 3,
+            bad: 1,
+            shareGood: 0.75,
+            link: '/v1/tickets?macro=manage_icloud_storage&resolved=false',
+          },
+          {
+            macroId: 'restart_device',
+            title: expect.any(String),
+            good: 0,
+            bad: 2,
+            shareGood: 0,
+            link: '/v1/tickets?macro=restart_device&resolved=false',
+          },
         ],
       });
       expect(html).toMatch(/Customer satisfaction<\/div><div class="value">57\.1%<\/div><div class="sub">4 good, 3 bad/);
@@ -636,7 +768,9 @@ describe('weekly fix-effectiveness reports', () => {
     it('links each row to its tickets through the API filters when no helpdesk URL is set', () => {
       expect(report.volume.byCause.find((v: { id: string }) => v.id === 'storage_full').link).toBe('/v1/tickets?cause=storage_full');
       expect(report.symptoms[0].link).toBe(`/v1/tickets?symptom=${report.symptoms[0].symptomId}`);
-      expect(report.macros.find((m: { macroId: string }) => m.macroId === 'restart_device').link).toBe('/v1/tickets?macro=restart_device&resolved=false');
+      expect(report.macros.find((m: { macroId: string }) => m.macroId === 'restart_device').link).toBe(
+        '/v1/tickets?macro=restart_device&resolved=false',
+      );
       expect(html).toContain('<a class="tickets more" href="/v1/tickets?macro=restart_device&amp;resolved=false">unresolved tickets</a>');
       expect(html).toContain('href="/v1/tickets?cause=software_glitch"');
     });
@@ -658,11 +792,19 @@ describe('the week in progress and a fresh install', () => {
     await suite.db.query('DELETE FROM weekly_reports');
     const seed = new ReportSeeder(suite.db);
     // This week so far: two Wi-Fi tickets, one resolved.
-    const [first] = await seed.tickets(2, { at: at(week.start, 0.5), cause: 'wifi', macro: 'connect_stable_wifi', symptoms: ['wifi_unstable'] });
+    const [first] = await seed.tickets(2, {
+      at: at(week.start, 0.5),
+      cause: 'wifi',
+      macro: 'connect_stable_wifi',
+      symptoms: ['wifi_unstable'],
+    });
     await seed.outcome(first, { macro: 'connect_stable_wifi', resolved: true, at: at(week.start, 0.75), ttr: 60 });
     // Last week: one ticket in the same span (compared), one later in that week (not compared).
     await seed.ticket({ at: at(previous.start, 0.5), cause: 'wifi', macro: 'connect_stable_wifi', symptoms: ['wifi_unstable'] });
-    await seed.ticket({ at: new Date(previous.start.getTime() + elapsed + (previous.end.getTime() - previous.start.getTime() - elapsed) / 2).toISOString(), cause: 'power' });
+    await seed.ticket({
+      at: new Date(previous.start.getTime() + elapsed + (previous.end.getTime() - previous.start.getTime() - elapsed) / 2).toISOString(),
+      cause: 'power',
+    });
     // Received "in the future" (a helpdesk clock ahead of ours): not part of the week so far.
     await seed.ticket({ at: new Date(now + 10 * 60_000).toISOString(), cause: 'storage_full' });
   });
@@ -721,7 +863,12 @@ describe('links to the tickets behind each row, with a helpdesk configured', () 
 
   it("points at the helpdesk's tag search, escaped in the page", async () => {
     const seed = new ReportSeeder(suite.db);
-    const [id] = await seed.tickets(2, { at: '2020-09-08T10:00:00Z', cause: 'storage_full', macro: 'manage_icloud_storage', symptoms: ['not_enough_storage'] });
+    const [id] = await seed.tickets(2, {
+      at: '2020-09-08T10:00:00Z',
+      cause: 'storage_full',
+      macro: 'manage_icloud_storage',
+      symptoms: ['not_enough_storage'],
+    });
     await seed.outcome(id, { macro: 'manage_icloud_storage', resolved: false, at: '2020-09-09T10:00:00Z' });
     await suite.app.http().post('/v1/reports/weekly/2020-W37/generate').set(admin).expect(200);
     const { body } = await suite.app.http().get('/v1/reports/weekly/2020-W37').set(admin).expect(200);
@@ -730,6 +877,8 @@ describe('links to the tickets behind each row, with a helpdesk configured', () 
     expect(body.volume.bySymptom[0].link).toBe(`${search}tags%3Att_symptom_not_enough_storage`);
     expect(body.macros[0].link).toBe(`${search}tags%3Att_applied_manage_icloud_storage%20status%3Csolved`);
     const html = (await suite.app.http().get('/v1/reports/weekly/2020-W37?format=html').set(admin).expect(200)).text;
-    expect(html).toContain(`<a class="tickets" href="${search.replace('&', '&amp;')}tags%3Att_cause_storage_full" rel="noopener noreferrer">`);
+    expect(html).toContain(
+      `<a class="tickets" href="${search.replace('&', '&amp;')}tags%3Att_cause_storage_full" rel="noopener noreferrer">`,
+    );
   });
 });

@@ -63,7 +63,12 @@ describe('no accepted ticket is lost', () => {
 
       worker = await createTestApp({ role: 'worker' });
       const body = await waitFor(
-        () => api.http().get(`/v1/tickets/${res.body.id}`).set(auth).then((r) => r.body),
+        () =>
+          api
+            .http()
+            .get(`/v1/tickets/${res.body.id}`)
+            .set(auth)
+            .then((r) => r.body),
         (b) => b.triage.state === 'done',
         { timeoutMs: 15_000 },
       );
@@ -127,10 +132,17 @@ describe('no accepted ticket is lost', () => {
     expect(jobs[0].batch_job_id).toMatch(/^b-/);
 
     for (const id of ids.slice(0, 7)) {
-      const body = await waitFor(() => getTicket(id), (b) => b.triage.state === 'done');
+      const body = await waitFor(
+        () => getTicket(id),
+        (b) => b.triage.state === 'done',
+      );
       expect(body.triage.cause.id).toBe('storage_full');
     }
-    const failed = await waitFor(() => getTicket(ids[7]), (b) => b.triage.state === 'failed', { timeoutMs: 20_000 });
+    const failed = await waitFor(
+      () => getTicket(ids[7]),
+      (b) => b.triage.state === 'failed',
+      { timeoutMs: 20_000 },
+    );
     expect(failed.triage.error).toContain('engine exploded');
     const [row] = await db.query('SELECT state, attempts FROM inbox_events WHERE ticket_id = $1', [ids[7]]);
     expect(row).toMatchObject({ state: 'failed', attempts: 4 });
@@ -177,7 +189,10 @@ describe('no accepted ticket is lost', () => {
 
   it('the sweeper leaves events alone while their common job is queued, and enqueues them once it is gone', async () => {
     await withHandSweeper('swept', async (worker, sweeper, queue) => {
-      const ids = await acceptTogether(worker, Array.from({ length: 3 }, () => makeTicket().description));
+      const ids = await acceptTogether(
+        worker,
+        Array.from({ length: 3 }, () => makeTicket().description),
+      );
       const db = worker.app.get(DataSource);
       // Old enough to be swept.
       await db.query(`UPDATE inbox_events SET received_at = now() - interval '1 hour' WHERE ticket_id = ANY($1::uuid[])`, [ids]);
@@ -196,7 +211,15 @@ describe('no accepted ticket is lost', () => {
 
       await queue.resume();
       for (const id of ids) {
-        await waitFor(() => worker.http().get(`/v1/tickets/${id}`).set(auth).then((r) => r.body), (b) => b.triage.state === 'done');
+        await waitFor(
+          () =>
+            worker
+              .http()
+              .get(`/v1/tickets/${id}`)
+              .set(auth)
+              .then((r) => r.body),
+          (b) => b.triage.state === 'done',
+        );
       }
       const [{ n }] = await db.query('SELECT count(*)::int AS n FROM triage_results WHERE ticket_id = ANY($1::uuid[])', [ids]);
       expect(n).toBe(3);
@@ -207,7 +230,13 @@ describe('no accepted ticket is lost', () => {
     await withHandSweeper('lost', async (worker, sweeper, queue) => {
       const text = makeTicket().description;
       const ids: string[] = [];
-      for (let i = 0; i < 12; i++) ids.push(...(await acceptTogether(worker, Array.from({ length: 100 }, () => text))));
+      for (let i = 0; i < 12; i++)
+        ids.push(
+          ...(await acceptTogether(
+            worker,
+            Array.from({ length: 100 }, () => text),
+          )),
+        );
       const db = worker.app.get(DataSource);
       await db.query(`UPDATE inbox_events SET received_at = now() - interval '1 hour' WHERE ticket_id = ANY($1::uuid[])`, [ids]);
       // Redis loses the queue: every waiting job is gone.

@@ -11,9 +11,24 @@ describe('GET /v1/tickets: macro and resolved filters, bounded descriptions', ()
   afterAll(async () => t.close());
 
   const post = (description: string) =>
-    t.http().post('/v1/tickets').set(admin).send(makeTicket({ description })).expect(202).then((r) => r.body.id as string);
+    t
+      .http()
+      .post('/v1/tickets')
+      .set(admin)
+      .send(makeTicket({ description }))
+      .expect(202)
+      .then((r) => r.body.id as string);
   const triaged = (id: string) =>
-    waitFor(() => t.http().get(`/v1/tickets/${id}`).set(admin).then((r) => r.body), (b) => b.triage?.state === 'done', { timeoutMs: 30_000 });
+    waitFor(
+      () =>
+        t
+          .http()
+          .get(`/v1/tickets/${id}`)
+          .set(admin)
+          .then((r) => r.body),
+      (b) => b.triage?.state === 'done',
+      { timeoutMs: 30_000 },
+    );
   const listed = async (query: string) => {
     const res = await t.http().get(`/v1/tickets?limit=200&${query}`).set(admin).expect(200);
     return (res.body.items as { id: string }[]).map((i) => i.id).sort();
@@ -47,7 +62,11 @@ describe('GET /v1/tickets: macro and resolved filters, bounded descriptions', ()
   });
 
   it('lists 50 tickets of 60 KiB in about 100 KB: descriptions cut to 500 characters and macros without their body, whole on the ticket', async () => {
-    const long = (n: number) => `Backup fails with Not Enough Storage, ticket ${n}. ${'My iCloud storage is full and the backup needs more space. '.repeat(1100)}`.slice(0, 60 * 1024);
+    const long = (n: number) =>
+      `Backup fails with Not Enough Storage, ticket ${n}. ${'My iCloud storage is full and the backup needs more space. '.repeat(1100)}`.slice(
+        0,
+        60 * 1024,
+      );
     const ids: string[] = [];
     for (let n = 0; n < 50; n++) ids.push(await post(long(n)));
     await Promise.all(ids.map(triaged));

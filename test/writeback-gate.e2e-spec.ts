@@ -67,8 +67,17 @@ describe('write-back gate: decision, band, language and model, from triage to he
       delete process.env.WRITEBACK_MIN_CONFIDENCE;
       delete process.env.BAND_MEDIUM_MIN;
     });
-    const ticket = (ref: string) => ctx.t.http().get(`/v1/tickets/${ref}`).set(admin).then((r) => r.body);
-    const triaged = (ref: string) => waitFor(() => ticket(ref), (b) => b.triage?.state === 'done');
+    const ticket = (ref: string) =>
+      ctx.t
+        .http()
+        .get(`/v1/tickets/${ref}`)
+        .set(admin)
+        .then((r) => r.body);
+    const triaged = (ref: string) =>
+      waitFor(
+        () => ticket(ref),
+        (b) => b.triage?.state === 'done',
+      );
     const writebackDone = (ref: string) =>
       waitFor(
         () => ticket(ref),
@@ -78,7 +87,12 @@ describe('write-back gate: decision, band, language and model, from triage to he
     const postZendesk = (body: object) => postSignedZendesk(ctx.t.http, SECRET, JSON.stringify(body));
     const postFreshdesk = (body: object) => ctx.t.http().post('/webhooks/freshdesk').set('X-Webhook-Token', FD_TOKEN).send(body);
     const intake = async (description: string) => {
-      const res = await ctx.t.http().post('/v1/tickets').set(admin).send({ externalId: uniqueId('gate'), subject: '', description }).expect(202);
+      const res = await ctx.t
+        .http()
+        .post('/v1/tickets')
+        .set(admin)
+        .send({ externalId: uniqueId('gate'), subject: '', description })
+        .expect(202);
       return res.body.id as string;
     };
     /** A new Zendesk (or Freshdesk) ticket with this text, once triaged and written back. */
@@ -129,8 +143,14 @@ describe('write-back gate: decision, band, language and model, from triage to he
   });
   const privateNotes = (fake: FakeZendesk | FakeFreshdesk, id: string) =>
     fake instanceof FakeZendesk
-      ? fake.tickets.get(id)!.comments.filter((c) => !c.public).map((c) => c.body)
-      : fake.tickets.get(id)!.conversations.filter((c) => c.private).map((c) => c.body_text);
+      ? fake.tickets
+          .get(id)!
+          .comments.filter((c) => !c.public)
+          .map((c) => c.body)
+      : fake.tickets
+          .get(id)!
+          .conversations.filter((c) => c.private)
+          .map((c) => c.body_text);
 
   describe('gate above every answer (WRITEBACK_MIN_CONFIDENCE=1): review', () => {
     const s = serviceWithGate({ WRITEBACK_MIN_CONFIDENCE: '1', BAND_MEDIUM_MIN: '0.5' });

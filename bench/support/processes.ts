@@ -43,7 +43,10 @@ export async function startService(entry: 'main' | 'worker', env: Record<string,
     if (child.exitCode !== null) throw new Error(`${entry} exited early:\n${output}`);
     if (Date.now() > deadline) throw new Error(`${entry} did not start:\n${output}`);
     if (port) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
     } else if (output.includes('worker started')) break;
     await new Promise((r) => setTimeout(r, 200));

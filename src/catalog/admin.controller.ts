@@ -1,4 +1,12 @@
-import { ApiOkResponse, ApiAcceptedResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiAcceptedResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { Audited } from '../audit/audited.decorator';
@@ -54,7 +62,10 @@ export class AdminController {
   /** Every process (API and workers) reads PACKS_DIR again; a pack that fails validation is refused whole. */
   @ApiOperation({ summary: 'Reload the knowledge packs from PACKS_DIR in every process' })
   @ApiOkResponse({ type: PackListDto, description: 'The packs now loaded' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'PACK.INVALID: the file and field in details; the running packs stay' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponse,
+    description: 'PACK.INVALID: the file and field in details; the running packs stay',
+  })
   @Audited('packs.reload')
   @Post('packs/reload')
   @HttpCode(200)

@@ -135,6 +135,11 @@ export class KnowledgeController {
     const a = prior.alpha + successes;
     const b = prior.beta + failures;
     const [lo, hi] = betaInterval95(a, b);
-    return { uses: round(successes + failures), successes: round(successes), rate: round(betaMean(a, b)), interval: [round(lo), round(hi)] as [number, number] };
+    return {
+      uses: round(successes + failures),
+      successes: round(successes),
+      rate: round(betaMean(a, b)),
+      interval: [round(lo), round(hi)] as [number, number],
+    };
   }
 }

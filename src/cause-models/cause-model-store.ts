@@ -87,7 +87,10 @@ export class CauseModelStore implements OnApplicationShutdown {
    * Stores a candidate under the next version number; `build` makes the weights and metrics for that number
    * (it runs before the numbering transaction, so the fit holds no lock: a concurrent refit gets the next one).
    */
-  async addCandidate(packVersion: string, weights: (version: string) => { weights: CauseModelWeights; metrics: object }): Promise<StoredCauseModel> {
+  async addCandidate(
+    packVersion: string,
+    weights: (version: string) => { weights: CauseModelWeights; metrics: object },
+  ): Promise<StoredCauseModel> {
     const version = await this.nextVersion();
     const built = weights(version);
     return this.db.transaction(async (tx) => {
@@ -146,7 +149,9 @@ export class CauseModelStore implements OnApplicationShutdown {
     const previous = await this.activeIn(tx);
     let target = SHIPPED_VERSION;
     if (idOrVersion !== SHIPPED_VERSION) {
-      const [row]: { version: string }[] = await tx.query('SELECT version FROM cause_models WHERE version = $1 OR id::text = $1', [idOrVersion]);
+      const [row]: { version: string }[] = await tx.query('SELECT version FROM cause_models WHERE version = $1 OR id::text = $1', [
+        idOrVersion,
+      ]);
       if (!row) throw new Error(`no stored cause model ${idOrVersion} (see: npm run cli -- model list)`);
       target = row.version;
     }

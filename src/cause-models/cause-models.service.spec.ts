@@ -19,7 +19,13 @@ function signalRows(n: number) {
     text: t.description,
     tags: i % 3 === 1 ? [`triage_cause_is_${t.label}`] : [],
     override_cause: i % 3 === 0 ? t.label : null,
-    resolved_macros: i % 3 === 2 ? [...pack.macros.values()].filter((m) => m.causeIds.length === 1 && m.causeIds[0] === t.label).map((m) => m.id).slice(0, 1) : [],
+    resolved_macros:
+      i % 3 === 2
+        ? [...pack.macros.values()]
+            .filter((m) => m.causeIds.length === 1 && m.causeIds[0] === t.label)
+            .map((m) => m.id)
+            .slice(0, 1)
+        : [],
   }));
 }
 
@@ -51,7 +57,9 @@ describe('CauseModelsService.refit', () => {
     const { service, stored } = fakes(signalRows(150));
     const refit = service.refit(FAST);
     await expect(refit).rejects.toBeInstanceOf(NotEnoughLabelsError);
-    await expect(refit).rejects.toThrow(/at least 200 .* holds 150 \(agent overrides 50, cause_is_ tags 50, solved outcomes of single-cause macros 50\)/);
+    await expect(refit).rejects.toThrow(
+      /at least 200 .* holds 150 \(agent overrides 50, cause_is_ tags 50, solved outcomes of single-cause macros 50\)/,
+    );
     expect(stored).toHaveLength(0);
   });
 

@@ -83,8 +83,14 @@ export class CauseModelsService {
   async labelSignals(): Promise<TicketSignals[]> {
     const prefix = `${this.config.get('HELPDESK_TAG_PREFIX')}cause_is_`;
     // Tickets whose personal data was erased (erased_at set) hold no text to learn from.
-    const rows: { id: string; subject: string; text: string | null; tags: string[]; override_cause: string | null; resolved_macros: string[] }[] =
-      await this.db.query(SIGNALS, [prefix, this.engine.defaultPackId]);
+    const rows: {
+      id: string;
+      subject: string;
+      text: string | null;
+      tags: string[];
+      override_cause: string | null;
+      resolved_macros: string[];
+    }[] = await this.db.query(SIGNALS, [prefix, this.engine.defaultPackId]);
     return rows.map((r) => ({
       ticketId: r.id,
       subject: r.subject ?? '',
@@ -149,8 +155,13 @@ export class CauseModelsService {
     if (idOrVersion !== SHIPPED_VERSION) {
       const found = await this.store.find(idOrVersion);
       if (!found) throw new Error(`no stored cause model ${idOrVersion} (see: npm run cli -- model list)`);
-      const weights = validateModelWeights(await this.store.weightsOf(found.version), this.engine.pack.causeIds, `cause model ${found.version}`);
-      if (weights.version !== found.version) throw new Error(`cause model ${found.version}: its weights are labelled version ${weights.version}`);
+      const weights = validateModelWeights(
+        await this.store.weightsOf(found.version),
+        this.engine.pack.causeIds,
+        `cause model ${found.version}`,
+      );
+      if (weights.version !== found.version)
+        throw new Error(`cause model ${found.version}: its weights are labelled version ${weights.version}`);
     }
     return this.store.activate(idOrVersion);
   }

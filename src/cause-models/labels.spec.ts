@@ -40,7 +40,10 @@ describe('labels for a refit', () => {
   });
 
   it('ignores tags and overrides naming causes the pack does not have, and counts the tags', () => {
-    expect(taggedCauses(['triage_cause_is_wiif', 'triage_cause_is_wifi'], 'triage_', catalog.causeIds)).toEqual({ known: ['wifi'], unknown: 1 });
+    expect(taggedCauses(['triage_cause_is_wiif', 'triage_cause_is_wifi'], 'triage_', catalog.causeIds)).toEqual({
+      known: ['wifi'],
+      unknown: 1,
+    });
     expect(labelOf(ticket({ overrideCause: 'gone_cause', resolvedMacros: ['connect_stable_wifi'] }), catalog, 'triage_')).toEqual({
       label: 'wifi',
       source: 'outcome',
@@ -48,14 +51,25 @@ describe('labels for a refit', () => {
   });
 
   it('gives no label for tags naming different causes', () => {
-    expect(labelOf(ticket({ tags: ['triage_cause_is_wifi', 'triage_cause_is_power'] }), catalog, 'triage_')).toEqual({ skipped: 'conflicting_tags' });
+    expect(labelOf(ticket({ tags: ['triage_cause_is_wifi', 'triage_cause_is_power'] }), catalog, 'triage_')).toEqual({
+      skipped: 'conflicting_tags',
+    });
     // The same cause twice is one label.
-    expect(labelOf(ticket({ tags: ['triage_cause_is_wifi', 'triage_cause_is_wifi'] }), catalog, 'triage_')).toEqual({ label: 'wifi', source: 'tag' });
+    expect(labelOf(ticket({ tags: ['triage_cause_is_wifi', 'triage_cause_is_wifi'] }), catalog, 'triage_')).toEqual({
+      label: 'wifi',
+      source: 'tag',
+    });
   });
 
   it('labels a solved ticket with the cause of its resolving macro when that macro fixes one cause', () => {
-    expect(labelOf(ticket({ resolvedMacros: ['restart_device'] }), catalog, 'triage_')).toEqual({ label: 'software_glitch', source: 'outcome' });
-    expect(labelOf(ticket({ resolvedMacros: ['free_up_icloud'] }), catalog, 'triage_')).toEqual({ label: 'storage_full', source: 'outcome' });
+    expect(labelOf(ticket({ resolvedMacros: ['restart_device'] }), catalog, 'triage_')).toEqual({
+      label: 'software_glitch',
+      source: 'outcome',
+    });
+    expect(labelOf(ticket({ resolvedMacros: ['free_up_icloud'] }), catalog, 'triage_')).toEqual({
+      label: 'storage_full',
+      source: 'outcome',
+    });
     // A macro of no cause or of several causes, or an unknown one, says nothing about the cause.
     for (const macro of ['contact_apple_support', 'two_causes', 'no_such_macro']) {
       expect(labelOf(ticket({ resolvedMacros: [macro] }), catalog, 'triage_')).toEqual({ skipped: 'no_signal' });

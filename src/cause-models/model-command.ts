@@ -64,7 +64,7 @@ export async function runModelCommand(
         return 0;
       }
       case 'activate': {
-        if (!arg) throw new UsageError('model activate needs a version (see: npm run cli -- model list), or 0 for the pack\'s own weights');
+        if (!arg) throw new UsageError("model activate needs a version (see: npm run cli -- model list), or 0 for the pack's own weights");
         const switched = await models.activate(arg);
         await audit('cause_model.activate', switched.active, { previous: switched.previous });
         out.stdout(`${JSON.stringify(switched)}\n`);

@@ -61,8 +61,21 @@ describe('refit', () => {
   });
 
   it("keeps the active weights' hashed space whatever the settings say", () => {
-    const active: CauseModelWeights = { ...(pack.modelWeights as CauseModelWeights), version: '3', hashBits: 16, charGrams: [3, 4], hashed: {} };
-    const { weights } = refit({ pack, labels, active: { version: '3', weights: active }, version: '4', folds: 2, settings: { ...FAST, hashBits: 18, charGrams: [0, 0] } });
+    const active: CauseModelWeights = {
+      ...(pack.modelWeights as CauseModelWeights),
+      version: '3',
+      hashBits: 16,
+      charGrams: [3, 4],
+      hashed: {},
+    };
+    const { weights } = refit({
+      pack,
+      labels,
+      active: { version: '3', weights: active },
+      version: '4',
+      folds: 2,
+      settings: { ...FAST, hashBits: 18, charGrams: [0, 0] },
+    });
     expect({ hashBits: weights.hashBits, charGrams: weights.charGrams }).toEqual({ hashBits: 16, charGrams: [3, 4] });
     expect(refitSettings(weights, { hashBits: 18, charGrams: [0, 0] })).toMatchObject({ hashBits: 16, charGrams: [3, 4] });
   });

@@ -3,7 +3,17 @@
  * active weights. Pure: the caller reads the labels and the active weights and stores the result.
  */
 import { TriageEngine, type CauseModelWeights, type CompiledPack } from '../engine';
-import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitModel, fittedFromModel, predictEncoded, toWeights, type FitSettings, type LabelledTicket } from '../model/fit';
+import {
+  crossValidate,
+  DEFAULT_FIT_SETTINGS,
+  encodeTickets,
+  fitModel,
+  fittedFromModel,
+  predictEncoded,
+  toWeights,
+  type FitSettings,
+  type LabelledTicket,
+} from '../model/fit';
 import { evaluate, type ScoredTicket } from '../model/metrics';
 import { fitSettingsOf } from '../model/pack-fit';
 
@@ -69,7 +79,12 @@ export function refitSettings(base: CauseModelWeights | undefined, overrides: Pa
   return base ? { ...settings, hashBits: base.hashBits, charGrams: [base.charGrams[0], base.charGrams[1]] } : settings;
 }
 
-function summary(probabilities: readonly Float64Array[], labels: readonly LabelledTicket[], causeIds: readonly string[], gate: number): ScoreSummary {
+function summary(
+  probabilities: readonly Float64Array[],
+  labels: readonly LabelledTicket[],
+  causeIds: readonly string[],
+  gate: number,
+): ScoreSummary {
   const scored: ScoredTicket[] = labels.map((t, i) => ({
     id: t.id,
     label: t.label,
@@ -78,7 +93,14 @@ function summary(probabilities: readonly Float64Array[], labels: readonly Labell
   }));
   const r = evaluate(scored, causeIds, gate);
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
-  return { n: r.n, logLoss: round(r.logLoss), top1: round(r.top1), brier: round(r.brier), ece: round(r.ece), meanConfidence: round(r.meanConfidence) };
+  return {
+    n: r.n,
+    logLoss: round(r.logLoss),
+    top1: round(r.top1),
+    brier: round(r.brier),
+    ece: round(r.ece),
+    meanConfidence: round(r.meanConfidence),
+  };
 }
 
 /**
@@ -116,7 +138,13 @@ export function refit(input: RefitInput): RefitResult {
     packVersion: pack.version,
     causes: pack.causeIds,
     settings,
-    fitted: { ...input.fitted, tickets: labels.length, base: input.active.version, settings, crossValidation: { folds, candidate, active: metrics.active } },
+    fitted: {
+      ...input.fitted,
+      tickets: labels.length,
+      base: input.active.version,
+      settings,
+      crossValidation: { folds, candidate, active: metrics.active },
+    },
   });
   return { weights, metrics, activate: isNotWorse(candidate, current) };
 }

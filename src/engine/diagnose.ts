@@ -95,8 +95,7 @@ export function analyseTicket(pack: CompiledPack, input: TriageInput): TicketAna
   // Causes with a specific problem stated: reassurance about them ("the wifi in the office is fine",
   // "it is plugged in") then likely speaks of another place, time or part and counts for less.
   // Fixes already tried keep their full weight.
-  const isReassurance = (index: number) =>
-    def.symptoms[index].tried.length === 0 && !pack.symptomWeights[index].some(([, w]) => w >= 2);
+  const isReassurance = (index: number) => def.symptoms[index].tried.length === 0 && !pack.symptomWeights[index].some(([, w]) => w >= 2);
   const stated = new Set<number>();
   for (const [index, hit] of bySymptom) {
     if (hit.negated || pack.isMention[index]) continue;

@@ -10,13 +10,16 @@ const score = (description: string, cause: string) => engine.triage({ descriptio
 
 describe('discourse in scoring', () => {
   it('a late revision outweighs what it revises', () => {
-    const names = featureNames('My backup keeps failing, I think my iCloud storage is full.\n\nUPDATE: storage was fine, the charger was broken all along, it never charged overnight.');
+    const names = featureNames(
+      'My backup keeps failing, I think my iCloud storage is full.\n\nUPDATE: storage was fine, the charger was broken all along, it never charged overnight.',
+    );
     expect(names.some((n) => n.endsWith(':late'))).toBe(true);
     expect(names.some((n) => n.endsWith(':early'))).toBe(true);
   });
 
   it("an agent's question answered no is not asserted; answered yes, it is", () => {
-    const chat = 'Customer: my backups stopped last week\nAgent: Is the Backup switch greyed out?\nCustomer: no\nCustomer: it just says backup failed';
+    const chat =
+      'Customer: my backups stopped last week\nAgent: Is the Backup switch greyed out?\nCustomer: no\nCustomer: it just says backup failed';
     expect(featureNames(chat).some((n) => n.includes('greyed'))).toBe(false);
     const wifi = 'Customer: backups never happen at night\nAgent: Is the phone on Wi-Fi at night?\nCustomer: no, only cellular';
     expect(featureNames(wifi)).not.toContain('sym:wifi_ok:present');
@@ -41,7 +44,9 @@ describe('discourse in scoring', () => {
   });
 
   it('names the language of the customer', () => {
-    const result = engine.triage({ description: 'Hola, mi iPhone no hace la copia de seguridad en iCloud desde hace una semana y no sé por qué.' });
+    const result = engine.triage({
+      description: 'Hola, mi iPhone no hace la copia de seguridad en iCloud desde hace una semana y no sé por qué.',
+    });
     expect(result.language.code).toBe('es');
     expect(result.language.confidence).toBeGreaterThan(0.5);
   });

@@ -66,13 +66,13 @@ describe('reported speech (reported)', () => {
     ['My wife reckons the cable is broken but I think it is the storage.', ['the cable is broken']],
     ['Mi hijo dijo que era el wifi.', ['que era el wifi']],
     ['Der Techniker meinte, es liegt am Kabel.', ['es liegt am kabel']],
-    ['Le vendeur m\'a dit que c\'est la batterie.', ['que c\'est la batterie']],
+    ["Le vendeur m'a dit que c'est la batterie.", ["que c'est la batterie"]],
     ['O técnico disse que era o cabo.', ['que era o cabo']],
   ])('%j reports %j', (text, expected) => {
     expect(reported(text)).toEqual(expected);
   });
 
-  it('leaves the customer\'s own words and what the device shows alone', () => {
+  it("leaves the customer's own words and what the device shows alone", () => {
     expect(reported('I think it is the wifi. I said that before.')).toEqual([]);
     expect(reported('My iPhone says not enough storage and the screen said backup failed.')).toEqual([]);
     expect(reported('Do you think it is the cable?')).toEqual([]);
@@ -96,7 +96,9 @@ describe('chat turns: answered yes/no questions', () => {
       'Customer: ok will do',
     ].join('\n');
     const norm = normalizeText(chat);
-    expect(norm.text).toBe('customer: my ipad has not backed up for days\nis it on wi-fi at night?\n[10:33] customer: no, only 5g at the cabin\ncustomer: ok will do');
+    expect(norm.text).toBe(
+      'customer: my ipad has not backed up for days\nis it on wi-fi at night?\n[10:33] customer: no, only 5g at the cabin\ncustomer: ok will do',
+    );
     expect(slices(norm, norm.negatedQuestions)).toEqual(['is it on wi-fi at night?']);
     expect(originals(chat, norm, norm.negatedQuestions)).toEqual(['Is it on Wi-Fi at night?']);
     expect(norm.affirmedQuestions).toBeUndefined();
@@ -104,7 +106,8 @@ describe('chat turns: answered yes/no questions', () => {
   });
 
   it('keeps a question answered "yes" as an affirmed range', () => {
-    const chat = 'Customer (Noor): backup never finishes\nAgent (Tom): Got it. Is the phone charging overnight?\nCustomer (Noor): yes, always on the charger';
+    const chat =
+      'Customer (Noor): backup never finishes\nAgent (Tom): Got it. Is the phone charging overnight?\nCustomer (Noor): yes, always on the charger';
     const norm = normalizeText(chat);
     expect(slices(norm, norm.affirmedQuestions)).toEqual(['is the phone charging overnight?']);
     expect(norm.negatedQuestions).toBeUndefined();
@@ -112,11 +115,19 @@ describe('chat turns: answered yes/no questions', () => {
 
   it('recognises yes/no answers in Spanish, German, French and Portuguese', () => {
     const cases: Array<[string, 'negatedQuestions' | 'affirmedQuestions', string]> = [
-      ['Agente: ¿El iPhone está enchufado por la noche?\nCliente: no, lo desenchufo', 'negatedQuestions', 'el iphone esta enchufado por la noche?'],
+      [
+        'Agente: ¿El iPhone está enchufado por la noche?\nCliente: no, lo desenchufo',
+        'negatedQuestions',
+        'el iphone esta enchufado por la noche?',
+      ],
       ['Agente: ¿Tiene wifi en casa?\nCliente: sí, fibra', 'affirmedQuestions', 'tiene wifi en casa?'],
       ['Agent: Ist das iPad nachts im WLAN?\nKunde: Nein, nur mobile Daten', 'negatedQuestions', 'ist das ipad nachts im wlan?'],
       ['Agent: Ist genug iCloud-Speicher frei?\nKunde: Ja, 40 GB', 'affirmedQuestions', 'ist genug icloud-speicher frei?'],
-      ['Conseiller : Est-ce que l\'iPhone est branché la nuit ?\nClient : non, jamais', 'negatedQuestions', 'est-ce que l\'iphone est branche la nuit ?'],
+      [
+        "Conseiller : Est-ce que l'iPhone est branché la nuit ?\nClient : non, jamais",
+        'negatedQuestions',
+        "est-ce que l'iphone est branche la nuit ?",
+      ],
       ['Agent: Le wifi fonctionne chez vous ?\nClient: oui très bien', 'affirmedQuestions', 'le wifi fonctionne chez vous ?'],
       ['Atendente: O iPhone fica carregando à noite?\nCliente: não, só de dia', 'negatedQuestions', 'o iphone fica carregando a noite?'],
       ['Agent: Tem espaço no iCloud?\nCliente: sim, bastante', 'affirmedQuestions', 'tem espaco no icloud?'],
@@ -144,7 +155,9 @@ describe('chat turns: answered yes/no questions', () => {
     const norm = normalizeText(chat);
     expect(norm.negatedQuestions).toBeUndefined();
     expect(norm.affirmedQuestions).toBeUndefined();
-    expect(norm.text).toBe('customer: backup fails\ncustomer: yes done\ncustomer: no idea, in settings somewhere\ncustomer: no wifi here\ncustomer: every day\ncustomer: no storage left at all');
+    expect(norm.text).toBe(
+      'customer: backup fails\ncustomer: yes done\ncustomer: no idea, in settings somewhere\ncustomer: no wifi here\ncustomer: every day\ncustomer: no storage left at all',
+    );
   });
 
   it('recognises agent labels with names and timestamps, and not other labels', () => {
@@ -161,7 +174,7 @@ describe('chat turns: answered yes/no questions', () => {
     expect(closingYesNoQuestion(' Great. Is the backup switch on?')).not.toBeNull();
     expect(closingYesNoQuestion(' Which iOS version is it?')).toBeNull();
     expect(closingYesNoQuestion(' Can you open Settings?')).toBeNull();
-    expect(closingYesNoQuestion(' Isn\'t it plugged in?')).toBeNull();
+    expect(closingYesNoQuestion(" Isn't it plugged in?")).toBeNull();
     expect(closingYesNoQuestion(' Thanks, that helps.')).toBeNull();
     expect(answerPolarity(' nope')).toBe('no');
     expect(answerPolarity(' Not really, it is in the car')).toBe('no');

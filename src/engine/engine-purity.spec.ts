@@ -2,7 +2,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const FORBIDDEN = [/^@nestjs\//, /^typeorm/, /^bullmq/, /^ioredis/, /^pg$/, /^pg-/, /^(node:)?fs(\/|$)/, /^(node:)?https?$/, /^(node:)?net$/, /^(node:)?child_process$/];
+const FORBIDDEN = [
+  /^@nestjs\//,
+  /^typeorm/,
+  /^bullmq/,
+  /^ioredis/,
+  /^pg$/,
+  /^pg-/,
+  /^(node:)?fs(\/|$)/,
+  /^(node:)?https?$/,
+  /^(node:)?net$/,
+  /^(node:)?child_process$/,
+];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -14,7 +25,12 @@ function sourceFiles(dir: string): string[] {
 
 export function importsOf(source: string): string[] {
   const specifiers: string[] = [];
-  const patterns = [/\bfrom\s+['"]([^'"]+)['"]/g, /\bimport\s+['"]([^'"]+)['"]/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\bfrom\s+['"]([^'"]+)['"]/g,
+    /\bimport\s+['"]([^'"]+)['"]/g,
+    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of source.matchAll(re)) specifiers.push(m[1]);
   return specifiers;
 }
@@ -26,10 +42,13 @@ describe('engine purity', () => {
     expect(files.some((f) => f.endsWith('triage-engine.ts'))).toBe(true);
   });
 
-  it.each(files.map((f) => [path.relative(__dirname, f), f]))('%s imports nothing from Nest, TypeORM, BullMQ, Redis, pg, fs or http', (_name, file) => {
-    const offending = importsOf(fs.readFileSync(file, 'utf8')).filter((spec) => FORBIDDEN.some((re) => re.test(spec)));
-    expect(offending).toEqual([]);
-  });
+  it.each(files.map((f) => [path.relative(__dirname, f), f]))(
+    '%s imports nothing from Nest, TypeORM, BullMQ, Redis, pg, fs or http',
+    (_name, file) => {
+      const offending = importsOf(fs.readFileSync(file, 'utf8')).filter((spec) => FORBIDDEN.some((re) => re.test(spec)));
+      expect(offending).toEqual([]);
+    },
+  );
 
   it('stays inside src/engine (relative imports do not climb out)', () => {
     for (const file of files) {
@@ -52,6 +71,10 @@ describe('engine purity', () => {
   });
 
   it('recognizes the import forms it checks', () => {
-    expect(importsOf("import { x } from '@nestjs/common';\nconst fs = require('node:fs');\nimport 'pg';")).toEqual(['@nestjs/common', 'pg', 'node:fs']);
+    expect(importsOf("import { x } from '@nestjs/common';\nconst fs = require('node:fs');\nimport 'pg';")).toEqual([
+      '@nestjs/common',
+      'pg',
+      'node:fs',
+    ]);
   });
 });

@@ -7,12 +7,45 @@ import type { NormalizedText } from './offset-map';
 import { matchesOf } from './regex-matches';
 
 const SPECIAL_FOLDS: Record<string, string> = {
-  'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ø': 'o', 'ł': 'l', 'đ': 'd', 'ı': 'i',
-  '‘': "'", '’': "'", '‚': "'", '‛': "'", '′': "'", '`': "'", '´': "'",
-  '“': '"', '”': '"', '„': '"', '«': '"', '»': '"', '″': '"', '‹': "'", '›': "'",
-  '‐': '-', '‑': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '−': '-',
-  '…': '...', '\u00a0': ' ', '\u2009': ' ', '\u202f': ' ', '\u200b': '', '\u200c': '', '\u200d': '', '\ufeff': '',
-  '¿': ' ', '¡': ' ',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ı: 'i',
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '‛': "'",
+  '′': "'",
+  '`': "'",
+  '´': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '«': '"',
+  '»': '"',
+  '″': '"',
+  '‹': "'",
+  '›': "'",
+  '‐': '-',
+  '‑': '-',
+  '‒': '-',
+  '–': '-',
+  '—': '-',
+  '―': '-',
+  '−': '-',
+  '…': '...',
+  '\u00a0': ' ',
+  '\u2009': ' ',
+  '\u202f': ' ',
+  '\u200b': '',
+  '\u200c': '',
+  '\u200d': '',
+  '\ufeff': '',
+  '¿': ' ',
+  '¡': ' ',
 };
 const foldCache = new Map<number, string>();
 /**
@@ -59,7 +92,6 @@ export function foldForMatching(text: string): string {
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11;
 }
-
 
 const UTF16 = new TextDecoder('utf-16le');
 const SPACE = 32;
@@ -234,7 +266,10 @@ export function foldAsciiRanges(source: string, ranges: readonly (readonly [numb
       pendingEnd = from + 1;
       last = 1;
     }
-    const trailing = segment.length > last && segment.charCodeAt(segment.length - 1) === SPACE && !isBlankCode(segment.charCodeAt(segment.length - 2)) ? 1 : 0;
+    const trailing =
+      segment.length > last && segment.charCodeAt(segment.length - 1) === SPACE && !isBlankCode(segment.charCodeAt(segment.length - 2))
+        ? 1
+        : 0;
     for (const m of matchesOf(IRREGULAR_SPACE, segment)) {
       emitChunk(segment, last, m.index, from + last);
       let newlines = 0;
@@ -263,6 +298,10 @@ export function foldAsciiRanges(source: string, ranges: readonly (readonly [numb
     text: parts.join(''),
     starts: null,
     ends: null,
-    breaks: { norm: Int32Array.from(norm.length ? norm : [0]), orig: Int32Array.from(orig.length ? orig : [0]), origEnd: Int32Array.from(origEnd.length ? origEnd : [-1]) },
+    breaks: {
+      norm: Int32Array.from(norm.length ? norm : [0]),
+      orig: Int32Array.from(orig.length ? orig : [0]),
+      origEnd: Int32Array.from(origEnd.length ? origEnd : [-1]),
+    },
   };
 }

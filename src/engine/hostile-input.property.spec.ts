@@ -39,12 +39,62 @@ const piece = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom(
-      '<', '>', '&', ';', '&amp;', '&#x1F600;', '&#0;', '&#xD800;', '&bogus;', '<br>', '<p>', '</p>', '<div class="x">',
-      '<blockquote>', '</blockquote>', '<script>', '</script>', '<style>', '<!--', '-->', '<a href="', '">', '"', "'",
-      '\n', '\r\n', '\n\n', '> ', '\n> ', 'On Mon, Jan 1, Ana wrote:\n', '\n-- \n', 'Kind regards,\n', 'Sent from my iPhone',
-      '----- Original Message -----\n', 'backup ', 'icloud ', 'not enough storage ', 'iphone 13 pro ', 'ipad air 4 ',
-      'ios 17.2 ', '5 gb of 50 gb ', '200 gb ', 'free ', '3 days ', 'since yesterday ', "wifi is fine but ", 'not ',
-      'already restarted ', '"Backup failed" ', 'ß', 'İ', '…', '각', '\u00a0', '\u200b', '\ufeff',
+      '<',
+      '>',
+      '&',
+      ';',
+      '&amp;',
+      '&#x1F600;',
+      '&#0;',
+      '&#xD800;',
+      '&bogus;',
+      '<br>',
+      '<p>',
+      '</p>',
+      '<div class="x">',
+      '<blockquote>',
+      '</blockquote>',
+      '<script>',
+      '</script>',
+      '<style>',
+      '<!--',
+      '-->',
+      '<a href="',
+      '">',
+      '"',
+      "'",
+      '\n',
+      '\r\n',
+      '\n\n',
+      '> ',
+      '\n> ',
+      'On Mon, Jan 1, Ana wrote:\n',
+      '\n-- \n',
+      'Kind regards,\n',
+      'Sent from my iPhone',
+      '----- Original Message -----\n',
+      'backup ',
+      'icloud ',
+      'not enough storage ',
+      'iphone 13 pro ',
+      'ipad air 4 ',
+      'ios 17.2 ',
+      '5 gb of 50 gb ',
+      '200 gb ',
+      'free ',
+      '3 days ',
+      'since yesterday ',
+      'wifi is fine but ',
+      'not ',
+      'already restarted ',
+      '"Backup failed" ',
+      'ß',
+      'İ',
+      '…',
+      '각',
+      '\u00a0',
+      '\u200b',
+      '\ufeff',
     ),
   },
 );
@@ -131,7 +181,8 @@ describe('engine on hostile input (properties)', () => {
         const norm = normalizeText(original);
         expectValidNormalization(original, norm);
         const length = norm.text.length;
-        const [from, to] = a % (length + 1) <= b % (length + 1) ? [a % (length + 1), b % (length + 1)] : [b % (length + 1), a % (length + 1)];
+        const [from, to] =
+          a % (length + 1) <= b % (length + 1) ? [a % (length + 1), b % (length + 1)] : [b % (length + 1), a % (length + 1)];
         const range = toOriginalRange(norm, from, to);
         expectValidRange(original, range.start, range.end);
         // Shared scratch buffers: normalizing something else in between changes nothing.
@@ -219,7 +270,6 @@ describe('engine on fixed hostile shapes', () => {
 
 // ---------- growth ----------
 
-
 /** Each family builds a hostile description from a size; the service's limit is 65,536 characters. */
 const FAMILIES: Record<string, (n: number) => string> = {
   'a x n': (n) => 'a'.repeat(n),
@@ -234,7 +284,7 @@ const FAMILIES: Record<string, (n: number) => string> = {
   'blank lines': (n) => 'backup\n\n'.repeat(n / 8),
   'pack phrases': (n) => 'not enough storage, wifi is fine, restarted twice. '.repeat(n / 51),
   'device names': (n) => 'iphone 13 pro max ipad air 4 '.repeat(n / 29),
-  'durations': (n) => 'for 3 days since yesterday '.repeat(n / 27),
+  durations: (n) => 'for 3 days since yesterday '.repeat(n / 27),
   'storage figures': (n) => '5 gb free, 20 gb of 50 gb used, needs 9 gb. '.repeat(n / 45),
   '"&" without ";"': (n) => '&'.repeat(n),
   'numeric entities without ";"': (n) => '&#x1F600'.repeat(n / 8),

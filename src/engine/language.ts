@@ -104,25 +104,106 @@ const CHAR_CUES = new Map<number, Array<[Language, number]>>([
   [0xe4, [['de', 1]]], // ä
   [0xf6, [['de', 1]]], // ö
   [0xfc, [['de', 0.8]]], // ü
-  [0xe7, [['fr', 0.5], ['pt', 0.5]]], // ç
+  [
+    0xe7,
+    [
+      ['fr', 0.5],
+      ['pt', 0.5],
+    ],
+  ], // ç
   [0xe3, [['pt', 1.5]]], // ã
   [0xf5, [['pt', 1.5]]], // õ
-  [0xe8, [['fr', 0.8], ['it', 0.4]]], // è
-  [0xea, [['fr', 0.6], ['pt', 0.4]]], // ê
-  [0xe0, [['fr', 0.6], ['pt', 0.2], ['it', 0.2]]], // à
-  [0xe9, [['fr', 0.4], ['es', 0.2], ['pt', 0.2]]], // é
-  [0xf4, [['fr', 0.4], ['pt', 0.4]]], // ô
-  [0xe2, [['fr', 0.4], ['pt', 0.4]]], // â
+  [
+    0xe8,
+    [
+      ['fr', 0.8],
+      ['it', 0.4],
+    ],
+  ], // è
+  [
+    0xea,
+    [
+      ['fr', 0.6],
+      ['pt', 0.4],
+    ],
+  ], // ê
+  [
+    0xe0,
+    [
+      ['fr', 0.6],
+      ['pt', 0.2],
+      ['it', 0.2],
+    ],
+  ], // à
+  [
+    0xe9,
+    [
+      ['fr', 0.4],
+      ['es', 0.2],
+      ['pt', 0.2],
+    ],
+  ], // é
+  [
+    0xf4,
+    [
+      ['fr', 0.4],
+      ['pt', 0.4],
+    ],
+  ], // ô
+  [
+    0xe2,
+    [
+      ['fr', 0.4],
+      ['pt', 0.4],
+    ],
+  ], // â
   [0xee, [['fr', 0.6]]], // î
   [0xfb, [['fr', 0.6]]], // û
-  [0xeb, [['fr', 0.3], ['nl', 0.3]]], // ë
+  [
+    0xeb,
+    [
+      ['fr', 0.3],
+      ['nl', 0.3],
+    ],
+  ], // ë
   [0xf2, [['it', 0.8]]], // ò
   [0xec, [['it', 0.8]]], // ì
-  [0xf9, [['it', 0.5], ['fr', 0.3]]], // ù
-  [0xe1, [['es', 0.5], ['pt', 0.5]]], // á
-  [0xed, [['es', 0.5], ['pt', 0.3], ['it', 0.2]]], // í
-  [0xf3, [['es', 0.6], ['pt', 0.4]]], // ó
-  [0xfa, [['es', 0.6], ['pt', 0.4]]], // ú
+  [
+    0xf9,
+    [
+      ['it', 0.5],
+      ['fr', 0.3],
+    ],
+  ], // ù
+  [
+    0xe1,
+    [
+      ['es', 0.5],
+      ['pt', 0.5],
+    ],
+  ], // á
+  [
+    0xed,
+    [
+      ['es', 0.5],
+      ['pt', 0.3],
+      ['it', 0.2],
+    ],
+  ], // í
+  [
+    0xf3,
+    [
+      ['es', 0.6],
+      ['pt', 0.4],
+    ],
+  ], // ó
+  [
+    0xfa,
+    [
+      ['es', 0.6],
+      ['pt', 0.4],
+    ],
+  ], // ú
 ]);
 
 const MIN_LETTERS = 20;
@@ -133,7 +214,9 @@ const UNKNOWN: DetectedLanguage = Object.freeze({ code: 'en', confidence: 0 });
 
 const isLetterAt = (text: string, i: number) => {
   const c = text.charCodeAt(i);
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && FOLD[c] !== undefined && FOLD[c] !== 0) || (c >= 0x300 && c <= 0x36f);
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && FOLD[c] !== undefined && FOLD[c] !== 0) || (c >= 0x300 && c <= 0x36f)
+  );
 };
 
 /**
@@ -148,7 +231,10 @@ const FOLD: Int32Array = (() => {
       fold[c] = -1;
       continue;
     }
-    const base = String.fromCharCode(c).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const base = String.fromCharCode(c)
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '');
     const code = base.charCodeAt(0);
     fold[c] = base.length === 1 && code >= 97 && code <= 122 ? code : 0;
   }

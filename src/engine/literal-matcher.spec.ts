@@ -26,9 +26,23 @@ describe('LiteralMatcher', () => {
 
   it('finds a literal that starts inside another literal (failure links)', () => {
     const m = matcherOf(['abcd'], ['bc'], ['cde']);
-    expect(m.scan('xabcde').map((h) => h.target).sort()).toEqual([]);
-    const loose = matcherOf(['abcd', { leftBoundary: false, rightBoundary: false }], ['bc', { leftBoundary: false, rightBoundary: false }], ['cde', { leftBoundary: false, rightBoundary: false }]);
-    expect(loose.scan('xabcde').map((h) => h.target).sort()).toEqual(['abcd', 'bc', 'cde']);
+    expect(
+      m
+        .scan('xabcde')
+        .map((h) => h.target)
+        .sort(),
+    ).toEqual([]);
+    const loose = matcherOf(
+      ['abcd', { leftBoundary: false, rightBoundary: false }],
+      ['bc', { leftBoundary: false, rightBoundary: false }],
+      ['cde', { leftBoundary: false, rightBoundary: false }],
+    );
+    expect(
+      loose
+        .scan('xabcde')
+        .map((h) => h.target)
+        .sort(),
+    ).toEqual(['abcd', 'bc', 'cde']);
   });
 
   it('refuses to scan before it is built', () => {

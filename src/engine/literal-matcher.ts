@@ -8,7 +8,7 @@
 
 const OTHER = 0;
 const CLASS_OF = new Uint8Array(128);
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 '-./:\"+%&>?!,()";
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789 \'-./:"+%&>?!,()';
 for (let i = 0; i < ALPHABET.length; i++) CLASS_OF[ALPHABET.charCodeAt(i)] = i + 1;
 /** Row width of the transition table: a power of two, so a state's row offset is its id shifted. */
 const SHIFT = 6;
@@ -111,8 +111,7 @@ export class LiteralMatcher<T> {
         delta[node * CLASSES + c] = child;
         const own = this.terminal[child];
         const inherited = outputs[f];
-        outputs[child] =
-          own.length || inherited ? Int32Array.from([...own, ...(inherited ?? [])]) : undefined;
+        outputs[child] = own.length || inherited ? Int32Array.from([...own, ...(inherited ?? [])]) : undefined;
         queue.push(child);
       }
     }

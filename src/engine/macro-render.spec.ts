@@ -34,7 +34,8 @@ describe('macro rendering', () => {
     });
 
     it('keeps names as people write them', () => {
-      for (const name of ['José', 'Anne-Marie', 'O’Brien', 'Dr.Smith', 'St. John', '李小龍', 'Zoë 😀']) expect(greet({ firstName: name })).toBe(name);
+      for (const name of ['José', 'Anne-Marie', 'O’Brien', 'Dr.Smith', 'St. John', '李小龍', 'Zoë 😀'])
+        expect(greet({ firstName: name })).toBe(name);
     });
 
     it(`caps the name at ${MAX_GREETING_NAME_CHARS} characters without splitting an emoji`, () => {
@@ -57,8 +58,18 @@ describe('macro rendering', () => {
       expect(greet({ firstName: 'https://evil.example', name: '<i>Lucas</i> Meyer' })).toBe('Lucas');
       expect(greet({ firstName: '\u202e\u0000', name: 'ana@example.com' })).toBe(NEUTRAL_NAME);
       expect(greet({ firstName: '!!! ...', name: '   ' })).toBe(NEUTRAL_NAME);
-      const macro: MacroDef = { id: 'm', title: 'M', causeIds: [], generic: false, body: 'Hi {{customer.first_name}},', variants: [], aliases: [], prior: { alpha: 1, beta: 1 } };
-      const render = (requester: { firstName?: string; name?: string }) => renderMacro(macro, { description: '', requester }, undefined).body;
+      const macro: MacroDef = {
+        id: 'm',
+        title: 'M',
+        causeIds: [],
+        generic: false,
+        body: 'Hi {{customer.first_name}},',
+        variants: [],
+        aliases: [],
+        prior: { alpha: 1, beta: 1 },
+      };
+      const render = (requester: { firstName?: string; name?: string }) =>
+        renderMacro(macro, { description: '', requester }, undefined).body;
       expect(render({ firstName: 'Visit www.evil.example now', name: 'x' })).toBe('Hi Visit now,');
       expect(render({ firstName: '<a href="https://x.example">', name: 'a@b.example' })).toBe('Hi there,');
     });

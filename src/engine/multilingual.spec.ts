@@ -60,11 +60,19 @@ describe('multilingual symptoms', () => {
     ['backup bricht mittendrin ab, das wlan im schlafzimmer ist schwach', 'network_lost_message', 'wifi'],
     ['o backup para no meio, a conexao de rede foi perdida', 'network_lost_message', 'wifi'],
     ['El iPhone me pide una y otra vez la contraseña del ID de Apple', 'password_prompts', 'account_signin'],
-    ["Mon iPhone me demande sans arrêt le mot de passe de mon identifiant Apple", 'password_prompts', 'account_signin'],
+    ['Mon iPhone me demande sans arrêt le mot de passe de mon identifiant Apple', 'password_prompts', 'account_signin'],
     ['o iphone ainda esta com a conta do meu marido, os backups vao pro icloud dele', 'wrong_account', 'account_signin'],
     ['la copia se corta y creo que es el cable, es de los chinos y el original se rompio', 'cable_faulty', 'power'],
-    ['a tomada do lado da cama e ligada no interruptor da luz, desligo quando vou dormir, backup nao faz', 'power_source_unreliable', 'power'],
-    ['Auf der Apple-Systemstatus-Seite ist ein gelber Punkt bei iCloud-Backup, meine Kollegen haben das gleiche', 'status_page_issue', 'icloud_outage'],
+    [
+      'a tomada do lado da cama e ligada no interruptor da luz, desligo quando vou dormir, backup nao faz',
+      'power_source_unreliable',
+      'power',
+    ],
+    [
+      'Auf der Apple-Systemstatus-Seite ist ein gelber Punkt bei iCloud-Backup, meine Kollegen haben das gleiche',
+      'status_page_issue',
+      'icloud_outage',
+    ],
     ['desde esta mañana no se puede conectar al servidor y a mis compañeros les pasa lo mismo', 'server_error', 'icloud_outage'],
     ['seit dem update geht kein backup mehr, laut forum ein bekannter fehler', 'since_update', 'ios_outdated'],
     ['hay un 1 rojo en actualizacion de software pero nunca la instalo y la copia no se hace', 'update_pending', 'ios_outdated'],
@@ -106,8 +114,12 @@ describe('multilingual symptoms', () => {
   });
 
   it('reads Portuguese "no" + place as a preposition, not a negation', () => {
-    expect(polarityOf('o backup falha, o roteador fica na sala e meu quarto e la no fundo, o sinal do wifi e muito fraco', 'weak_signal')).toContain('present');
-    expect(polarityOf('o backup falha, o roteador fica na sala e meu quarto e la no fundo, o sinal do wifi e muito fraco', 'weak_signal')).not.toContain('negated');
+    expect(
+      polarityOf('o backup falha, o roteador fica na sala e meu quarto e la no fundo, o sinal do wifi e muito fraco', 'weak_signal'),
+    ).toContain('present');
+    expect(
+      polarityOf('o backup falha, o roteador fica na sala e meu quarto e la no fundo, o sinal do wifi e muito fraco', 'weak_signal'),
+    ).not.toContain('negated');
   });
 
   it('keeps German "noch nicht neu gestartet" apart from a restart that was tried', () => {
@@ -116,4 +128,3 @@ describe('multilingual symptoms', () => {
     expect(symptomsOf(text)).not.toContain('restart_tried');
   });
 });
-

@@ -53,7 +53,14 @@ describe('normalizeText', () => {
   });
 
   it('drops forwarded-message headers but keeps the forwarded text', () => {
-    const email = ['FYI see below', '---------- Forwarded message ---------', 'From: iCloud <noreply@example.com>', 'Subject: Backup failed', '', 'Your iPhone could not be backed up.'].join('\n');
+    const email = [
+      'FYI see below',
+      '---------- Forwarded message ---------',
+      'From: iCloud <noreply@example.com>',
+      'Subject: Backup failed',
+      '',
+      'Your iPhone could not be backed up.',
+    ].join('\n');
     expect(normalizeText(email).text).toBe('fyi see below\nyour iphone could not be backed up.');
   });
 
@@ -80,8 +87,23 @@ describe('normalizeText', () => {
 
   it('gives the same text and offsets on the ASCII fast path as on the general path', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const pieces = ['Backup', 'FAILS', 'wi-fi', ' ', '  ', '\n', '\n\n', '\t', '"quoted"', "it's", '42%', '> quoted line\n', 'Thanks,\nSam\n', '---\n'];
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pieces = [
+      'Backup',
+      'FAILS',
+      'wi-fi',
+      ' ',
+      '  ',
+      '\n',
+      '\n\n',
+      '\t',
+      '"quoted"',
+      "it's",
+      '42%',
+      '> quoted line\n',
+      'Thanks,\nSam\n',
+      '---\n',
+    ];
     for (let round = 0; round < 200; round++) {
       let text = '';
       for (let k = 0; k < 12; k++) text += pieces[Math.floor(rand() * pieces.length)];
@@ -106,7 +128,8 @@ describe('normalizeText', () => {
 
 describe('normalizeText: HTML entities from the full HTML5 table', () => {
   it('decodes named entities beyond the common ones, with offsets covering each whole entity', () => {
-    const html = '<p>&iexcl;Hola! El iPhone dice &laquo;Copia fallida&raquo;. &iquest;Por qu&eacute;? Espa&ntilde;a&nbsp;&mdash; it doesn&rsquo;t work</p>';
+    const html =
+      '<p>&iexcl;Hola! El iPhone dice &laquo;Copia fallida&raquo;. &iquest;Por qu&eacute;? Espa&ntilde;a&nbsp;&mdash; it doesn&rsquo;t work</p>';
     const norm = normalizeText(html);
     expect(norm.text).toBe('hola! el iphone dice "copia fallida". por que? espana - it doesn\'t work');
     expect(originalOf(html, '"copia fallida"')).toBe('&laquo;Copia fallida&raquo;');

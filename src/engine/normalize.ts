@@ -31,7 +31,9 @@ export { customerOriginalText, toOriginalRange, type DiscourseFields, type Norma
 /** Normalizes one input field (subject or description). */
 export function normalizeText(original: string): NormalizedText {
   const html = stripHtml(original);
-  const kept = html.text.includes('\n') ? customerRanges(html.text) : { ranges: [[0, html.text.length] as [number, number]], questions: [] };
+  const kept = html.text.includes('\n')
+    ? customerRanges(html.text)
+    : { ranges: [[0, html.text.length] as [number, number]], questions: [] };
   const bounds = kept.questions.length > 0 ? new Int32Array(kept.ranges.length * 2) : undefined;
   const norm =
     html.starts === null && !NON_ASCII.test(html.text)
@@ -41,7 +43,12 @@ export function normalizeText(original: string): NormalizedText {
 }
 
 /** Adds the discourse fields that the text has (see NormalizedText). */
-function withDiscourse(norm: NormalizedText, original: string, questions: CustomerRanges['questions'], bounds: Int32Array | undefined): NormalizedText {
+function withDiscourse(
+  norm: NormalizedText,
+  original: string,
+  questions: CustomerRanges['questions'],
+  bounds: Int32Array | undefined,
+): NormalizedText {
   const text = norm.text;
   const fields: { -readonly [K in keyof DiscourseFields]: DiscourseFields[K] } = {};
   if (text.length > 0) {

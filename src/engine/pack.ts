@@ -176,7 +176,10 @@ export function expandPhrase(phrase: string, spellings: readonly (readonly strin
       next.add(variant);
       if (!finder.test(variant)) continue;
       for (const alt of group.slice(1)) {
-        const replaced = variant.replace(new RegExp(`(^|[^a-z0-9])${escapeRegExp(canonical)}`, 'g'), (_m, pre: string) => pre + foldForMatching(alt));
+        const replaced = variant.replace(
+          new RegExp(`(^|[^a-z0-9])${escapeRegExp(canonical)}`, 'g'),
+          (_m, pre: string) => pre + foldForMatching(alt),
+        );
         next.add(replaced);
         if (next.size >= MAX_SPELLING_VARIANTS) break;
       }
@@ -276,10 +279,7 @@ export function compilePack(def: PackDefinition, registry: readonly AnyProductPl
       .map(([causeId, weight]) => [causeIndex.get(causeId) as number, weight] as const);
   const symptomWeights = def.symptoms.map((s) => toPairs(s.causes));
   const negatedWeights = def.symptoms.map((s) =>
-    toPairs(
-      s.whenNegated ??
-        Object.fromEntries(Object.entries(s.causes).map(([id, w]) => [id, -w * def.scope.negationFactor])),
-    ),
+    toPairs(s.whenNegated ?? Object.fromEntries(Object.entries(s.causes).map(([id, w]) => [id, -w * def.scope.negationFactor]))),
   );
   const isMention = symptomWeights.map((pairs) => pairs.length === 0);
   const scoped = def.symptoms.map((s, i) => s.negatable && negatedWeights[i].length > 0);

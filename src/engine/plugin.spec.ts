@@ -97,8 +97,26 @@ const printerPack = (legacyBelow: unknown = 2000, derived = 'legacy_model'): Pac
       aliases: [],
       prior: { alpha: 3, beta: 2 },
     },
-    { id: 'clear_jam', title: 'Clear the jam', causeIds: ['paper_jam'], generic: false, body: 'Open the tray.', variants: [], aliases: [], prior: { alpha: 3, beta: 2 } },
-    { id: 'ask', title: 'Ask', causeIds: ['other'], generic: true, body: 'Tell us more.', variants: [], aliases: [], prior: { alpha: 1, beta: 1 } },
+    {
+      id: 'clear_jam',
+      title: 'Clear the jam',
+      causeIds: ['paper_jam'],
+      generic: false,
+      body: 'Open the tray.',
+      variants: [],
+      aliases: [],
+      prior: { alpha: 3, beta: 2 },
+    },
+    {
+      id: 'ask',
+      title: 'Ask',
+      causeIds: ['other'],
+      generic: true,
+      body: 'Tell us more.',
+      variants: [],
+      aliases: [],
+      prior: { alpha: 1, beta: 1 },
+    },
   ],
 });
 
@@ -141,11 +159,15 @@ describe('binding plugins', () => {
   };
 
   it('refuses an unknown plugin, naming the known ones', () => {
-    expect(fieldOf(() => bindPlugins([{ name: 'scanners', params: {} }], [printerPlugin]))).toBe('plugins[0].name: unknown plugin "scanners" (known: printers)');
+    expect(fieldOf(() => bindPlugins([{ name: 'scanners', params: {} }], [printerPlugin]))).toBe(
+      'plugins[0].name: unknown plugin "scanners" (known: printers)',
+    );
   });
 
   it('refuses bad, unknown and missing parameters, naming the field', () => {
-    expect(fieldOf(() => compilePack(printerPack('old'), [printerPlugin]))).toBe('plugins[0].params.legacyBelow: must be an integer from 100 to 9999 (got "old")');
+    expect(fieldOf(() => compilePack(printerPack('old'), [printerPlugin]))).toBe(
+      'plugins[0].params.legacyBelow: must be an integer from 100 to 9999 (got "old")',
+    );
     expect(fieldOf(() => bindPlugins([{ name: 'printers', params: { legacyBelow: 500, colour: true } }], [printerPlugin]))).toBe(
       'plugins[0].params.colour: unknown parameter of plugin "printers" (known: legacyBelow)',
     );
@@ -156,12 +178,22 @@ describe('binding plugins', () => {
 
   it('refuses two plugins that provide the same derived rule', () => {
     const twin = { ...printerPlugin, name: 'printers-too', macroVariants: undefined, view: undefined };
-    expect(fieldOf(() => bindPlugins([{ name: 'printers', params: { legacyBelow: 500 } }, { name: 'printers-too', params: { legacyBelow: 500 } }], [printerPlugin, twin]))).toBe(
-      'plugins[1].name: plugins "printers" and "printers-too" both provide derived rule "legacy_model"',
-    );
+    expect(
+      fieldOf(() =>
+        bindPlugins(
+          [
+            { name: 'printers', params: { legacyBelow: 500 } },
+            { name: 'printers-too', params: { legacyBelow: 500 } },
+          ],
+          [printerPlugin, twin],
+        ),
+      ),
+    ).toBe('plugins[1].name: plugins "printers" and "printers-too" both provide derived rule "legacy_model"');
   });
 
   it('will not compile a symptom whose derived rule no plugin of the pack provides', () => {
-    expect(() => compilePack(printerPack(2000, 'ios_old'), [printerPlugin])).toThrow('symptom legacy: derived rule "ios_old" is provided by none of the pack\'s plugins');
+    expect(() => compilePack(printerPack(2000, 'ios_old'), [printerPlugin])).toThrow(
+      'symptom legacy: derived rule "ios_old" is provided by none of the pack\'s plugins',
+    );
   });
 });

@@ -148,13 +148,17 @@ function parseParams<P>(plugin: ProductPlugin<P, unknown, object>, raw: Readonly
   for (const key of Object.keys(raw)) {
     if (!(key in defs)) {
       const known = Object.keys(defs);
-      throw new PluginConfigError(`${where}.params.${key}`, `unknown parameter of plugin "${plugin.name}" (${known.length ? `known: ${known.join(', ')}` : 'it takes none'})`);
+      throw new PluginConfigError(
+        `${where}.params.${key}`,
+        `unknown parameter of plugin "${plugin.name}" (${known.length ? `known: ${known.join(', ')}` : 'it takes none'})`,
+      );
     }
   }
   const params: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(defs)) {
     const value = raw[key] === undefined ? def.default : raw[key];
-    if (value === undefined) throw new PluginConfigError(`${where}.params.${key}`, `is required by plugin "${plugin.name}" (${def.expects})`);
+    if (value === undefined)
+      throw new PluginConfigError(`${where}.params.${key}`, `is required by plugin "${plugin.name}" (${def.expects})`);
     if (!def.accepts(value)) throw new PluginConfigError(`${where}.params.${key}`, `must be ${def.expects} (got ${JSON.stringify(value)})`);
     params[key] = value;
   }
@@ -218,12 +222,20 @@ export function bindPlugins(uses: readonly PluginUse[], registry: readonly AnyPr
   uses.forEach((use, i) => {
     const where = `plugins[${i}]`;
     const plugin = registry.find((p) => p.name === use.name);
-    if (!plugin) throw new PluginConfigError(`${where}.name`, `unknown plugin "${use.name}" (known: ${registry.map((p) => p.name).join(', ') || 'none'})`);
+    if (!plugin)
+      throw new PluginConfigError(
+        `${where}.name`,
+        `unknown plugin "${use.name}" (known: ${registry.map((p) => p.name).join(', ') || 'none'})`,
+      );
     if (bound.some((b) => b.plugin.name === use.name)) throw new PluginConfigError(`${where}.name`, `plugin "${use.name}" is named twice`);
     const one = bind(plugin, parseParams(plugin, use.params, where));
     for (const rule of Object.keys(plugin.derivedRules ?? {})) {
       const other = derivedRules.get(rule);
-      if (other) throw new PluginConfigError(`${where}.name`, `plugins "${other.plugin.name}" and "${use.name}" both provide derived rule "${rule}"`);
+      if (other)
+        throw new PluginConfigError(
+          `${where}.name`,
+          `plugins "${other.plugin.name}" and "${use.name}" both provide derived rule "${rule}"`,
+        );
       derivedRules.set(rule, one);
     }
     for (const key of plugin.view?.keys ?? []) {
@@ -232,7 +244,8 @@ export function bindPlugins(uses: readonly PluginUse[], registry: readonly AnyPr
       viewKeys.set(key, use.name);
     }
     if (plugin.macroVariants) {
-      if (variants) throw new PluginConfigError(`${where}.name`, `plugins "${variants.plugin.name}" and "${use.name}" both pick macro variants`);
+      if (variants)
+        throw new PluginConfigError(`${where}.name`, `plugins "${variants.plugin.name}" and "${use.name}" both pick macro variants`);
       variants = one;
     }
     bound.push(one);
@@ -242,7 +255,11 @@ export function bindPlugins(uses: readonly PluginUse[], registry: readonly AnyPr
     return scope?.negatesSomethingElse ? [scope.negatesSomethingElse.bind(scope)] : [];
   });
   const negatesSomethingElse =
-    helpers.length === 0 ? undefined : helpers.length === 1 ? helpers[0] : (text: string, from: number, to: number) => helpers.some((h) => h(text, from, to));
+    helpers.length === 0
+      ? undefined
+      : helpers.length === 1
+        ? helpers[0]
+        : (text: string, from: number, to: number) => helpers.some((h) => h(text, from, to));
   return {
     bound,
     derivedRules,

@@ -4,14 +4,29 @@
  */
 import { answerPolarity, closingYesNoQuestion, speakerOf } from './discourse';
 
-const REPLY_HEADER = /^\s*(on\b.{0,200}\bwrote:|le\b.{0,200}\ba [ée]crit\s?:|am\b.{0,200}\bschrieb.{0,60}:|el\b.{0,200}\bescribi[óo]:|em\b.{0,200}\bescreveu:)\s*$/i;
-const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|mensaje original|urspr[üu]ngliche nachricht|message d'origine|mensagem original)\s*-*\s*$/i;
-const FORWARD_MARKER = /^\s*(-{2,}\s*(forwarded message|weitergeleitete nachricht|mensaje reenviado|message transf[ée]r[ée]|mensagem encaminhada)\s*-*|begin forwarded message:)\s*$/i;
-const HEADER_LINE = /^\s*(from|sent|to|cc|date|subject|von|gesendet|an|betreff|datum|de|para|enviado|asunto|fecha|envoy[ée]|[àa]|objet)\s*:/i;
+const REPLY_HEADER =
+  /^\s*(on\b.{0,200}\bwrote:|le\b.{0,200}\ba [ée]crit\s?:|am\b.{0,200}\bschrieb.{0,60}:|el\b.{0,200}\bescribi[óo]:|em\b.{0,200}\bescreveu:)\s*$/i;
+const ORIGINAL_MESSAGE =
+  /^\s*-{2,}\s*(original message|mensaje original|urspr[üu]ngliche nachricht|message d'origine|mensagem original)\s*-*\s*$/i;
+const FORWARD_MARKER =
+  /^\s*(-{2,}\s*(forwarded message|weitergeleitete nachricht|mensaje reenviado|message transf[ée]r[ée]|mensagem encaminhada)\s*-*|begin forwarded message:)\s*$/i;
+const HEADER_LINE =
+  /^\s*(from|sent|to|cc|date|subject|von|gesendet|an|betreff|datum|de|para|enviado|asunto|fecha|envoy[ée]|[àa]|objet)\s*:/i;
 const SIGNATURE_DELIMITER = /^--\s?$/;
 const SENT_FROM = /^\s*(sent from my|get outlook for|von meinem .{0,30} gesendet|enviado desde mi|envoy[ée] de mon|enviado do meu)\b/i;
-const CLOSING = /^\s*((kind|best|warm|many|with kind)\s+)?(regards|thanks|thank you( very much| so much)?|thanks in advance|thx|cheers|best|sincerely|yours|best wishes|mfg|mit freundlichen gr[üu](ß|ss)en|freundliche gr[üu](ß|ss)e|viele gr[üu](ß|ss)e|liebe gr[üu](ß|ss)e|sch[öo]ne gr[üu](ß|ss)e|gru(ß|ss)|danke( sch[öo]n)?|vielen dank|cordialement|bien [àa] vous|merci( beaucoup)?|saludos( cordiales)?|un saludo|gracias( por (la|tu|su) ayuda)?|muchas gracias|atentamente|obrigad[oa]|abra[çc]os|atenciosamente)\s*[,.!]*\s*$/i;
-const DISCLAIMER_WORDS = ['confidential', 'privileged', 'intended solely', 'intended only', 'intended for the', 'received this', 'vertraulich', 'confidencial', 'confidentiel'];
+const CLOSING =
+  /^\s*((kind|best|warm|many|with kind)\s+)?(regards|thanks|thank you( very much| so much)?|thanks in advance|thx|cheers|best|sincerely|yours|best wishes|mfg|mit freundlichen gr[üu](ß|ss)en|freundliche gr[üu](ß|ss)e|viele gr[üu](ß|ss)e|liebe gr[üu](ß|ss)e|sch[öo]ne gr[üu](ß|ss)e|gru(ß|ss)|danke( sch[öo]n)?|vielen dank|cordialement|bien [àa] vous|merci( beaucoup)?|saludos( cordiales)?|un saludo|gracias( por (la|tu|su) ayuda)?|muchas gracias|atentamente|obrigad[oa]|abra[çc]os|atenciosamente)\s*[,.!]*\s*$/i;
+const DISCLAIMER_WORDS = [
+  'confidential',
+  'privileged',
+  'intended solely',
+  'intended only',
+  'intended for the',
+  'received this',
+  'vertraulich',
+  'confidencial',
+  'confidentiel',
+];
 const AGENT_LINE = /^\s*(agent|support|rep|representative|advisor)\s*:/i;
 const SEPARATOR = /^\s*(-{3,}|_{3,}|={3,})\s*$/;
 

@@ -21,7 +21,7 @@ function macroStats(ticket: typeof storageTicket, stats: FixStatsSnapshot, macro
 }
 
 describe('recommendations', () => {
-  it('with empty stats: the top cause macro, then the next causes\' fixes, then the generic fallbacks in pack order', () => {
+  it("with empty stats: the top cause macro, then the next causes' fixes, then the generic fallbacks in pack order", () => {
     const result = engine.triage(storageTicket, { stats: EMPTY_FIX_STATS });
     expect(result.macro.id).toBe('manage_icloud_storage');
     const ids = result.alternatives.map((a) => a.id);
@@ -34,7 +34,9 @@ describe('recommendations', () => {
 
   it('lets learned outcomes choose the fix: one that keeps resolving tickets like this goes first', () => {
     const stats: FixStatsSnapshot = {
-      byCauseMacro: { storage_full: { reset_all_settings: { successes: 40, failures: 5 }, connect_stable_wifi: { successes: 1, failures: 30 } } },
+      byCauseMacro: {
+        storage_full: { reset_all_settings: { successes: 40, failures: 5 }, connect_stable_wifi: { successes: 1, failures: 30 } },
+      },
       bySymptomMacro: {},
     };
     const result = engine.triage(storageTicket, { stats });
@@ -51,7 +53,7 @@ describe('recommendations', () => {
     expect(resetStats.interval[1]).toBeGreaterThan(resetStats.rate);
   });
 
-  it('averages symptom x macro counts over the ticket\'s symptoms and honours old macro ids', () => {
+  it("averages symptom x macro counts over the ticket's symptoms and honours old macro ids", () => {
     const stats: FixStatsSnapshot = {
       byCauseMacro: {},
       bySymptomMacro: { wifi_unstable: { check_wifi: { successes: 9, failures: 1 } } },
@@ -86,7 +88,7 @@ describe('Beta helpers', () => {
 });
 
 describe('fixes already tried', () => {
-  it("when every fix of the top cause was tried, sends the next untried one instead of repeating it", () => {
+  it('when every fix of the top cause was tried, sends the next untried one instead of repeating it', () => {
     const { primary, alternatives } = recommend({
       pack,
       stats: EMPTY_FIX_STATS,

@@ -182,7 +182,9 @@ export function recommend(ctx: RankContext): Recommendation {
     : (own.find((m) => !ctx.tried.has(m.id)) ?? order.find((r) => !ctx.tried.has(r.macro.id))?.macro ?? own[0] ?? fallback);
   const alternatives = order
     .filter((r) => r.macro.id !== primary.id && !ctx.tried.has(r.macro.id))
-    .map((r): Alternative => (r.stats ? { id: r.macro.id, title: r.macro.title, stats: r.stats } : { id: r.macro.id, title: r.macro.title }));
+    .map((r): Alternative =>
+      r.stats ? { id: r.macro.id, title: r.macro.title, stats: r.stats } : { id: r.macro.id, title: r.macro.title },
+    );
   const primaryStats = scored.find((r) => r.macro.id === primary.id)?.stats;
   return primaryStats ? { primary, primaryStats, alternatives } : { primary, alternatives };
 }

@@ -20,7 +20,12 @@ const MIN_EVIDENCE_WEIGHT = 0.1;
  * model scales it) plus what was learned, over the calibration temperature. Listed where the pack
  * weighs the symptom for the cause or the learned part moves it by at least MIN_EVIDENCE_WEIGHT.
  */
-export function evidenceOf(pack: CompiledPack, model: CauseModel, analysis: TicketAnalysis, deltas: readonly (Float64Array | undefined)[]): Evidence[][] {
+export function evidenceOf(
+  pack: CompiledPack,
+  model: CauseModel,
+  analysis: TicketAnalysis,
+  deltas: readonly (Float64Array | undefined)[],
+): Evidence[][] {
   const perPrior = model.priorScale / pack.definition.temperature / model.temperature;
   const evidence: Evidence[][] = pack.causeIds.map(() => []);
   analysis.named.forEach((f, n) => {

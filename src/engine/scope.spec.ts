@@ -41,7 +41,12 @@ describe('scope', () => {
   });
 
   it('lets a stated problem outweigh a ruled-out mention of another place', () => {
-    const result = engine.triage(makeTicket({ description: 'The wifi in my office is fine, but at night the phone is in the bedroom where the signal is very poor. Backup fails every night.' }));
+    const result = engine.triage(
+      makeTicket({
+        description:
+          'The wifi in my office is fine, but at night the phone is in the bedroom where the signal is very poor. Backup fails every night.',
+      }),
+    );
     expect(result.cause.id).toBe('wifi');
     const mention = evidenceOf(result, 'wifi').find((e) => e.symptom === 'wifi_mention');
     expect(mention?.polarity).toBe('negated');
@@ -69,7 +74,9 @@ describe('scope', () => {
   });
 
   it('takes "it IS plugged in" as power ruled out', () => {
-    const result = engine.triage(makeTicket({ description: 'it IS plugged in. every night. still no backup for 10 days, stuck on preparing.' }));
+    const result = engine.triage(
+      makeTicket({ description: 'it IS plugged in. every night. still no backup for 10 days, stuck on preparing.' }),
+    );
     expect(evidenceOf(result, 'power').some((e) => e.polarity === 'negated' && e.weight < 0)).toBe(true);
     expect(result.cause.id).not.toBe('power');
   });
@@ -91,7 +98,11 @@ describe('scope', () => {
 
   it('reads a restart that did not help as evidence for broken settings, not a glitch', () => {
     const glitch = engine.triage(makeTicket({ description: 'Backup stuck on preparing since last night.' }));
-    const restarted = engine.triage(makeTicket({ description: 'Backup stuck on preparing since last night. Rebooted it three times, no change, also at my office network.' }));
+    const restarted = engine.triage(
+      makeTicket({
+        description: 'Backup stuck on preparing since last night. Rebooted it three times, no change, also at my office network.',
+      }),
+    );
     expect(glitch.cause.id).toBe('software_glitch');
     expect(restarted.cause.id).toBe('settings_corrupt');
     expect(evidenceOf(restarted, 'software_glitch').some((e) => e.symptom === 'restart_tried' && e.polarity === 'tried')).toBe(true);
@@ -102,9 +113,12 @@ describe('scope', () => {
     expect(result.cause.id).toBe('wifi');
   });
 
-  it('ignores the service\'s own quoted reply', () => {
+  it("ignores the service's own quoted reply", () => {
     const result = engine.triage(
-      makeTicket({ description: 'Still failing, the toggle is off now?\n\nOn Tue, Support <help@example.com> wrote:\n> Is your iCloud storage full? Is it greyed out?' }),
+      makeTicket({
+        description:
+          'Still failing, the toggle is off now?\n\nOn Tue, Support <help@example.com> wrote:\n> Is your iCloud storage full? Is it greyed out?',
+      }),
     );
     expect(result.symptoms.some((s) => s.id === 'greyed_out' || s.id === 'not_enough_storage')).toBe(false);
   });
@@ -124,9 +138,13 @@ describe('scope', () => {
   });
 
   it('keeps the meaning of quoted failure and server messages', () => {
-    const server = engine.triage(makeTicket({ description: 'Every attempt ends with "Backup couldn\'t be completed" and then "Unable to connect to server".' }));
+    const server = engine.triage(
+      makeTicket({ description: 'Every attempt ends with "Backup couldn\'t be completed" and then "Unable to connect to server".' }),
+    );
     expect(server.symptoms.map((s) => s.id)).toEqual(expect.arrayContaining(['backup_problem', 'server_error']));
-    const estimating = engine.triage(makeTicket({ description: 'It has said "Estimating time remaining" since last night and nothing moves.' }));
+    const estimating = engine.triage(
+      makeTicket({ description: 'It has said "Estimating time remaining" since last night and nothing moves.' }),
+    );
     expect(estimating.symptoms.map((s) => s.id)).toContain('stuck_progress');
   });
 
@@ -153,33 +171,51 @@ describe('scope', () => {
     expect(evidenceOf(result, cause).some((e) => e.weight > 0 && e.polarity === 'present')).toBe(true);
   });
   it('reads "nothing greyed out" and a dimmed clock screen as no restriction', () => {
-    const checked = engine.triage(makeTicket({ description: 'Backup fails. Wifi fine, plugged in, nothing greyed out, no work or school profile.' }));
+    const checked = engine.triage(
+      makeTicket({ description: 'Backup fails. Wifi fine, plugged in, nothing greyed out, no work or school profile.' }),
+    );
     expect(evidenceOf(checked, 'restricted').every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
-    const clock = engine.triage(makeTicket({ description: 'The old iPhone is my bedside clock, the clock app keeps the screen on all night, dimmed right down. No backup for months.' }));
+    const clock = engine.triage(
+      makeTicket({
+        description:
+          'The old iPhone is my bedside clock, the clock app keeps the screen on all night, dimmed right down. No backup for months.',
+      }),
+    );
     expect(clock.symptoms.map((s) => s.id)).not.toContain('greyed_out');
     expect(clock.cause.id).toBe('device_not_locked');
   });
 
   it('reads a lapsed paid plan as storage, and a storage-full email of doubtful origin as a question', () => {
-    const lapsed = engine.triage(makeTicket({ description: 'Backup failed, not enough storage. I thought I paid for 200 GB but my card expired and the plan lapsed, so I am back to 5 GB.' }));
+    const lapsed = engine.triage(
+      makeTicket({
+        description:
+          'Backup failed, not enough storage. I thought I paid for 200 GB but my card expired and the plan lapsed, so I am back to 5 GB.',
+      }),
+    );
     expect(lapsed.cause.id).toBe('storage_full');
-    const scam = engine.triage(makeTicket({ description: 'Got an email saying "Your iCloud storage is full, your photos will be deleted". Is this from Apple? My phone backs up fine.' }));
+    const scam = engine.triage(
+      makeTicket({
+        description:
+          'Got an email saying "Your iCloud storage is full, your photos will be deleted". Is this from Apple? My phone backs up fine.',
+      }),
+    );
     expect(scam.cause.id).toBe('other');
   });
 });
-
 
 describe('scope of the status page, updates and resets', () => {
   it('reads a green status page as ruling the outage out, a yellow one as evidence for it', () => {
     const green = engine.triage(makeTicket({ description: 'Backup fails every night. The status page looks green.' }));
     expect(evidenceOf(green, 'icloud_outage').every((e) => e.weight < 0 && e.polarity === 'negated')).toBe(true);
-    const yellow = engine.triage(makeTicket({ description: 'Backup fails. Apple System Status shows an issue for iCloud Backup, some users are affected.' }));
+    const yellow = engine.triage(
+      makeTicket({ description: 'Backup fails. Apple System Status shows an issue for iCloud Backup, some users are affected.' }),
+    );
     expect(evidenceOf(yellow, 'icloud_outage').some((e) => e.weight > 0)).toBe(true);
     expect(yellow.cause.id).toBe('icloud_outage');
   });
 
   it('marks a reset already done as tried, not as hesitation', () => {
-    const result = engine.triage(makeTicket({ description: 'Reset all settings didn\'t help, the backup still fails every night.' }));
+    const result = engine.triage(makeTicket({ description: "Reset all settings didn't help, the backup still fails every night." }));
     const tried = result.symptoms.find((s) => s.id === 'reset_tried');
     expect(tried).toBeDefined();
     expect(evidenceOf(result, 'settings_corrupt').some((e) => e.symptom === 'reset_tried' && e.weight < 0)).toBe(true);

@@ -86,7 +86,6 @@ interface NearHit {
   readonly end: number;
 }
 
-
 /**
  * Co-occurrence hits are a fallback: one that overlaps a phrase or regex hit is dropped (the phrase says
  * the same thing more precisely), the rest join the hits in start order.
@@ -191,14 +190,14 @@ export function scanField(pack: CompiledPack, field: FieldText): ScopedHit[] {
   for (const lit of literals) {
     const target = lit.target;
     if (target.kind === 'phrase') raw.push({ symptom: target.symptom, start: lit.start, end: lit.end });
-    else if (target.kind === 'nearA' || target.kind === 'nearB') (nearHits ??= []).push({ symptom: target.symptom, side: target.kind, start: lit.start, end: lit.end });
+    else if (target.kind === 'nearA' || target.kind === 'nearB')
+      (nearHits ??= []).push({ symptom: target.symptom, side: target.kind, start: lit.start, end: lit.end });
     else if (target.kind === 'anchor') {
       anchorHits ??= new Map();
       const at = anchorHits.get(target.regex);
       if (at) at.push(lit.start, lit.end);
       else anchorHits.set(target.regex, [lit.start, lit.end]);
-    }
-    else if (target.kind === 'negBefore') negBefore.push({ start: lit.start, end: lit.end, rulesOut: target.rulesOut });
+    } else if (target.kind === 'negBefore') negBefore.push({ start: lit.start, end: lit.end, rulesOut: target.rulesOut });
     else negAfter.push(lit);
   }
   if (anchorHits) for (const [index, at] of anchorHits) runRegexNearAnchors(text, pack.regexes[index], at, raw);

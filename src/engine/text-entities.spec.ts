@@ -40,4 +40,3 @@ describe('quoted on-screen messages', () => {
     expect(original.slice(messages[0].span.start, messages[0].span.end)).toBe('Backup Failed');
   });
 });
-

@@ -23,13 +23,30 @@ export interface QuotedMessage {
 // ---------- durations ----------
 
 const NUMBER_WORDS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  several: 3, few: 3, 'a few': 3, 'couple of': 2, 'a couple of': 2,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  several: 3,
+  few: 3,
+  'a few': 3,
+  'couple of': 2,
+  'a couple of': 2,
 };
 const UNIT_HOURS: Record<string, number> = { minute: 1 / 60, hour: 1, day: 24, night: 10, week: 168, month: 720, year: 8760 };
 const UNIT_RE = /(?:minute|min|hour|hr|day|night|week|month|year)s?\b/g;
-const AMOUNT_BEFORE_RE = /\b(\d{1,3}(?:[.,]\d)?|a couple of|couple of|a few|several|few|an?|one|two|three|four|five|six|seven|eight|nine|ten) ?$/;
-const SINCE_RE = /\bsince (yesterday|this morning|last (?:night|week|month|friday|monday|tuesday|wednesday|thursday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|the (?:last )?update|then)\b/g;
+const AMOUNT_BEFORE_RE =
+  /\b(\d{1,3}(?:[.,]\d)?|a couple of|couple of|a few|several|few|an?|one|two|three|four|five|six|seven|eight|nine|ten) ?$/;
+const SINCE_RE =
+  /\bsince (yesterday|this morning|last (?:night|week|month|friday|monday|tuesday|wednesday|thursday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|the (?:last )?update|then)\b/g;
 
 function unitOf(word: string): DurationEntity['unit'] {
   if (word.startsWith('min')) return 'minute';

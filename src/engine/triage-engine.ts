@@ -3,7 +3,15 @@
  * diagnose (weighted evidence, priors, softmax) -> recommend (macros) ->
  * render. Pure and synchronous; the same input always gives the same result.
  */
-import { CauseModel, collectHashedFeatures, forEachHashedFeature, hashedScale, WordFeatures, type CauseModelWeights, type HashedFeatureVisitor } from './cause-model';
+import {
+  CauseModel,
+  collectHashedFeatures,
+  forEachHashedFeature,
+  hashedScale,
+  WordFeatures,
+  type CauseModelWeights,
+  type HashedFeatureVisitor,
+} from './cause-model';
 import { decide } from './decision';
 import { analyseTicket, softmax, type TicketAnalysis } from './diagnose';
 import { renderMacro } from './macro-render';
@@ -60,7 +68,12 @@ export class TriageEngine {
 
   /** Calls `visit` for every hashed word feature of an analysed ticket (the cause model's word part). */
   forEachWordFeature(analysis: TicketAnalysis, visit: HashedFeatureVisitor, model: CauseModel = this.model): void {
-    forEachHashedFeature(analysis.fields.map((f) => f.norm), model.hashBits, model.charGrams, visit);
+    forEachHashedFeature(
+      analysis.fields.map((f) => f.norm),
+      model.hashBits,
+      model.charGrams,
+      visit,
+    );
   }
 
   triage(input: TriageInput, options: TriageOptions = {}): TriageResult {
@@ -77,7 +90,12 @@ export class TriageEngine {
     let wordScale = 0;
     let perToken: Float64Array | undefined;
     if (model.hasHashed) {
-      const words = collectHashedFeatures(analysis.fields.map((f) => f.norm), model.hashBits, model.charGrams, this.words);
+      const words = collectHashedFeatures(
+        analysis.fields.map((f) => f.norm),
+        model.hashBits,
+        model.charGrams,
+        this.words,
+      );
       const acc = new Float64Array(k);
       if (this.perToken.length < words.tokenCount * k) this.perToken = new Float64Array(words.tokenCount * k * 2);
       perToken = this.perToken;
@@ -90,7 +108,9 @@ export class TriageEngine {
     const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
 
     const evidence = evidenceOf(pack, model, analysis, deltas);
-    const words = perToken ? wordsOf(pack, model, this.words, analysis, order.slice(0, TOP_CAUSES_WITH_WORDS), wordScale, perToken) : undefined;
+    const words = perToken
+      ? wordsOf(pack, model, this.words, analysis, order.slice(0, TOP_CAUSES_WITH_WORDS), wordScale, perToken)
+      : undefined;
     const causes: CauseScore[] = order
       .map((i) => {
         const cause = { id: pack.causeIds[i], score: floor4(probabilities[i]), evidence: evidence[i] };
@@ -117,7 +137,9 @@ export class TriageEngine {
       causes,
       symptoms: analysis.symptoms,
       entities: entitiesView(pack, analysis.entities, analysis.symptoms),
-      macro: recommendation.primaryStats ? { ...renderMacro(recommendation.primary, input, subject), stats: recommendation.primaryStats } : renderMacro(recommendation.primary, input, subject),
+      macro: recommendation.primaryStats
+        ? { ...renderMacro(recommendation.primary, input, subject), stats: recommendation.primaryStats }
+        : renderMacro(recommendation.primary, input, subject),
       alternatives: recommendation.alternatives,
       tried: [...analysis.tried],
       packVersion: pack.version,

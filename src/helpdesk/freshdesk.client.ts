@@ -1,12 +1,4 @@
-import {
-  asRecord,
-  basicAuth,
-  HelpdeskClient,
-  HelpdeskHttp,
-  HelpdeskHttpOptions,
-  MAX_PAGES,
-  mergeTags,
-} from './helpdesk-client';
+import { asRecord, basicAuth, HelpdeskClient, HelpdeskHttp, HelpdeskHttpOptions, MAX_PAGES, mergeTags } from './helpdesk-client';
 import { helpdeskTicketPath } from './helpdesk-ticket-id';
 
 export interface FreshdeskClientOptions extends HelpdeskHttpOptions {

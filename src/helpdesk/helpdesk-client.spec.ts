@@ -40,7 +40,9 @@ describe('HelpdeskHttp', () => {
   const http = new HelpdeskHttp('zendesk', 'https://acme.zendesk.com', 'Basic x');
 
   it('keeps only path and query of a next-page link, so credentials stay with the base host', () => {
-    expect(http.relativePath('https://acme.zendesk.com/api/v2/tickets/1/comments.json?page=2')).toBe('/api/v2/tickets/1/comments.json?page=2');
+    expect(http.relativePath('https://acme.zendesk.com/api/v2/tickets/1/comments.json?page=2')).toBe(
+      '/api/v2/tickets/1/comments.json?page=2',
+    );
     expect(http.relativePath('https://evil.example/api/v2/x?page=2')).toBe('/api/v2/x?page=2');
   });
 

@@ -11,13 +11,20 @@ describe('helpdesk ticket ids', () => {
   });
 
   describe.each([
-    ['Zendesk', (fetch: typeof globalThis.fetch) => new ZendeskClient({ baseUrl: 'https://acme.zendesk.com', email: 'a@b.c', apiToken: 't', fetch })],
+    [
+      'Zendesk',
+      (fetch: typeof globalThis.fetch) => new ZendeskClient({ baseUrl: 'https://acme.zendesk.com', email: 'a@b.c', apiToken: 't', fetch }),
+    ],
     ['Freshdesk', (fetch: typeof globalThis.fetch) => new FreshdeskClient({ baseUrl: 'https://acme.freshdesk.com', apiKey: 'k', fetch })],
   ])('the %s client', (_name, makeClient) => {
     it.each(NOT_IDS)('refuses %j before building a path, without a request, and not as retryable', async (id) => {
       const fetch = jest.fn();
       const client = makeClient(fetch as unknown as typeof globalThis.fetch);
-      for (const call of [() => client.addTags(id, ['x']), () => client.addPrivateNote(id, 'note'), () => client.hasNoteWithMarker(id, 'm')]) {
+      for (const call of [
+        () => client.addTags(id, ['x']),
+        () => client.addPrivateNote(id, 'note'),
+        () => client.hasNoteWithMarker(id, 'm'),
+      ]) {
         await expect(call()).rejects.toMatchObject({ name: 'InvalidHelpdeskTicketIdError', retryable: false });
       }
       expect(fetch).not.toHaveBeenCalled();

@@ -10,7 +10,15 @@ function makeResult(overrides: Partial<TriageResult> = {}): TriageResult {
         id: 'icloud_storage_full',
         score: 3.2,
         evidence: [
-          { symptom: 'not_enough_storage', text: 'not enough iCloud storage', start: 10, end: 35, field: 'description', weight: 2.5, polarity: 'present' },
+          {
+            symptom: 'not_enough_storage',
+            text: 'not enough iCloud storage',
+            start: 10,
+            end: 35,
+            field: 'description',
+            weight: 2.5,
+            polarity: 'present',
+          },
           { symptom: 'wifi_ok', text: 'wifi is fine', start: 40, end: 52, field: 'description', weight: -0.5, polarity: 'negated' },
         ],
       },
@@ -93,19 +101,37 @@ describe('renderNote for a review', () => {
       {
         id: 'wifi',
         score: 0.2,
-        evidence: [{ symptom: 'wifi_at_home_only', text: 'only at home', start: 0, end: 12, field: 'description', weight: 1.1, polarity: 'present' }],
+        evidence: [
+          { symptom: 'wifi_at_home_only', text: 'only at home', start: 0, end: 12, field: 'description', weight: 1.1, polarity: 'present' },
+        ],
       },
       {
         id: 'icloud_storage_full',
         score: 0.55,
-        evidence: [{ symptom: 'not_enough_storage', text: 'not enough iCloud storage', start: 10, end: 35, field: 'description', weight: 2.5, polarity: 'present' }],
+        evidence: [
+          {
+            symptom: 'not_enough_storage',
+            text: 'not enough iCloud storage',
+            start: 10,
+            end: 35,
+            field: 'description',
+            weight: 2.5,
+            polarity: 'present',
+          },
+        ],
         words: [
           { text: 'full', start: 40, end: 44, field: 'description', weight: 0.2 },
           { text: 'plan', start: 50, end: 54, field: 'description', weight: 0.6 },
         ],
       },
       { id: 'other', score: 0.15, evidence: [] },
-      { id: 'power', score: 0.1, evidence: [{ symptom: 'not_charging', text: 'not plugged in', start: 60, end: 74, field: 'description', weight: 0.4, polarity: 'present' }] },
+      {
+        id: 'power',
+        score: 0.1,
+        evidence: [
+          { symptom: 'not_charging', text: 'not plugged in', start: 60, end: 74, field: 'description', weight: 0.4, polarity: 'present' },
+        ],
+      },
     ],
   });
   const note = renderNote(review, { marker, format: 'text' });
@@ -145,7 +171,10 @@ describe('renderNote for a review', () => {
   });
 
   it('for an unsure "other", says no known cause fits well', () => {
-    const other = renderNote(makeResult({ decision: 'review', band: 'low', cause: { id: 'other', confidence: 0.3 } }), { marker, format: 'text' });
+    const other = renderNote(makeResult({ decision: 'review', band: 'low', cause: { id: 'other', confidence: 0.3 } }), {
+      marker,
+      format: 'text',
+    });
     expect(other).toContain('Needs review: no known cause fits this ticket well (confidence 30%).');
   });
 });
@@ -190,7 +219,11 @@ describe('triageTags', () => {
   });
 
   it('uses the prefix given', () => {
-    expect(triageTags(makeResult(), 'tt_')).toEqual(['tt_cause_icloud_storage_full', 'tt_confidence_high', 'tt_symptom_not_enough_storage']);
+    expect(triageTags(makeResult(), 'tt_')).toEqual([
+      'tt_cause_icloud_storage_full',
+      'tt_confidence_high',
+      'tt_symptom_not_enough_storage',
+    ]);
   });
 
   it.each(['medium', 'low'] as const)('review (%s): needs_review, the band and the symptoms, never a cause tag', (band) => {

@@ -206,10 +206,7 @@ function renderHtml(c: NoteContent, marker: string): string {
     );
   }
   if (c.evidence.length) {
-    parts.push(
-      '<p><strong>Evidence</strong></p>',
-      list(c.evidence.map(evidenceHtml)),
-    );
+    parts.push('<p><strong>Evidence</strong></p>', list(c.evidence.map(evidenceHtml)));
   }
   if (c.candidates.length) {
     parts.push(

@@ -68,7 +68,9 @@ function writebackProcessorFor(helpdesk: Helpdesk): Type<WritebackProcessor> {
     }
   }
   // Named per helpdesk (ZendeskWritebackProcessor ...), as Nest and the logs show it.
-  Object.defineProperty(HelpdeskWritebackProcessor, 'name', { value: `${helpdesk[0].toUpperCase()}${helpdesk.slice(1)}WritebackProcessor` });
+  Object.defineProperty(HelpdeskWritebackProcessor, 'name', {
+    value: `${helpdesk[0].toUpperCase()}${helpdesk.slice(1)}WritebackProcessor`,
+  });
   return HelpdeskWritebackProcessor;
 }
 

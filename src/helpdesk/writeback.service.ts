@@ -123,9 +123,9 @@ export class WritebackService {
     );
     return Boolean(
       previous &&
-        previous.cause_id === row.cause_id &&
-        previous.macro_id === row.macro_id &&
-        writebackGate(previous.result).decision === writebackGate(row.result).decision,
+      previous.cause_id === row.cause_id &&
+      previous.macro_id === row.macro_id &&
+      writebackGate(previous.result).decision === writebackGate(row.result).decision,
     );
   }
 

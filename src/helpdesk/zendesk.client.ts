@@ -1,11 +1,4 @@
-import {
-  asRecord,
-  basicAuth,
-  HelpdeskClient,
-  HelpdeskHttp,
-  HelpdeskHttpOptions,
-  MAX_PAGES,
-} from './helpdesk-client';
+import { asRecord, basicAuth, HelpdeskClient, HelpdeskHttp, HelpdeskHttpOptions, MAX_PAGES } from './helpdesk-client';
 import { helpdeskTicketPath } from './helpdesk-ticket-id';
 
 export interface ZendeskClientOptions extends HelpdeskHttpOptions {
@@ -35,7 +28,11 @@ export class ZendeskClient implements HelpdeskClient {
   /** PUT .../tags.json adds to the ticket's tags (POST would replace them). */
   async addTags(ticketId: string, tags: string[]): Promise<void> {
     if (tags.length === 0) return;
-    await this.http.request({ method: 'PUT', path: `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'PUT', ticketId)}/tags.json`, body: { tags } });
+    await this.http.request({
+      method: 'PUT',
+      path: `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'PUT', ticketId)}/tags.json`,
+      body: { tags },
+    });
   }
 
   async addPrivateNote(ticketId: string, body: string): Promise<void> {

@@ -42,12 +42,29 @@ const perturbation = fc.oneof(
   fc.record({ path: fc.constantFrom('externalId', 'subject', 'description'), value: edge(200) }),
   fc.record({ path: fc.constant('subject'), value: edge(1000) }),
   fc.record({ path: fc.constant('description'), value: edge(65_536) }),
-  fc.record({ path: fc.constantFrom('requester.email', 'requester.name', 'requester.firstName'), value: fc.oneof(edge(100), edge(200), edge(320), fc.string()) }),
-  fc.record({ path: fc.constantFrom('requester', 'tags'), value: fc.constantFrom(null, 'Ana', [], {}, ['t'.repeat(201)], Array.from({ length: 201 }, () => 't'), [1]) }),
+  fc.record({
+    path: fc.constantFrom('requester.email', 'requester.name', 'requester.firstName'),
+    value: fc.oneof(edge(100), edge(200), edge(320), fc.string()),
+  }),
+  fc.record({
+    path: fc.constantFrom('requester', 'tags'),
+    value: fc.constantFrom(
+      null,
+      'Ana',
+      [],
+      {},
+      ['t'.repeat(201)],
+      Array.from({ length: 201 }, () => 't'),
+      [1],
+    ),
+  }),
   fc.record({ path: fc.constantFrom('status'), value: fc.constantFrom('gone', 'Open', '', null, 1) }),
   fc.record({
     path: fc.constantFrom('createdAt', 'updatedAt'),
-    value: fc.oneof(fc.constantFrom('2026-11-25', '2026-11-25T14:05Z', '2026-02-30T10:00:00Z', 'yesterday', '2026-11-25T25:00:00Z', 20261125), fc.string()),
+    value: fc.oneof(
+      fc.constantFrom('2026-11-25', '2026-11-25T14:05Z', '2026-02-30T10:00:00Z', 'yesterday', '2026-11-25T25:00:00Z', 20261125),
+      fc.string(),
+    ),
   }),
   fc.record({ path: fc.constantFrom('extra', 'requester.phone', '__proto__', 'constructor'), value: fc.string() }),
 );
@@ -60,7 +77,10 @@ function perturbed(base: Record<string, unknown>, change: { path: string; value:
   return copy;
 }
 
-const body = fc.oneof(validBody, fc.tuple(validBody, perturbation).map(([b, c]) => perturbed(b, c)));
+const body = fc.oneof(
+  validBody,
+  fc.tuple(validBody, perturbation).map(([b, c]) => perturbed(b, c)),
+);
 
 describe('POST /v1/tickets fast validation', () => {
   it('never accepts a body the full validation refuses', () => {

@@ -16,7 +16,13 @@ import {
 } from 'class-validator';
 import { FastChecked, isJsonObject, isShortString, onlyKeys } from '../platform/http/fast-validation.pipe';
 import { TICKET_STATUSES, TicketStatus } from '../tickets/ticket.entity';
-import { containsLoneSurrogate, IsWellFormedText, MAX_DESCRIPTION_CHARS, MAX_EXTERNAL_ID_CHARS, MAX_SUBJECT_CHARS } from './well-formed-text';
+import {
+  containsLoneSurrogate,
+  IsWellFormedText,
+  MAX_DESCRIPTION_CHARS,
+  MAX_EXTERNAL_ID_CHARS,
+  MAX_SUBJECT_CHARS,
+} from './well-formed-text';
 
 export { MAX_DESCRIPTION_CHARS, MAX_EXTERNAL_ID_CHARS, MAX_SUBJECT_CHARS };
 

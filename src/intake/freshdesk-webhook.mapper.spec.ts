@@ -53,7 +53,9 @@ describe('mapFreshdeskWebhook', () => {
   it('keys a ticket event by its content: tag, status or trigger changes alone are the same event', () => {
     const key = keyOf(webhook());
     expect(keyOf(webhook())).toBe(key);
-    expect(keyOf(webhook({ ticket_tags: 'vip, triage_cause_backup_disabled', ticket_status: 'Pending', triggered_event: '{x}' }))).toBe(key);
+    expect(keyOf(webhook({ ticket_tags: 'vip, triage_cause_backup_disabled', ticket_status: 'Pending', triggered_event: '{x}' }))).toBe(
+      key,
+    );
     expect(keyOf(webhook({ ticket_description: 'Now it is not greyed out but fails.' }))).not.toBe(key);
     expect(keyOf(webhook({ ticket_id: '4822' }))).not.toBe(key);
   });
@@ -120,14 +122,22 @@ describe('mapFreshdeskWebhook', () => {
 
 describe('freshdeskStatus', () => {
   it.each([
-    [2, 'open'], ['3', 'pending'], ['Pending', 'pending'], ['Waiting on Customer', 'pending'], ['resolved', 'solved'],
-    ['CLOSED', 'closed'], ['Escalated', null], ['', null],
+    [2, 'open'],
+    ['3', 'pending'],
+    ['Pending', 'pending'],
+    ['Waiting on Customer', 'pending'],
+    ['resolved', 'solved'],
+    ['CLOSED', 'closed'],
+    ['Escalated', null],
+    ['', null],
   ])('%s -> %s', (input, expected) => expect(freshdeskStatus(input)).toBe(expected));
 });
 
 describe('htmlToText', () => {
   it('keeps line breaks, drops tags and decodes entities', () => {
-    expect(htmlToText('<p>Hi,</p><p>line&nbsp;one<br>line two &lt;3 &#x1F4BE;</p><script>x()</script>')).toBe('Hi,\nline one\nline two <3 💾');
+    expect(htmlToText('<p>Hi,</p><p>line&nbsp;one<br>line two &lt;3 &#x1F4BE;</p><script>x()</script>')).toBe(
+      'Hi,\nline one\nline two <3 💾',
+    );
   });
 
   it('passes plain text through unchanged', () => {
@@ -138,7 +148,13 @@ describe('htmlToText', () => {
 describe('Freshdesk satisfaction ratings', () => {
   it('maps a rated survey to a csat event', () => {
     const event = mapFreshdeskWebhook({
-      freshdesk_webhook: { ticket_id: '901', ticket_description: 'x', ticket_status: 'Resolved', ticket_satisfaction: 'Bad', ticket_tags: 'a, b' },
+      freshdesk_webhook: {
+        ticket_id: '901',
+        ticket_description: 'x',
+        ticket_status: 'Resolved',
+        ticket_satisfaction: 'Bad',
+        ticket_tags: 'a, b',
+      },
     });
     expect(event).toMatchObject({ kind: 'csat', source: 'freshdesk', externalId: '901', rating: 'bad', tags: ['a', 'b'] });
   });

@@ -54,7 +54,10 @@ const FRESHDESK_STATUSES: Record<string, TicketStatus> = {
 const PRIVATE_NOTE_EVENT = /note_type\W{0,3}:\W{0,3}private\b/i;
 
 export function freshdeskStatus(value: string | number | null | undefined): TicketStatus | null {
-  const key = String(value ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = String(value ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   return FRESHDESK_STATUSES[key] ?? null;
 }
 
@@ -88,7 +91,10 @@ const freshdeskFlatBody = payloadObject(freshdeskFields);
  */
 export function mapFreshdeskWebhook(body: unknown, opts: FreshdeskMapperOptions = {}): HelpdeskEvent {
   if (!isJsonObject(body)) throw new WebhookPayloadError(['body: expected a JSON object']);
-  const fields = body.freshdesk_webhook === undefined ? parsePayload(freshdeskFlatBody, body) : parsePayload(freshdeskWrappedBody, body).freshdesk_webhook;
+  const fields =
+    body.freshdesk_webhook === undefined
+      ? parsePayload(freshdeskFlatBody, body)
+      : parsePayload(freshdeskWrappedBody, body).freshdesk_webhook;
   const externalId = fields.ticket_id;
   const subject = fields.ticket_subject;
   const description = htmlToText(fields.ticket_description);
@@ -138,7 +144,14 @@ function oneOf<T, U, O>(type: 'number' | 'string', read: (value: T) => U, otherw
 
 /** {{ticket.tags}} renders the tags separated by commas; a tag itself may hold spaces. */
 function commaSeparatedTags(value: string): string[] {
-  return [...new Set(value.split(',').map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** SHA-256 of JSON with sorted keys, so the same content always hashes the same. */

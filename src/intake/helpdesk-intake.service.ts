@@ -115,10 +115,10 @@ export class HelpdeskIntakeService {
       };
       const inboxId = await this.insertInbox(tx, ticket.id, event.source, event.dedupeKey, 'comment', payload, event.at);
       if (!inboxId) return { ticketId: ticket.id, accepted: false };
-      await tx.query(
-        `UPDATE tickets SET conversation = $2, triage_state = 'queued', updated_at = now() WHERE id = $1`,
-        [ticket.id, JSON.stringify(updated)],
-      );
+      await tx.query(`UPDATE tickets SET conversation = $2, triage_state = 'queued', updated_at = now() WHERE id = $1`, [
+        ticket.id,
+        JSON.stringify(updated),
+      ]);
       return { ticketId: ticket.id, accepted: true, inboxId };
     });
     if (!result) return this.unknownTicket(event.source, event.externalId);
@@ -144,13 +144,7 @@ export class HelpdeskIntakeService {
 
       const previous = event.kind === 'status' ? (event.previousStatus ?? ticket.status) : null;
       const resolved =
-        event.kind === 'csat'
-          ? event.rating === 'good'
-          : CLOSED.includes(event.status)
-            ? true
-            : CLOSED.includes(previous)
-              ? false
-              : null;
+        event.kind === 'csat' ? event.rating === 'good' : CLOSED.includes(event.status) ? true : CLOSED.includes(previous) ? false : null;
       const applied = this.appliedMacro(event.tags, prefix);
       const outcome =
         resolved === null

@@ -40,11 +40,12 @@ function webhookControllerFor(adapter: HelpdeskAdapter): Type<WebhookController>
   for (let index = parameters.length - 1; index >= 0; index--) parameters[index](prototype, 'receive', index);
   Reflect.defineMetadata('design:paramtypes', [Object, Object, ...documented.map((p) => p.type)], prototype, 'receive');
   const receive = Object.getOwnPropertyDescriptor(prototype, 'receive')!;
-  applyDecorators(ApiOperation({ summary: adapter.webhookDocs.summary }), adapter.webhookDocs.decorators(), Post(), HttpCode(202))(
-    prototype,
-    'receive',
-    receive,
-  );
+  applyDecorators(
+    ApiOperation({ summary: adapter.webhookDocs.summary }),
+    adapter.webhookDocs.decorators(),
+    Post(),
+    HttpCode(202),
+  )(prototype, 'receive', receive);
   Object.defineProperty(prototype, 'receive', receive);
   // ZendeskWebhookController ...: operation ids and logs name the helpdesk.
   Object.defineProperty(HelpdeskWebhookController, 'name', { value: `${adapter.displayName}WebhookController` });

@@ -21,12 +21,10 @@ export interface InboxWrite {
 const MAX_BATCH = 100;
 
 /** The event is not older than what the ticket holds (no updatedAt on either side counts as newer). */
-const NEWER =
-  '(tk.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL OR EXCLUDED.source_updated_at >= tk.source_updated_at)';
+const NEWER = '(tk.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL OR EXCLUDED.source_updated_at >= tk.source_updated_at)';
 
 /** The event named tags (absent tags keep the ticket's); read from the input CTE, in scope of ON CONFLICT. */
-const HAS_TAGS =
-  '(SELECT f.tags IS NOT NULL FROM fresh f WHERE f.source = EXCLUDED.source AND f.external_id = EXCLUDED.external_id)';
+const HAS_TAGS = '(SELECT f.tags IS NOT NULL FROM fresh f WHERE f.source = EXCLUDED.source AND f.external_id = EXCLUDED.external_id)';
 
 const WRITE_BATCH = `
   WITH input AS (

@@ -15,17 +15,13 @@ describe('dedupeKeyOf', () => {
   it('uses updatedAt when given, so the same update is one event', () => {
     const at = new Date('2026-11-20T10:00:00Z');
     expect(dedupeKeyOf(event({ updatedAt: at }))).toBe(dedupeKeyOf(event({ updatedAt: at, description: 'other' })));
-    expect(dedupeKeyOf(event({ updatedAt: at }))).not.toBe(
-      dedupeKeyOf(event({ updatedAt: new Date('2026-11-20T11:00:00Z') })),
-    );
+    expect(dedupeKeyOf(event({ updatedAt: at }))).not.toBe(dedupeKeyOf(event({ updatedAt: new Date('2026-11-20T11:00:00Z') })));
   });
 
   it('hashes the content otherwise, so new content is a new event', () => {
     expect(dedupeKeyOf(event())).toBe(dedupeKeyOf(event()));
     expect(dedupeKeyOf(event())).not.toBe(dedupeKeyOf(event({ description: 'it fails again' })));
-    expect(dedupeKeyOf(event({ subject: 'a', description: 'bc' }))).not.toBe(
-      dedupeKeyOf(event({ subject: 'ab', description: 'c' })),
-    );
+    expect(dedupeKeyOf(event({ subject: 'a', description: 'bc' }))).not.toBe(dedupeKeyOf(event({ subject: 'ab', description: 'c' })));
   });
 
   it('keeps sources and tickets apart', () => {
@@ -36,9 +32,7 @@ describe('dedupeKeyOf', () => {
 
 describe('CreateTicketDto', () => {
   const errorsFor = (body: object) =>
-    validateSync(plainToInstance(CreateTicketDto, body), { whitelist: true, forbidNonWhitelisted: true }).map(
-      (e) => e.property,
-    );
+    validateSync(plainToInstance(CreateTicketDto, body), { whitelist: true, forbidNonWhitelisted: true }).map((e) => e.property);
 
   it('accepts a minimal ticket', () => {
     expect(errorsFor({ externalId: '1', description: 'x' })).toEqual([]);

@@ -31,7 +31,8 @@ export class TicketsIntakeController {
   @ApiOkResponse({ type: TicketAcceptedDto, description: 'The same event was accepted before: the same id, nothing new queued' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description: 'Invalid body (unknown fields included), or a createdAt or updatedAt more than MAX_FUTURE_SKEW_MINUTES ahead of the server clock',
+    description:
+      'Invalid body (unknown fields included), or a createdAt or updatedAt more than MAX_FUTURE_SKEW_MINUTES ahead of the server clock',
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'Body over 1 MiB' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponse, description: 'Body is not JSON' })

@@ -15,7 +15,9 @@ describe('verifyZendeskSignature', () => {
   });
 
   it('signs base64(HMAC-SHA256(secret, timestamp + body)) with no separator', () => {
-    const expected = createHmac('sha256', secret).update(`${timestamp}${rawBody.toString('utf8')}`).digest('base64');
+    const expected = createHmac('sha256', secret)
+      .update(`${timestamp}${rawBody.toString('utf8')}`)
+      .digest('base64');
     expect(signZendeskPayload(secret, timestamp, rawBody)).toBe(expected);
   });
 

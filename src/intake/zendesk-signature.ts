@@ -17,9 +17,7 @@ export interface ZendeskSignatureInput {
   readonly toleranceSeconds?: number;
 }
 
-export type ZendeskSignatureResult =
-  | { ok: true }
-  | { ok: false; reason: 'missing' | 'bad_signature' | 'stale_timestamp' };
+export type ZendeskSignatureResult = { ok: true } | { ok: false; reason: 'missing' | 'bad_signature' | 'stale_timestamp' };
 
 export function signZendeskPayload(secret: string, timestamp: string, rawBody: Buffer | string): string {
   return createHmac('sha256', secret).update(timestamp, 'utf8').update(rawBody).digest('base64');

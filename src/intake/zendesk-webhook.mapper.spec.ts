@@ -39,7 +39,15 @@ function zenEvent(type: string, overrides: { detail?: object; event?: object; id
 }
 
 function comment(overrides: object = {}) {
-  return { comment: { id: 777, body: 'It still says estimating after a night on Wi-Fi.', is_public: true, author: { id: '501', is_staff: false, name: 'Dana' }, ...overrides } };
+  return {
+    comment: {
+      id: 777,
+      body: 'It still says estimating after a night on Wi-Fi.',
+      is_public: true,
+      author: { id: '501', is_staff: false, name: 'Dana' },
+      ...overrides,
+    },
+  };
 }
 
 /** The trigger body as ZENDESK_TRIGGER_BODY_TEMPLATE renders it. */
@@ -104,8 +112,16 @@ describe('mapZendeskWebhook: event subscriptions', () => {
   it.each([
     ['a private comment', comment({ is_public: false }), 'private comment'],
     ['a comment by the service user', comment({ author: { id: '900', is_staff: true } }), 'comment by the service user'],
-    ['the service’s own note', comment({ body: 'Likely cause ...\ntriage-note:abc', author: { id: '900' }, is_public: false }), 'the service’s own note'],
-    ['a note with the marker by the service user, even public', comment({ body: 'triage-note:abc', author: { id: '900' } }), 'the service’s own note'],
+    [
+      'the service’s own note',
+      comment({ body: 'Likely cause ...\ntriage-note:abc', author: { id: '900' }, is_public: false }),
+      'the service’s own note',
+    ],
+    [
+      'a note with the marker by the service user, even public',
+      comment({ body: 'triage-note:abc', author: { id: '900' } }),
+      'the service’s own note',
+    ],
     ['an agent’s comment', comment({ author: { id: '12', is_staff: true } }), 'comment not from the requester'],
     ['the ticket’s first comment', comment({ body: 'My backup is stuck on estimating time remaining.' }), 'first comment of the ticket'],
   ])('ignores %s', (_what, event, reason) => {
@@ -121,12 +137,18 @@ describe('mapZendeskWebhook: event subscriptions', () => {
   });
 
   it('without a requester id, takes a comment by a non-staff author as the customer’s', () => {
-    const body = zenEvent('ticket.comment_added', { detail: { requester_id: undefined, actor_id: undefined }, event: comment({ author: { id: '77', is_staff: false } }) });
+    const body = zenEvent('ticket.comment_added', {
+      detail: { requester_id: undefined, actor_id: undefined },
+      event: comment({ author: { id: '77', is_staff: false } }),
+    });
     expect(map(body).kind).toBe('comment');
   });
 
   it('maps status changes in any case, with the previous status and the tags', () => {
-    const body = zenEvent('ticket.status_changed', { event: { current: 'SOLVED', previous: 'Open' }, detail: { tags: ['triage_applied_restart'] } });
+    const body = zenEvent('ticket.status_changed', {
+      event: { current: 'SOLVED', previous: 'Open' },
+      detail: { tags: ['triage_applied_restart'] },
+    });
     expect(map(body)).toEqual({
       kind: 'status',
       source: 'zendesk',
@@ -156,8 +178,14 @@ describe('mapZendeskWebhook: event subscriptions', () => {
       reason: 'event by the service user',
     });
     expect(map(zenEvent('ticket.tags_changed'))).toEqual({ kind: 'ignored', reason: 'tag-only change' });
-    expect(map(zenEvent('ticket.priority_changed'))).toEqual({ kind: 'ignored', reason: 'event type not handled: ticket.priority_changed' });
-    expect(map({ ...zenEvent('user.created'), detail: { id: '5' } })).toEqual({ kind: 'ignored', reason: 'not a ticket event: user.created' });
+    expect(map(zenEvent('ticket.priority_changed'))).toEqual({
+      kind: 'ignored',
+      reason: 'event type not handled: ticket.priority_changed',
+    });
+    expect(map({ ...zenEvent('user.created'), detail: { id: '5' } })).toEqual({
+      kind: 'ignored',
+      reason: 'not a ticket event: user.created',
+    });
   });
 });
 
@@ -200,11 +228,16 @@ describe('mapZendeskWebhook: trigger bodies', () => {
 
   it('ignores updates made by the service user, by id or by email', () => {
     expect(map(triggerBody({}, { id: '900', email: '' }))).toEqual({ kind: 'ignored', reason: 'update by the service user' });
-    expect(map(triggerBody({}, { id: '1', email: 'Triage@Example.com' }))).toEqual({ kind: 'ignored', reason: 'update by the service user' });
+    expect(map(triggerBody({}, { id: '1', email: 'Triage@Example.com' }))).toEqual({
+      kind: 'ignored',
+      reason: 'update by the service user',
+    });
   });
 
   it('reads dates robustly and drops unreadable ones', () => {
-    expect(map(triggerBody({ updated_at: 'November 25, 2026 14:05' }))).toMatchObject({ event: { updatedAt: new Date('2026-11-25T14:05:00Z') } });
+    expect(map(triggerBody({ updated_at: 'November 25, 2026 14:05' }))).toMatchObject({
+      event: { updatedAt: new Date('2026-11-25T14:05:00Z') },
+    });
     expect(map(triggerBody({ updated_at: 'soon' }))).toMatchObject({ event: { updatedAt: null } });
   });
 
@@ -259,11 +292,19 @@ describe('mapZendeskWebhook: malformed bodies', () => {
   it('checks only the fields an event type reads, and reads hints leniently', () => {
     const broken = { description: 5, updated_at: {}, requester_id: { n: 1 } };
     expect(map(zenEvent('ticket.tags_changed', { detail: broken }))).toEqual({ kind: 'ignored', reason: 'tag-only change' });
-    expect(details(zenEvent('ticket.created', { detail: broken }))).toEqual(['detail.description: expected a string', 'detail.updated_at: expected a date string']);
+    expect(details(zenEvent('ticket.created', { detail: broken }))).toEqual([
+      'detail.description: expected a string',
+      'detail.updated_at: expected a date string',
+    ]);
     const comment = { comment: { id: 'c1', body: 'Still failing after the restart.', is_public: true, author: { id: '501' } } };
-    expect(map(zenEvent('ticket.comment_added', { detail: { requester_id: { n: 1 } }, event: comment }))).toMatchObject({ kind: 'comment', commentId: 'c1' });
+    expect(map(zenEvent('ticket.comment_added', { detail: { requester_id: { n: 1 } }, event: comment }))).toMatchObject({
+      kind: 'comment',
+      commentId: 'c1',
+    });
     // Without a time of its own an event reads the ticket's updated_at: a wrong one is named once.
-    expect(details({ ...zenEvent('ticket.created', { detail: { updated_at: [] } }), time: undefined })).toEqual(['detail.updated_at: expected a date string']);
+    expect(details({ ...zenEvent('ticket.created', { detail: { updated_at: [] } }), time: undefined })).toEqual([
+      'detail.updated_at: expected a date string',
+    ]);
   });
 
   it('is a 400 with the details', () => {
@@ -280,8 +321,15 @@ describe('mapZendeskWebhook: malformed bodies', () => {
 
 describe('zendeskStatus', () => {
   it.each([
-    ['new', 'new'], ['Open', 'open'], ['PENDING', 'pending'], ['hold', 'on_hold'], ['On-hold', 'on_hold'],
-    ['solved', 'solved'], ['Closed', 'closed'], ['archived', null], ['', null],
+    ['new', 'new'],
+    ['Open', 'open'],
+    ['PENDING', 'pending'],
+    ['hold', 'on_hold'],
+    ['On-hold', 'on_hold'],
+    ['solved', 'solved'],
+    ['Closed', 'closed'],
+    ['archived', null],
+    ['', null],
   ])('%s -> %s', (input, expected) => expect(zendeskStatus(input)).toBe(expected));
 });
 

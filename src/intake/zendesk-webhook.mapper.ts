@@ -9,7 +9,6 @@ import type { TicketStatus } from '../tickets/ticket.entity';
 import { contentHash, TicketEvent } from './ticket-event';
 import { WebhookPayloadError, type HelpdeskEvent } from './webhook-event';
 
-
 /**
  * The JSON body an admin pastes into the Zendesk webhook that a trigger notifies. Zendesk fills
  * the placeholders (JSON-escaped) when the trigger fires; `current_user` lets the service ignore
@@ -64,9 +63,7 @@ export function mapZendeskWebhook(body: unknown, opts: ZendeskMapperOptions): He
   if (body.ticket !== undefined) {
     return body.event === 'satisfaction' ? mapSatisfaction(body, opts) : mapTrigger(body, opts);
   }
-  throw new WebhookPayloadError([
-    'body: expected a Zendesk event ("type": "zen:event-type:...") or the trigger body ({"ticket": {...}})',
-  ]);
+  throw new WebhookPayloadError(['body: expected a Zendesk event ("type": "zen:event-type:...") or the trigger body ({"ticket": {...}})']);
 }
 
 // --- event-subscription webhooks ------------------------------------------------------------
@@ -103,7 +100,10 @@ const zendeskTicketChange = eventDetail({
 
 const zendeskCommentPresent = eventChange({ comment: payloadObject({}, { required: true }) });
 const zendeskComment = eventChange({
-  comment: payloadObject({ id: payloadId({ required: true }), body: payloadString(), is_public: payloadBoolean(), author: payloadObject({}) }, hint),
+  comment: payloadObject(
+    { id: payloadId({ required: true }), body: payloadString(), is_public: payloadBoolean(), author: payloadObject({}) },
+    hint,
+  ),
 });
 const zendeskCommentAuthor = eventChange({ comment: payloadObject({ author: payloadObject({ id: payloadId() }, hint) }, hint) });
 
@@ -122,7 +122,10 @@ const zendeskEventHints = payloadObject(
       },
       hint,
     ),
-    event: payloadObject({ previous: payloadString(hint), comment: payloadObject({ author: payloadObject({ is_staff: payloadBoolean(hint) }, hint) }, hint) }, hint),
+    event: payloadObject(
+      { previous: payloadString(hint), comment: payloadObject({ author: payloadObject({ is_staff: payloadBoolean(hint) }, hint) }, hint) },
+      hint,
+    ),
   },
   hint,
 );
@@ -348,7 +351,10 @@ const ZENDESK_STATUSES: Record<string, TicketStatus> = {
 
 /** Zendesk statuses in any case ("open", "Open", "OPEN", "On-hold") to the service's; null when unknown. */
 export function zendeskStatus(value: string | null | undefined): TicketStatus | null {
-  const key = (value ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = (value ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   return ZENDESK_STATUSES[key] ?? null;
 }
 
@@ -400,7 +406,8 @@ export function payloadString(opts: FieldOptions = {}) {
 function readId(v: unknown, required: boolean): { value: string; problems?: string[] } {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return { value: String(v) };
   if (typeof v === 'string' && v.trim() && !isPlaceholder(v)) return { value: v.trim() };
-  if (missing(v) || v === '' || (typeof v === 'string' && (isPlaceholder(v) || !v.trim()))) return { value: '', problems: required ? ['required'] : [] };
+  if (missing(v) || v === '' || (typeof v === 'string' && (isPlaceholder(v) || !v.trim())))
+    return { value: '', problems: required ? ['required'] : [] };
   return { value: '', problems: ['expected an id (string or integer)'] };
 }
 
@@ -457,7 +464,10 @@ function payloadStampedDate() {
   return payloadField((v) => {
     const raw = missing(v) ? '' : typeof v === 'string' ? (isPlaceholder(v) ? '' : v) : undefined;
     const date = readDate(v);
-    return { value: { raw: raw ?? '', date: date.value }, problems: [...(raw === undefined ? ['expected a string'] : []), ...(date.problems ?? [])] };
+    return {
+      value: { raw: raw ?? '', date: date.value },
+      problems: [...(raw === undefined ? ['expected a string'] : []), ...(date.problems ?? [])],
+    };
   }, {});
 }
 

@@ -13,7 +13,15 @@ export {
   type LoadedPack,
   type LoadedPacks,
 } from './pack-loader';
-export { parseRouting, routeTicket, routingMatches, hasRouting, ROUTABLE_SOURCES, type PackRouting, type RoutedTicket } from './pack-routing';
+export {
+  parseRouting,
+  routeTicket,
+  routingMatches,
+  hasRouting,
+  ROUTABLE_SOURCES,
+  type PackRouting,
+  type RoutedTicket,
+} from './pack-routing';
 export { PackValidationError, validatePack, PACK_FILE_NAMES, type PackFiles } from './pack-validation';
 export { describePack, findMacro, type PackDescription } from './describe-pack';
 export { findBacktrackingRisks } from './redos-check';

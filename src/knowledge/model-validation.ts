@@ -27,7 +27,8 @@ export function validateModelWeights(value: unknown, packCauses: readonly string
   const unknown = (causes as string[]).filter((c) => !packCauses.includes(c));
   if (unknown.length > 0) fail('causes', `names causes the pack does not have: ${unknown.join(', ')}`);
   const k = (causes as string[]).length;
-  if (!Number.isInteger(w.hashBits) || (w.hashBits as number) < 8 || (w.hashBits as number) > 24) fail('hashBits', 'must be an integer from 8 to 24');
+  if (!Number.isInteger(w.hashBits) || (w.hashBits as number) < 8 || (w.hashBits as number) > 24)
+    fail('hashBits', 'must be an integer from 8 to 24');
   const grams = w.charGrams;
   if (!Array.isArray(grams) || grams.length !== 2 || !grams.every((g) => Number.isInteger(g) && g >= 0 && g <= 8) || grams[0] > grams[1]) {
     fail('charGrams', 'must be [min, max] with 0 <= min <= max <= 8');

@@ -49,7 +49,10 @@ describe('packs of PACKS_DIR', () => {
   it('triages a printer ticket with the printer plugin, its causes and its macro variant', () => {
     const pack = loadPack(PRINTERS, PLUGINS_WITH_PRINTERS);
     const engine = new TriageEngine(pack.pack);
-    const jam = engine.triage({ description: 'My LaserJet 1020 has a paper jam again, the jam light blinks', requester: { firstName: 'Ada' } });
+    const jam = engine.triage({
+      description: 'My LaserJet 1020 has a paper jam again, the jam light blinks',
+      requester: { firstName: 'Ada' },
+    });
     expect(jam.cause.id).toBe('paper_jam');
     expect(jam.macro.id).toBe('clear_paper_jam');
     expect(jam.macro.body).toContain('let the fuser cool');
@@ -65,7 +68,10 @@ describe('packs of PACKS_DIR', () => {
     const dir = packsDir({
       'bad-pack': (d) => {
         fs.cpSync(PRINTERS, d, { recursive: true });
-        fs.writeFileSync(path.join(d, 'pack.yaml'), fs.readFileSync(path.join(d, 'pack.yaml'), 'utf8').replace('tags: [printers]', 'tags: [printers]\n  queues: [x]'));
+        fs.writeFileSync(
+          path.join(d, 'pack.yaml'),
+          fs.readFileSync(path.join(d, 'pack.yaml'), 'utf8').replace('tags: [printers]', 'tags: [printers]\n  queues: [x]'),
+        );
       },
     });
     expect(() => loadPacks(dir, 'icloud-backup', PLUGINS_WITH_PRINTERS)).toThrow(PackValidationError);
@@ -74,6 +80,8 @@ describe('packs of PACKS_DIR', () => {
 
   it('refuses a pack naming a plugin the service does not have, and a missing default pack', () => {
     expect(() => loadPacks(packsDir(), 'icloud-backup')).toThrow(/printer-jams\/pack\.yaml/);
-    expect(() => loadPacks(packsDir(), 'nope', PLUGINS_WITH_PRINTERS)).toThrow('DEFAULT_PACK: no pack "nope" here (found: icloud-backup, printer-jams)');
+    expect(() => loadPacks(packsDir(), 'nope', PLUGINS_WITH_PRINTERS)).toThrow(
+      'DEFAULT_PACK: no pack "nope" here (found: icloud-backup, printer-jams)',
+    );
   });
 });

@@ -64,7 +64,11 @@ export function readModelWeights(dir: string, definition: PackDefinition): Cause
   } catch (err) {
     throw new PackValidationError(MODEL_FILE_NAME, 'json', (err as Error).message.split('\n')[0]);
   }
-  return validateModelWeights(parsed, definition.causes.map((c) => c.id), MODEL_FILE_NAME);
+  return validateModelWeights(
+    parsed,
+    definition.causes.map((c) => c.id),
+    MODEL_FILE_NAME,
+  );
 }
 
 /**

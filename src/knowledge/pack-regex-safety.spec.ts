@@ -51,7 +51,6 @@ const FAMILIES: Record<string, Family> = {
   'its words repeated': (n, pattern, anchors) => fill(`${literalWords(pattern, anchors).join(' ')} `, n),
 };
 
-
 function countMatches(regex: RegExp, text: string): number {
   let count = 0;
   regex.lastIndex = 0;
@@ -76,6 +75,11 @@ describe('regexes of the default pack', () => {
     const build = FAMILIES[family];
     const small = build(5_000, pattern, anchors);
     const large = build(50_000, pattern, anchors);
-    expect(growthRatio(() => countMatches(regex, small), () => countMatches(regex, large))).toBeLessThan(30);
+    expect(
+      growthRatio(
+        () => countMatches(regex, small),
+        () => countMatches(regex, large),
+      ),
+    ).toBeLessThan(30);
   });
 });

@@ -42,7 +42,11 @@ export function parseRouting(value: unknown, file = 'pack.yaml'): PackRouting {
     if (!Array.isArray(v) || v.length === 0) throw new PackValidationError(file, `routing.${key}`, 'must be a non-empty list of strings');
     return v.map((item, i) => {
       if (typeof item !== 'string' || item.trim() === '' || item.length > 200) {
-        throw new PackValidationError(file, `routing.${key}[${i}]`, `must be a non-empty string up to 200 characters (got ${JSON.stringify(item)})`);
+        throw new PackValidationError(
+          file,
+          `routing.${key}[${i}]`,
+          `must be a non-empty string up to 200 characters (got ${JSON.stringify(item)})`,
+        );
       }
       return item.trim();
     });

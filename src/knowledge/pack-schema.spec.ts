@@ -28,7 +28,7 @@ describe('pack file schemas', () => {
     expect(apple.properties.params.properties.latestIosMajor.description).toBe('an integer from 1 to 99');
   });
 
-  it.each(KINDS)('the bundled pack\'s %s.yaml points editors at its schema and matches it', (kind) => {
+  it.each(KINDS)("the bundled pack's %s.yaml points editors at its schema and matches it", (kind) => {
     const text = fs.readFileSync(path.join(defaultPackDir(), `${kind}.yaml`), 'utf8');
     expect(text.split('\n')[0]).toBe(schemaComment(kind));
     expect(fs.existsSync(path.join(defaultPackDir(), schemaComment(kind).split('$schema=')[1]))).toBe(true);

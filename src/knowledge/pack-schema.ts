@@ -12,7 +12,10 @@ import type { TrainingInput, TrainingSpec } from '../model/pack-fit';
 export const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
 
 const id = z.string({ error: 'must be a string' }).regex(ID_PATTERN, { error: `must match ${ID_PATTERN}` });
-const text = z.string().min(1, { error: 'must not be empty' }).refine((s) => s.trim() !== '', { error: 'must not be empty' });
+const text = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .refine((s) => s.trim() !== '', { error: 'must not be empty' });
 const texts = z.array(text).default([]);
 const weightsPerCause = z
   .record(z.string(), z.number().min(-20).max(20))
@@ -21,7 +24,9 @@ const weightsPerCause = z
 export const regexSchema = z.strictObject({
   pattern: z.string().min(1, { error: 'must be a non-empty string' }).describe('Matched on normalized text (lower case, no accents).'),
   anchors: z
-    .array(z.string().min(1, { error: 'must not be an empty anchor' }), { error: 'must list at least one literal that every match contains' })
+    .array(z.string().min(1, { error: 'must not be an empty anchor' }), {
+      error: 'must list at least one literal that every match contains',
+    })
     .min(1, { error: 'must list at least one literal that every match contains' })
     .describe('Literals of which at least one occurs in every match: the regex runs only where one is found.'),
 });

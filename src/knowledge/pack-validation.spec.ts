@@ -45,7 +45,21 @@ describe('pack loading and validation', () => {
     expect(loadDefaultPack()).toBe(pack);
     expect(pack.version).toMatch(/\d/);
     expect(pack.causeIds).toEqual(
-      expect.arrayContaining(['backup_disabled', 'wifi', 'power', 'storage_full', 'icloud_outage', 'account_signin', 'software_glitch', 'settings_corrupt', 'ios_outdated', 'large_data', 'device_not_locked', 'restricted', 'other']),
+      expect.arrayContaining([
+        'backup_disabled',
+        'wifi',
+        'power',
+        'storage_full',
+        'icloud_outage',
+        'account_signin',
+        'software_glitch',
+        'settings_corrupt',
+        'ios_outdated',
+        'large_data',
+        'device_not_locked',
+        'restricted',
+        'other',
+      ]),
     );
     expect(pack.causeIds).toHaveLength(13);
   });
@@ -83,16 +97,26 @@ describe('pack loading and validation', () => {
   });
 
   it('refuses a regex that can backtrack catastrophically', () => {
-    const err = loadError(packWith('symptoms.yaml', (doc) => symptom(doc, 'stuck_progress').regexes = [{ pattern: '(stuck\\s*)+$', anchors: ['stuck'] }]));
-    expect(err.message).toMatch(new RegExp(`^symptoms\\.yaml: ${escape(symptomAt('stuck_progress'))}\\.regexes\\[0\\]\\.pattern: .* can backtrack catastrophically: nested quantifiers.* \\(symptom stuck_progress\\)$`));
+    const err = loadError(
+      packWith('symptoms.yaml', (doc) => (symptom(doc, 'stuck_progress').regexes = [{ pattern: '(stuck\\s*)+$', anchors: ['stuck'] }])),
+    );
+    expect(err.message).toMatch(
+      new RegExp(
+        `^symptoms\\.yaml: ${escape(symptomAt('stuck_progress'))}\\.regexes\\[0\\]\\.pattern: .* can backtrack catastrophically: nested quantifiers.* \\(symptom stuck_progress\\)$`,
+      ),
+    );
   });
 
   it('refuses a regex without anchors, an invalid regex, and duplicate ids', () => {
     expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').regexes = [{ pattern: 'ios 1\\d' }]))).message).toBe(
       `symptoms.yaml: ${symptomAt('ios_old')}.regexes[0].anchors: must list at least one literal that every match contains (symptom ios_old)`,
     );
-    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').regexes = [{ pattern: 'ios (1', anchors: ['ios'] }]))).message).toMatch(
-      new RegExp(`^symptoms\\.yaml: ${escape(symptomAt('ios_old'))}\\.regexes\\[0\\]\\.pattern: /ios \\(1/ is not a valid regular expression`),
+    expect(
+      loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').regexes = [{ pattern: 'ios (1', anchors: ['ios'] }]))).message,
+    ).toMatch(
+      new RegExp(
+        `^symptoms\\.yaml: ${escape(symptomAt('ios_old'))}\\.regexes\\[0\\]\\.pattern: /ios \\(1/ is not a valid regular expression`,
+      ),
     );
     let last = 0;
     expect(loadError(packWith('symptoms.yaml', (doc) => (last = doc.symptoms.push({ ...symptom(doc, 'ios_old') }) - 1))).message).toBe(
@@ -102,14 +126,20 @@ describe('pack loading and validation', () => {
 
   it('refuses unknown fields, bad placeholders, bad variants and missing priors in macros', () => {
     const macro = (doc: Yaml, id: string) => doc.macros.find((m: Yaml) => m.id === id);
-    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').weight = 3))).message).toBe(`symptoms.yaml: ${symptomAt('ios_old')}.weight: unknown field (symptom ios_old)`);
+    expect(loadError(packWith('symptoms.yaml', (doc) => (symptom(doc, 'ios_old').weight = 3))).message).toBe(
+      `symptoms.yaml: ${symptomAt('ios_old')}.weight: unknown field (symptom ios_old)`,
+    );
     expect(loadError(packWith('macros.yaml', (doc) => (macro(doc, 'update_ios').body = 'Hi {{customer.name}}'))).message).toBe(
       `macros.yaml: ${macroAt('update_ios')}.body: uses unknown placeholder {{customer.name}} (known: customer.first_name, device.model) (macro update_ios)`,
     );
     expect(loadError(packWith('macros.yaml', (doc) => (macro(doc, 'restart_device').variants[0].when = 'android'))).message).toMatch(
-      new RegExp(`^macros\\.yaml: ${escape(macroAt('restart_device'))}\\.variants\\[0\\]\\.when: must be one of .*; got "android" \\(macro restart_device\\)$`),
+      new RegExp(
+        `^macros\\.yaml: ${escape(macroAt('restart_device'))}\\.variants\\[0\\]\\.when: must be one of .*; got "android" \\(macro restart_device\\)$`,
+      ),
     );
-    expect(loadError(packWith('macros.yaml', (doc) => delete macro(doc, 'update_ios').prior)).message).toBe(`macros.yaml: ${macroAt('update_ios')}.prior: is required: {alpha, beta} (macro update_ios)`);
+    expect(loadError(packWith('macros.yaml', (doc) => delete macro(doc, 'update_ios').prior)).message).toBe(
+      `macros.yaml: ${macroAt('update_ios')}.prior: is required: {alpha, beta} (macro update_ios)`,
+    );
   });
 
   it('checks co-occurrence rules', () => {
@@ -122,10 +152,12 @@ describe('pack loading and validation', () => {
   });
 
   it('requires a macro for every cause and a known fallback', () => {
-    expect(loadError(packWith('macros.yaml', (doc) => (doc.macros = doc.macros.filter((m: Yaml) => m.id !== 'let_device_lock')))).message).toBe(
-      'macros.yaml: macros: no macro fixes cause "device_not_locked" (list it in some macro\'s causeIds)',
+    expect(
+      loadError(packWith('macros.yaml', (doc) => (doc.macros = doc.macros.filter((m: Yaml) => m.id !== 'let_device_lock')))).message,
+    ).toBe('macros.yaml: macros: no macro fixes cause "device_not_locked" (list it in some macro\'s causeIds)');
+    expect(loadError(packWith('pack.yaml', (doc) => (doc.fallbackCause = 'nothing'))).message).toBe(
+      'pack.yaml: fallbackCause: names unknown cause "nothing"',
     );
-    expect(loadError(packWith('pack.yaml', (doc) => (doc.fallbackCause = 'nothing'))).message).toBe('pack.yaml: fallbackCause: names unknown cause "nothing"');
   });
 
   it('reports YAML syntax errors and missing files by file name', () => {
@@ -191,12 +223,16 @@ describe('product plugins named by a pack', () => {
       ),
     );
     // Without the plugin that provides them, its rules and variant keys are unknown.
-    expect(loadError(packWith('pack.yaml', (doc) => (doc.plugins = doc.plugins.filter((p: Yaml) => p.name !== 'apple-devices')))).message).toMatch(
-      new RegExp(`^symptoms\\.yaml: ${escape(symptomAt('ios_old'))}\\.derived: names "ios_old", a rule none of the pack's plugins \\(icloud-backup\\) provides`),
+    expect(
+      loadError(packWith('pack.yaml', (doc) => (doc.plugins = doc.plugins.filter((p: Yaml) => p.name !== 'apple-devices')))).message,
+    ).toMatch(
+      new RegExp(
+        `^symptoms\\.yaml: ${escape(symptomAt('ios_old'))}\\.derived: names "ios_old", a rule none of the pack's plugins \\(icloud-backup\\) provides`,
+      ),
     );
   });
 
-  it('refuses a macro variant key the pack\'s plugins do not pick', () => {
+  it("refuses a macro variant key the pack's plugins do not pick", () => {
     const macro = (doc: Yaml, id: string) => doc.macros.find((m: Yaml) => m.id === id);
     expect(loadError(packWith('macros.yaml', (doc) => (macro(doc, 'restart_device').variants[0].when = 'pixel_phone'))).message).toBe(
       `macros.yaml: ${macroAt('restart_device')}.variants[0].when: must be one of iphone_no_home, iphone_home, ipad_no_home, ipad_home, the variant keys of the pack's plugins apple-devices, icloud-backup; got "pixel_phone" (macro restart_device)`,

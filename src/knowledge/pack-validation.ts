@@ -119,7 +119,13 @@ const packIssueMessage: z.core.$ZodErrorMap = (issue) => {
  * Parses one file (`data`, its parsed YAML) with its schema; adds its problems and answers undefined when it
  * does not conform. `listKey`: the file may also be the bare list that key holds.
  */
-export function parsePackFile<S extends z.ZodType>(file: string, listKey: string | undefined, data: unknown, schema: S, problems: PackProblem[]): z.output<S> | undefined {
+export function parsePackFile<S extends z.ZodType>(
+  file: string,
+  listKey: string | undefined,
+  data: unknown,
+  schema: S,
+  problems: PackProblem[],
+): z.output<S> | undefined {
   // A file may also be the bare list (`- id: ...`) rather than `{causes: [...]}`.
   const doc = listKey && Array.isArray(data) ? { [listKey]: data } : data;
   const parsed = schema.safeParse(doc, { error: packIssueMessage });
@@ -129,7 +135,10 @@ export function parsePackFile<S extends z.ZodType>(file: string, listKey: string
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) problems.push({ file, path: fieldPath([...issue.path, key]), problem: `unknown field${label}` });
     } else {
-      const problem = issue.path.length === 0 && doc == null ? `must be a mapping${listKey ? ` with "${listKey}"` : ''} (the file is empty)` : issue.message;
+      const problem =
+        issue.path.length === 0 && doc == null
+          ? `must be a mapping${listKey ? ` with "${listKey}"` : ''} (the file is empty)`
+          : issue.message;
       problems.push({ file, path: fieldPath(issue.path), problem: `${problem}${label}` });
     }
   }
@@ -161,7 +170,8 @@ function checkIds(p: Problems, file: string, kind: string, entries: readonly { i
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
     const label = `${kind} ${entry.id}`;
-    if (seen.has(entry.id)) p.add(file, `${listKey}[${i}].id`, `duplicate ${kind} id "${entry.id}"${entry.aliases ? ' (or an alias already used)' : ''}`);
+    if (seen.has(entry.id))
+      p.add(file, `${listKey}[${i}].id`, `duplicate ${kind} id "${entry.id}"${entry.aliases ? ' (or an alias already used)' : ''}`);
     seen.add(entry.id);
     (entry.aliases ?? []).forEach((alias, k) => {
       if (seen.has(alias)) p.add(file, `${listKey}[${i}].aliases[${k}]`, `alias "${alias}" is already an id or alias`, label);
@@ -172,7 +182,8 @@ function checkIds(p: Problems, file: string, kind: string, entries: readonly { i
 
 function checkPlaceholders(p: Problems, file: string, path: string, body: string, label: string): void {
   for (const m of body.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
-    if (!KNOWN_PLACEHOLDERS.includes(m[1])) p.add(file, path, `uses unknown placeholder {{${m[1]}}} (known: ${KNOWN_PLACEHOLDERS.join(', ')})`, label);
+    if (!KNOWN_PLACEHOLDERS.includes(m[1]))
+      p.add(file, path, `uses unknown placeholder {{${m[1]}}} (known: ${KNOWN_PLACEHOLDERS.join(', ')})`, label);
   }
 }
 
@@ -208,7 +219,13 @@ function pluginNames(p: Problems, pack: PackFile, registry: readonly AnyProductP
   }
 }
 
-function checkSymptoms(p: Problems, symptoms: Symptoms, causeIds: ReadonlySet<string>, macroIds: ReadonlySet<string>, plugins: PluginNames | undefined): void {
+function checkSymptoms(
+  p: Problems,
+  symptoms: Symptoms,
+  causeIds: ReadonlySet<string>,
+  macroIds: ReadonlySet<string>,
+  plugins: PluginNames | undefined,
+): void {
   const file = PACK_FILE_NAMES.symptoms;
   checkIds(p, file, 'symptom', symptoms);
   symptoms.forEach((s, i) => {
@@ -227,7 +244,8 @@ function checkSymptoms(p: Problems, symptoms: Symptoms, causeIds: ReadonlySet<st
       p.add(file, at, 'needs phrases, regexes, a near rule or a derived rule', label);
     }
     for (const key of ['causes', 'whenNegated'] as const) {
-      for (const cause of Object.keys(s[key] ?? {})) if (!causeIds.has(cause)) p.add(file, `${at}.${key}`, `names unknown cause "${cause}"`, label);
+      for (const cause of Object.keys(s[key] ?? {}))
+        if (!causeIds.has(cause)) p.add(file, `${at}.${key}`, `names unknown cause "${cause}"`, label);
     }
     s.tried.forEach((t, k) => {
       if (!macroIds.has(t)) p.add(file, `${at}.tried[${k}]`, `names unknown macro "${t}"`, label);
@@ -269,7 +287,10 @@ function checkMacros(p: Problems, macros: Macros, causes: Causes, plugins: Plugi
  * Every problem of the parsed YAML of a pack, checked against the product plugins it may name, and the
  * definition when there are none. Cross-file checks run once every file matches its schema.
  */
-export function checkPack(files: PackFiles, registry: readonly AnyProductPlugin[] = PRODUCT_PLUGINS): { definition?: PackDefinition; problems: PackProblem[] } {
+export function checkPack(
+  files: PackFiles,
+  registry: readonly AnyProductPlugin[] = PRODUCT_PLUGINS,
+): { definition?: PackDefinition; problems: PackProblem[] } {
   const schemaProblems: PackProblem[] = [];
   const pack = parsePackFile(PACK_FILE_NAMES.pack, undefined, files.pack, packFileSchema, schemaProblems);
   const causes = parsePackFile(PACK_FILE_NAMES.causes, 'causes', files.causes, causesFileSchema, schemaProblems)?.causes;
@@ -285,7 +306,8 @@ export function checkPack(files: PackFiles, registry: readonly AnyProductPlugin[
   checkSymptoms(p, symptoms, causeIds, macroIds, plugins);
   checkMacros(p, macros, causes, plugins);
   if (!causeIds.has(pack.fallbackCause)) p.add(PACK_FILE_NAMES.pack, 'fallbackCause', `names unknown cause "${pack.fallbackCause}"`);
-  if (!macros.some((m) => m.id === pack.fallbackMacro)) p.add(PACK_FILE_NAMES.pack, 'fallbackMacro', `names unknown macro "${pack.fallbackMacro}"`);
+  if (!macros.some((m) => m.id === pack.fallbackMacro))
+    p.add(PACK_FILE_NAMES.pack, 'fallbackMacro', `names unknown macro "${pack.fallbackMacro}"`);
   if (p.list.length) return { problems: p.list };
   return { definition: { ...pack, causes, symptoms, macros }, problems: [] };
 }

@@ -107,9 +107,7 @@ function charSet(node: AST.Node): CharSet {
     case 'Character':
       return literalSet(node.value);
     case 'CharacterClassRange':
-      return CharSet.range(node.min.value, node.max.value)
-        .addAll(literalSet(node.min.value))
-        .addAll(literalSet(node.max.value));
+      return CharSet.range(node.min.value, node.max.value).addAll(literalSet(node.min.value)).addAll(literalSet(node.max.value));
     case 'CharacterSet': {
       if (node.kind === 'any') return CharSet.all();
       const base = node.kind === 'digit' ? DIGITS : node.kind === 'word' ? WORD : node.kind === 'space' ? SPACE : CharSet.all();
@@ -241,7 +239,13 @@ function check(node: Node, problems: string[]): void {
     for (let i = 0; i + 1 < node.items.length; i++) {
       const a = node.items[i];
       const b = node.items[i + 1];
-      if (a.type === 'repeat' && b.type === 'repeat' && a.max === Infinity && b.max === Infinity && anySet(a.body).intersects(anySet(b.body))) {
+      if (
+        a.type === 'repeat' &&
+        b.type === 'repeat' &&
+        a.max === Infinity &&
+        b.max === Infinity &&
+        anySet(a.body).intersects(anySet(b.body))
+      ) {
         problems.push('two open-ended repeats side by side over the same characters (like \\d+\\d+), which backtrack quadratically');
       }
     }

@@ -1,13 +1,23 @@
 import { TriageEngine } from '../engine';
 import { loadDefaultPack, validateModelWeights } from '../knowledge';
 import { rulesOnlyWeights } from '../engine/testing/rules-only';
-import { crossValidate, DEFAULT_FIT_SETTINGS, encodeTickets, fitCombination, fitModel, foldsOf, predictEncoded, toWeights, type FitSettings, type LabelledTicket } from './fit';
+import {
+  crossValidate,
+  DEFAULT_FIT_SETTINGS,
+  encodeTickets,
+  fitCombination,
+  fitModel,
+  foldsOf,
+  predictEncoded,
+  toWeights,
+  type FitSettings,
+  type LabelledTicket,
+} from './fit';
 
 const pack = loadDefaultPack();
 const rulesOnly = new TriageEngine(pack, rulesOnlyWeights(pack));
 const k = pack.causeIds.length;
 const settings: FitSettings = { ...DEFAULT_FIT_SETTINGS, calibrationFolds: 3, maxIterations: 100, minCount: 1 };
-
 
 /**
  * A made-up word ("quibbleflux") that the rules know nothing of, said by customers whose backups fail for
@@ -17,13 +27,25 @@ function trainingTickets(): LabelledTicket[] {
   const tickets: LabelledTicket[] = [];
   const openers = ['Hello,', 'Hi team', 'Good morning.', 'hey', 'Dear support,', 'Quick question:'];
   for (let i = 0; i < 24; i++) {
-    tickets.push({ id: `qf-${i}`, description: `${openers[i % openers.length]} my iPhone backup does not finish, the quibbleflux thing again, night ${i}.`, label: 'power' });
+    tickets.push({
+      id: `qf-${i}`,
+      description: `${openers[i % openers.length]} my iPhone backup does not finish, the quibbleflux thing again, night ${i}.`,
+      label: 'power',
+    });
   }
   for (let i = 0; i < 24; i++) {
-    tickets.push({ id: `st-${i}`, description: `${openers[i % openers.length]} iCloud says not enough storage for the backup, ticket ${i}.`, label: 'storage_full' });
+    tickets.push({
+      id: `st-${i}`,
+      description: `${openers[i % openers.length]} iCloud says not enough storage for the backup, ticket ${i}.`,
+      label: 'storage_full',
+    });
   }
   for (let i = 0; i < 12; i++) {
-    tickets.push({ id: `ot-${i}`, description: `${openers[i % openers.length]} how do I change the billing address on my account? case ${i}`, label: 'other' });
+    tickets.push({
+      id: `ot-${i}`,
+      description: `${openers[i % openers.length]} how do I change the billing address on my account? case ${i}`,
+      label: 'other',
+    });
   }
   return tickets;
 }

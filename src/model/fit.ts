@@ -71,7 +71,11 @@ export interface RawModel {
 }
 
 /** Encodes tickets once; the encoding depends only on the pack and the hashed-feature settings. */
-export function encodeTickets(engine: TriageEngine, tickets: readonly LabelledTicket[], settings: Pick<FitSettings, 'hashBits' | 'charGrams'>): EncodedTicket[] {
+export function encodeTickets(
+  engine: TriageEngine,
+  tickets: readonly LabelledTicket[],
+  settings: Pick<FitSettings, 'hashBits' | 'charGrams'>,
+): EncodedTicket[] {
   const causeIndex = new Map(engine.causeIds.map((id, i) => [id, i] as const));
   const features = new CauseModel(engine.causeIds, {
     format: 1,
@@ -141,8 +145,14 @@ function fitRaw(encoded: readonly EncodedTicket[], k: number, settings: FitSetti
     for (const name of new Set(t.named)) namedCount.set(name, (namedCount.get(name) ?? 0) + 1);
     for (const bucket of t.hashed.keys()) hashedCount.set(bucket, (hashedCount.get(bucket) ?? 0) + 1);
   }
-  const namedCols = [...namedCount].filter(([, c]) => c >= settings.minCount).map(([n]) => n).sort();
-  const hashedCols = [...hashedCount].filter(([, c]) => c >= settings.minCount).map(([b]) => b).sort((a, b) => a - b);
+  const namedCols = [...namedCount]
+    .filter(([, c]) => c >= settings.minCount)
+    .map(([n]) => n)
+    .sort();
+  const hashedCols = [...hashedCount]
+    .filter(([, c]) => c >= settings.minCount)
+    .map(([b]) => b)
+    .sort((a, b) => a - b);
   const namedAt = new Map(namedCols.map((n, i) => [n, i] as const));
   const hashedAt = new Map(hashedCols.map((b, i) => [b, namedCols.length + i] as const));
   const columns = namedCols.length + hashedCols.length;
@@ -295,7 +305,10 @@ function outOfFoldLogits(
   settings: FitSettings,
   base?: CauseModel,
 ): SplitLogits[] {
-  const fold = foldsOf(encoded.map((t) => ({ id: t.id, label: t.label })), folds);
+  const fold = foldsOf(
+    encoded.map((t) => ({ id: t.id, label: t.label })),
+    folds,
+  );
   const out: SplitLogits[] = new Array(encoded.length);
   for (let f = 0; f < folds; f++) {
     const train = [...always, ...encoded.filter((_, i) => fold[i] !== f)];
@@ -352,7 +365,12 @@ export interface FittedModel {
 /** A served model in the fitter's form (to score it as the fitter scores candidates, or to refit over it). */
 export function fittedFromModel(model: CauseModel): FittedModel {
   return {
-    raw: { priorScale: model.priorScale, bias: Float64Array.from(model.bias), named: new Map(model.namedEntries()), hashed: new Map(model.hashedEntries()) },
+    raw: {
+      priorScale: model.priorScale,
+      bias: Float64Array.from(model.bias),
+      named: new Map(model.namedEntries()),
+      hashed: new Map(model.hashedEntries()),
+    },
     temperature: model.temperature,
   };
 }
@@ -378,7 +396,10 @@ export function fitModel(set: TrainingSet, k: number, settings: FitSettings = DE
   const [held, always] = set.calibration.length > 0 ? [set.calibration, set.fixed] : [set.fixed, []];
   const folds = Math.min(settings.calibrationFolds, held.length);
   if (folds < 2) return { raw, temperature: 1 };
-  const { rules, learned } = fitCombination(outOfFoldLogits(held, always, k, folds, settings, base), held.map((t) => t.label));
+  const { rules, learned } = fitCombination(
+    outOfFoldLogits(held, always, k, folds, settings, base),
+    held.map((t) => t.label),
+  );
   // softmax(a * rules + b * learned) = softmax((priorScale' * prior + learned) / T) with T = 1 / b.
   raw.priorScale *= rules / learned;
   return { raw, temperature: 1 / learned };
@@ -403,7 +424,10 @@ export function crossValidate(
   settings: FitSettings = DEFAULT_FIT_SETTINGS,
   base?: CauseModel,
 ): Float64Array[] {
-  const fold = foldsOf(encoded.map((t) => ({ id: t.id, label: t.label })), folds);
+  const fold = foldsOf(
+    encoded.map((t) => ({ id: t.id, label: t.label })),
+    folds,
+  );
   const out: Float64Array[] = new Array(encoded.length);
   const always: TrainingSet = 'fixed' in extra ? extra : { fixed: extra, calibration: [] };
   for (let f = 0; f < folds; f++) {
@@ -421,7 +445,14 @@ const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 *
 /** Serializes a fitted model: sparse [cause, weight] pairs, weights under `minWeight` dropped. */
 export function toWeights(
   model: FittedModel,
-  meta: { version: string; packVersion: string; causes: readonly string[]; settings: FitSettings; fitted?: Record<string, unknown>; minWeight?: number },
+  meta: {
+    version: string;
+    packVersion: string;
+    causes: readonly string[];
+    settings: FitSettings;
+    fitted?: Record<string, unknown>;
+    minWeight?: number;
+  },
 ): CauseModelWeights {
   const minWeight = meta.minWeight ?? 0.002;
   const sparse = (w: Float64Array) => {

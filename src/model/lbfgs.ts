@@ -19,7 +19,11 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** Minimizes `f` from `x0` (changed in place and returned), with its number of iterations. */
-export function minimize(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): { x: Float64Array; value: number; iterations: number } {
+export function minimize(
+  f: Objective,
+  x0: Float64Array,
+  options: LbfgsOptions = {},
+): { x: Float64Array; value: number; iterations: number } {
   const m = options.memory ?? 10;
   const maxIterations = options.maxIterations ?? 300;
   const tolerance = options.relativeTolerance ?? 1e-7;

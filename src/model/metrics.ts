@@ -146,12 +146,17 @@ export function formatReport(r: EvalReport, title: string): string {
   );
   lines.push('', 'per cause               support  predicted  precision  recall');
   for (const c of r.perCause) {
-    lines.push(`  ${c.id.padEnd(22)}${String(c.support).padStart(7)}${String(c.predicted).padStart(11)}    ${pct(c.precision)}  ${pct(c.recall)}`);
+    lines.push(
+      `  ${c.id.padEnd(22)}${String(c.support).padStart(7)}${String(c.predicted).padStart(11)}    ${pct(c.precision)}  ${pct(c.recall)}`,
+    );
   }
   lines.push('', 'per language            tickets  top-1');
   for (const l of r.perLanguage) lines.push(`  ${l.lang.padEnd(22)}${String(l.n).padStart(7)}  ${pct(l.top1)}`);
   lines.push('', 'precision / coverage    threshold  coverage  auto  precision');
-  for (const p of r.curve) lines.push(`  ${' '.repeat(22)}${p.threshold.toFixed(2).padStart(9)}  ${pct(p.coverage)}  ${String(p.auto).padStart(4)}  ${pct(p.precision)}`);
+  for (const p of r.curve)
+    lines.push(
+      `  ${' '.repeat(22)}${p.threshold.toFixed(2).padStart(9)}  ${pct(p.coverage)}  ${String(p.auto).padStart(4)}  ${pct(p.precision)}`,
+    );
   lines.push('', 'confusion (rows: label, columns: answer)');
   const abbrev = r.confusion.causes.map((id) => id.slice(0, 5));
   lines.push(`  ${''.padEnd(18)}${abbrev.map((a) => a.padStart(6)).join('')}`);

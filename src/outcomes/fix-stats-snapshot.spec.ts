@@ -10,7 +10,9 @@ function fakeDb() {
     query: async (sql: string, params: unknown[] = []) => {
       calls.push(`${sql} ${JSON.stringify(params)}`);
       await gate;
-      return sql.includes('fix_stats') ? [{ dimension: 'cause', key: 'storage_full', macro_id: 'm1', successes: calls.length, failures: 0 }] : [];
+      return sql.includes('fix_stats')
+        ? [{ dimension: 'cause', key: 'storage_full', macro_id: 'm1', successes: calls.length, failures: 0 }]
+        : [];
     },
   };
   return {

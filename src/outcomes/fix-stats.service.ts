@@ -100,13 +100,28 @@ export class FixStatsService {
       await tx.query('LOCK TABLE outcomes IN SHARE MODE');
       const only = packId ?? null;
       await tx.query('DELETE FROM fix_stats WHERE $1::varchar IS NULL OR pack_id = $1', [only]);
-      const outcomes: { pack_id: string; macro_id: string; resolved: boolean; weight: number; cause_id: string | null; symptom_ids: string[] }[] =
-        await tx.query('SELECT pack_id, macro_id, resolved, weight, cause_id, symptom_ids FROM outcomes WHERE $1::varchar IS NULL OR pack_id = $1', [only]);
+      const outcomes: {
+        pack_id: string;
+        macro_id: string;
+        resolved: boolean;
+        weight: number;
+        cause_id: string | null;
+        symptom_ids: string[];
+      }[] = await tx.query(
+        'SELECT pack_id, macro_id, resolved, weight, cause_id, symptom_ids FROM outcomes WHERE $1::varchar IS NULL OR pack_id = $1',
+        [only],
+      );
       const byPack = new Map<string, Map<string, StatsDelta>>();
       for (const o of outcomes) {
         const cells = byPack.get(o.pack_id) ?? new Map<string, StatsDelta>();
         byPack.set(o.pack_id, cells);
-        const facts: OutcomeFacts = { macroId: o.macro_id, resolved: o.resolved, weight: o.weight, causeId: o.cause_id, symptomIds: o.symptom_ids };
+        const facts: OutcomeFacts = {
+          macroId: o.macro_id,
+          resolved: o.resolved,
+          weight: o.weight,
+          causeId: o.cause_id,
+          symptomIds: o.symptom_ids,
+        };
         for (const d of contribution(facts)) {
           const k = `${d.dimension}\u0000${d.key}\u0000${d.macroId}`;
           const c = cells.get(k);

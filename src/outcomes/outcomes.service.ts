@@ -5,7 +5,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { TriageDecision } from '../engine';
 import { AppConfig } from '../platform/config/app-config.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
-import { ATTRIBUTION_WEIGHT, Attribution, contribution, OutcomeFacts, OutcomeSignal, replacementDelta, StatsDelta } from './outcome-contribution';
+import {
+  ATTRIBUTION_WEIGHT,
+  Attribution,
+  contribution,
+  OutcomeFacts,
+  OutcomeSignal,
+  replacementDelta,
+  StatsDelta,
+} from './outcome-contribution';
 
 export interface SignalInput {
   ticketId: string;
@@ -88,10 +96,10 @@ export class OutcomesService {
     const target = await this.attribute(tx, input, creditableSuggestion(ticket));
     if (!target) return null;
 
-    const [existing]: OutcomeRow[] = await tx.query(
-      'SELECT * FROM outcomes WHERE ticket_id = $1 AND macro_id = $2 FOR UPDATE',
-      [input.ticketId, target.macroId],
-    );
+    const [existing]: OutcomeRow[] = await tx.query('SELECT * FROM outcomes WHERE ticket_id = $1 AND macro_id = $2 FOR UPDATE', [
+      input.ticketId,
+      target.macroId,
+    ]);
     if (existing && !this.supersedes(existing, input)) return toView(existing);
 
     const next: OutcomeFacts = {

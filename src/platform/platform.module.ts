@@ -29,8 +29,7 @@ const SHARED_IMPORTS = [
   TypeOrmModule.forRootAsync({
     inject: [AppConfig],
     extraProviders: [AppConfig],
-    useFactory: (cfg: AppConfig) =>
-      dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
+    useFactory: (cfg: AppConfig) => dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
   }),
   TypeOrmModule.forFeature([ApiKeyEntity]),
   BullModule.forRootAsync({
@@ -64,10 +63,7 @@ export class PlatformModule {
   static forRoot(): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [
-        ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
-        ...SHARED_IMPORTS,
-      ],
+      imports: [ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }), ...SHARED_IMPORTS],
       providers: [...SHARED_SERVICES],
       exports: [...SHARED_SERVICES, BullModule, TypeOrmModule],
     };

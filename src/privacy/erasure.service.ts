@@ -87,7 +87,11 @@ export class ErasureService {
       [days],
     );
     if (result.tickets > 0 || cleared > 0) {
-      await this.audit.record({ actor, action: 'retention.erase', details: { tickets: result.tickets, olderThanDays: days, reports: cleared } });
+      await this.audit.record({
+        actor,
+        action: 'retention.erase',
+        details: { tickets: result.tickets, olderThanDays: days, reports: cleared },
+      });
     }
     return result;
   }
@@ -186,10 +190,7 @@ export class ErasureService {
       for (const row of rows) {
         const { value, changed } = scrub(row.value, pattern);
         if (!changed) continue;
-        await tx.query(`UPDATE "${c.table}" SET "${c.column}" = $2 WHERE id = $1`, [
-          row.id,
-          c.json ? JSON.stringify(value) : value,
-        ]);
+        await tx.query(`UPDATE "${c.table}" SET "${c.column}" = $2 WHERE id = $1`, [row.id, c.json ? JSON.stringify(value) : value]);
       }
     }
   }
@@ -228,7 +229,9 @@ export class ErasureService {
         const held = JSON.stringify([job.data, job.returnvalue, job.failedReason, job.stacktrace]);
         if (held.replace(pattern, '') === held) continue;
         // A job being processed is locked; its record in Postgres is already erased.
-        await job.remove().catch((err: unknown) => this.logger.warn({ err, queue: queue.name, jobId: id }, 'could not remove a job holding erased data'));
+        await job
+          .remove()
+          .catch((err: unknown) => this.logger.warn({ err, queue: queue.name, jobId: id }, 'could not remove a job holding erased data'));
       }
     }
   }

@@ -29,7 +29,8 @@ export class PrivacyController {
   @Delete(':email')
   @HttpCode(200)
   erase(@Param('email') email: string, @Req() req: AuthedRequest): Promise<ErasureAnswerDto> {
-    if (!EMAIL.test(email)) throw new DomainError('REQUEST.INVALID', 'Give the requester\'s email address', ['email must be an email address']);
+    if (!EMAIL.test(email))
+      throw new DomainError('REQUEST.INVALID', "Give the requester's email address", ['email must be an email address']);
     return this.erasure.eraseRequester(email, req.principal?.name ?? 'unknown');
   }
 }

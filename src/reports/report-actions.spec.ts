@@ -74,7 +74,13 @@ describe('top things to act on', () => {
   });
 
   it('keeps the three weightiest, at most two of a kind', () => {
-    const causes = ['wifi', 'power', 'storage_full'].map((id, i) => ({ id, title: id, tickets: 40 + i, previousTickets: 5, change: 35 + i }));
+    const causes = ['wifi', 'power', 'storage_full'].map((id, i) => ({
+      id,
+      title: id,
+      tickets: 40 + i,
+      previousTickets: 5,
+      change: 35 + i,
+    }));
     const gaps = ['a', 'b', 'c'].map((id, i) => ({
       symptomId: id,
       title: id,
@@ -85,7 +91,13 @@ describe('top things to act on', () => {
       gapLastWeek: false,
       enoughSamples: true,
     }));
-    const actions = topActions(week({ summary: { ...week().summary, tickets: 120, previousTickets: 100 }, volume: { byCause: causes, bySymptom: [], weekly: [] }, gaps }));
+    const actions = topActions(
+      week({
+        summary: { ...week().summary, tickets: 120, previousTickets: 100 },
+        volume: { byCause: causes, bySymptom: [], weekly: [] },
+        gaps,
+      }),
+    );
     // One rise (the biggest), then the two largest gaps.
     expect(actions.map((a) => [a.kind, a.subject.id])).toEqual([
       ['rising', 'storage_full'],

@@ -119,7 +119,9 @@ export function topActions(r: Figures, limit = TOP_ACTIONS): ActionDto[] {
   }
 
   const order: readonly ActionKind[] = ['switch_fix', 'knowledge_gap', 'failing_fix', 'rising', 'low_csat', 'review_share', 'unmatched'];
-  candidates.sort((a, b) => b.weight - a.weight || order.indexOf(a.kind) - order.indexOf(b.kind) || a.subject.id.localeCompare(b.subject.id));
+  candidates.sort(
+    (a, b) => b.weight - a.weight || order.indexOf(a.kind) - order.indexOf(b.kind) || a.subject.id.localeCompare(b.subject.id),
+  );
   const chosen: ActionDto[] = [];
   const perKind = new Map<ActionKind, number>();
   for (const c of candidates) {

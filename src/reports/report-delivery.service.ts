@@ -43,7 +43,8 @@ export function summaryText(r: WeeklyReportDto): string {
   if (r.csat && r.csat.good + r.csat.bad > 0) lines.push(`CSAT: ${pct(r.csat.shareGood)} good (${r.csat.good} good, ${r.csat.bad} bad).`);
   const actions = r.actions ?? [];
   if (actions.length) lines.push('Act on:', ...actions.map((a, i) => `${i + 1}. ${a.text}`));
-  if (r.worseThanPrior.length) lines.push(`Worse than expected: ${r.worseThanPrior.map((w) => `${w.title} ${pct(w.resolutionRate)}`).join(', ')}.`);
+  if (r.worseThanPrior.length)
+    lines.push(`Worse than expected: ${r.worseThanPrior.map((w) => `${w.title} ${pct(w.resolutionRate)}`).join(', ')}.`);
   const gaps = r.gaps.filter((g) => g.enoughSamples !== false);
   if (gaps.length) lines.push(`Knowledge gaps: ${gaps.map((g) => g.title).join(', ')}.`);
   lines.push(`Full report: /v1/reports/weekly/${r.isoWeek}?format=html`);

@@ -88,11 +88,18 @@ export class ReportGenerator {
    * A week that has not ended (the week in progress) is reported up to `now` and compared with the same span
    * of the week before, so Wednesday's figures are set beside last Monday to Wednesday, not a whole week.
    */
-  async generate(isoWeek: IsoWeek, timeZone: string, now = new Date(), options: GenerateOptions = { minSamples: 1 }): Promise<WeeklyReportDto> {
+  async generate(
+    isoWeek: IsoWeek,
+    timeZone: string,
+    now = new Date(),
+    options: GenerateOptions = { minSamples: 1 },
+  ): Promise<WeeklyReportDto> {
     const bounds: WeekBounds = { week: weekRange(isoWeek, timeZone), previous: weekRange(shiftWeek(isoWeek, 1), timeZone) };
     const partial = bounds.week.end.getTime() > now.getTime();
     const dataEnd = partial ? new Date(Math.max(now.getTime(), bounds.week.start.getTime())) : bounds.week.end;
-    const previousEnd = partial ? new Date(bounds.previous.start.getTime() + (dataEnd.getTime() - bounds.week.start.getTime())) : bounds.week.start;
+    const previousEnd = partial
+      ? new Date(bounds.previous.start.getTime() + (dataEnd.getTime() - bounds.week.start.getTime()))
+      : bounds.week.start;
     const volumeWeeks = Array.from({ length: VOLUME_WEEKS }, (_, i) => weekRange(shiftWeek(isoWeek, VOLUME_WEEKS - 1 - i), timeZone));
     // One snapshot for every query: the figures agree with each other even while outcomes stream in.
     return this.db.transaction('REPEATABLE READ', async (tx) => {
@@ -120,7 +127,10 @@ export class ReportGenerator {
         },
         { cur: { outcomes: 0, resolved: 0 }, prev: { outcomes: 0, resolved: 0 } },
       );
-      const ticketTotals = causes.reduce((acc, r) => ({ cur: acc.cur + r.tickets, prev: acc.prev + r.previousTickets }), { cur: 0, prev: 0 });
+      const ticketTotals = causes.reduce((acc, r) => ({ cur: acc.cur + r.tickets, prev: acc.prev + r.previousTickets }), {
+        cur: 0,
+        prev: 0,
+      });
       const report: WeeklyReportDto = {
         isoWeek: bounds.week.isoWeek,
         previousIsoWeek: bounds.previous.isoWeek,
@@ -281,7 +291,10 @@ export class ReportGenerator {
        HAVING count(DISTINCT id) >= 2 ORDER BY tickets DESC, words DESC, phrase LIMIT 200`,
       [p[1], p[2], [...PHRASE_STOP_WORDS], this.packParam],
     );
-    return candidatePhrases(rows.map((r) => ({ phrase: r.phrase, tickets: n(r.tickets) })), PHRASE_LIMIT);
+    return candidatePhrases(
+      rows.map((r) => ({ phrase: r.phrase, tickets: n(r.tickets) })),
+      PHRASE_LIMIT,
+    );
   }
 
   private macroRows(
@@ -289,7 +302,14 @@ export class ReportGenerator {
     outcomes: { macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[],
     overrides: { macro_id: string; cur: Num; prev: Num }[],
   ): MacroRowDto[] {
-    const empty = (): MacroWeekDto & { median: number | null } => ({ suggested: 0, applied: 0, outcomes: 0, resolved: 0, resolutionRate: null, median: null });
+    const empty = (): MacroWeekDto & { median: number | null } => ({
+      suggested: 0,
+      applied: 0,
+      outcomes: 0,
+      resolved: 0,
+      resolutionRate: null,
+      median: null,
+    });
     const table = new Map<string, { cur: ReturnType<typeof empty>; prev: ReturnType<typeof empty> }>();
     const cell = (id: string) => table.get(id) ?? table.set(id, { cur: empty(), prev: empty() }).get(id)!;
     for (const r of suggested) {
@@ -456,12 +476,17 @@ export class ReportGenerator {
 
   private csatFigures(rows: { macro_id: string | null; cur: boolean; good: Num; bad: Num }[]): CsatDto {
     const figures = (good: number, bad: number) => ({ good, bad, shareGood: round4(ratio(good, good + bad)) });
-    const sum = (cur: boolean) => rows.filter((r) => r.cur === cur).reduce((a, r) => ({ good: a.good + n(r.good), bad: a.bad + n(r.bad) }), { good: 0, bad: 0 });
+    const sum = (cur: boolean) =>
+      rows.filter((r) => r.cur === cur).reduce((a, r) => ({ good: a.good + n(r.good), bad: a.bad + n(r.bad) }), { good: 0, bad: 0 });
     const cur = sum(true);
     const prev = sum(false);
     const byMacro = rows
       .filter((r) => r.cur && r.macro_id !== null)
-      .map((r) => ({ macroId: r.macro_id!, title: this.catalog.macros.get(r.macro_id!)?.title ?? r.macro_id!, ...figures(n(r.good), n(r.bad)) }))
+      .map((r) => ({
+        macroId: r.macro_id!,
+        title: this.catalog.macros.get(r.macro_id!)?.title ?? r.macro_id!,
+        ...figures(n(r.good), n(r.bad)),
+      }))
       .sort((a, b) => b.good + b.bad - (a.good + a.bad) || a.macroId.localeCompare(b.macroId));
     return { ...figures(cur.good, cur.bad), previousShareGood: round4(ratio(prev.good, prev.good + prev.bad)), byMacro };
   }
@@ -501,4 +526,3 @@ function toWorse(m: MacroRowDto): WorseThanPriorDto {
     priorMean: m.prior!.mean,
   };
 }
-

@@ -64,11 +64,11 @@ ${volumeChart(r.volume.weekly, r.partial)}
 <div class="two">
 <div><h3>By cause</h3>${volumeTable(r.volume.byCause, last, 'causes')}</div>
 <div><h3>By symptom</h3>${volumeTable(
-  // A symptom with no ticket this week has nothing to say here; the CSV keeps it.
-  r.volume.bySymptom.filter((v) => v.tickets > 0),
-  last,
-  'causes',
-)}</div>
+    // A symptom with no ticket this week has nothing to say here; the CSV keeps it.
+    r.volume.bySymptom.filter((v) => v.tickets > 0),
+    last,
+    'causes',
+  )}</div>
 </div>
 </section>
 
@@ -135,7 +135,11 @@ ${table(
       `${num(g.outcomes)} (${num(g.fixesTried)} fixes tried)`,
       g.gapLastWeek ? 'yes' : 'no',
     ]),
-  { empty: `None: every symptom with at least ${minSamples} outcomes has a fix that resolves at least half of its tickets.`, textColumns: 2, csv: 'gaps' },
+  {
+    empty: `None: every symptom with at least ${minSamples} outcomes has a fix that resolves at least half of its tickets.`,
+    textColumns: 2,
+    csv: 'gaps',
+  },
 )}
 </section>
 </div>
@@ -144,19 +148,23 @@ ${table(
 <h2>Triage quality</h2>
 <div class="two">
 <div><h3>Agent overrides by cause</h3>${table(
-  ['Cause', 'Tickets', 'Overridden', 'Rate', 'Last week'],
-  r.quality.overridesByCause.map((o) => [
-    `${link(o.link, o.title)}<br><code>${esc(o.causeId)}</code>`,
-    num(o.tickets),
-    num(o.overridden),
-    pct(o.overrideRate),
-    pct(o.previousOverrideRate),
-  ]),
-  { empty: 'No triaged tickets this week.', csv: 'quality', printRows: PRINT_ROWS },
-)}</div>
+    ['Cause', 'Tickets', 'Overridden', 'Rate', 'Last week'],
+    r.quality.overridesByCause.map((o) => [
+      `${link(o.link, o.title)}<br><code>${esc(o.causeId)}</code>`,
+      num(o.tickets),
+      num(o.overridden),
+      pct(o.overrideRate),
+      pct(o.previousOverrideRate),
+    ]),
+    { empty: 'No triaged tickets this week.', csv: 'quality', printRows: PRINT_ROWS },
+  )}</div>
 <div><h3>Phrases in “other” tickets</h3>
 <p class="note">${num(r.quality.otherShare.other)} of ${num(r.quality.otherShare.tickets)} tickets (${pct(r.quality.otherShare.share)}; ${esc(last)} ${pct(r.quality.otherShare.previousShare)}) matched no cause. Frequent phrases are candidates for new rules.</p>
-${table(['Phrase', 'Tickets'], r.quality.phrases.map((p) => [`<q>${esc(p.phrase)}</q>`, num(p.tickets)]), { empty: 'No phrase occurs in two or more “other” tickets.', csv: 'quality', printRows: 5 })}
+${table(
+  ['Phrase', 'Tickets'],
+  r.quality.phrases.map((p) => [`<q>${esc(p.phrase)}</q>`, num(p.tickets)]),
+  { empty: 'No phrase occurs in two or more “other” tickets.', csv: 'quality', printRows: 5 },
+)}
 </div>
 </div>
 </section>
@@ -179,7 +187,10 @@ function period(r: WeeklyReportDto): string {
 
 function actionsSection(actions: ActionDto[]): string {
   const items = actions
-    .map((a) => `<li class="action" data-kind="${esc(a.kind)}"><span class="kind">${esc(ACTION_LABELS[a.kind])}</span> ${esc(a.text)} ${link(a.link, 'See the tickets', true)}</li>`)
+    .map(
+      (a) =>
+        `<li class="action" data-kind="${esc(a.kind)}"><span class="kind">${esc(ACTION_LABELS[a.kind])}</span> ${esc(a.text)} ${link(a.link, 'See the tickets', true)}</li>`,
+    )
     .join('\n');
   return `<section class="actions" aria-label="Top things to act on">
 <h2>${actions.length > 1 ? `Top ${actions.length} things` : actions.length === 1 ? 'One thing' : 'Things'} to act on this week</h2>
@@ -305,14 +316,19 @@ function rateChart(macros: MacroRowDto[]): string {
   const height = top + macros.length * rowH + 10;
   const x = (v: number) => left + v * plot;
   const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((g) => `<line class="axis" x1="${x(g)}" y1="${top - 6}" x2="${x(g)}" y2="${height - 6}"/><text class="muted" x="${x(g)}" y="${top - 9}" text-anchor="middle">${g * 100}%</text>`)
+    .map(
+      (g) =>
+        `<line class="axis" x1="${x(g)}" y1="${top - 6}" x2="${x(g)}" y2="${height - 6}"/><text class="muted" x="${x(g)}" y="${top - 9}" text-anchor="middle">${g * 100}%</text>`,
+    )
     .join('');
   const rows = macros
     .map((m, i) => {
       const y = top + i * rowH;
       const rate = m.resolutionRate ?? 0;
       const ci = m.interval;
-      const prior = m.prior ? `<line class="prior" x1="${x(m.prior.mean)}" y1="${y + 16}" x2="${x(m.prior.mean)}" y2="${y + 36}"><title>expected ${pct(m.prior.mean)}</title></line>` : '';
+      const prior = m.prior
+        ? `<line class="prior" x1="${x(m.prior.mean)}" y1="${y + 16}" x2="${x(m.prior.mean)}" y2="${y + 36}"><title>expected ${pct(m.prior.mean)}</title></line>`
+        : '';
       return `<g class="macro" data-macro="${esc(m.macroId)}">
 <text x="${left}" y="${y + 12}">${esc(clip(m.title, 70))} (${m.resolved}/${m.outcomes})</text>
 <rect class="bar" x="${left}" y="${y + 18}" width="${(rate * plot).toFixed(1)}" height="16" rx="2"><title>${esc(m.title)}: ${pct(rate)}</title></rect>
@@ -425,13 +441,21 @@ function duration(seconds: number | null): string {
 }
 
 function day(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(
+    new Date(iso),
+  );
 }
 
 function moment(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 }
 
 function clip(text: string, max: number): string {

@@ -59,7 +59,13 @@ export function ticketLinks(settings: LinkSettings): TicketLinks {
 /** The report as served: each row and action with the link to its tickets (links follow the configuration, so they are not stored). */
 export function withLinks(r: WeeklyReportDto, links: TicketLinks): WeeklyReportDto {
   const subject = (s: ActionSubjectDto) =>
-    s.type === 'cause' ? links.cause(s.id) : s.type === 'symptom' ? links.symptom(s.id) : s.type === 'macro' ? links.failedFix(s.id) : links.review();
+    s.type === 'cause'
+      ? links.cause(s.id)
+      : s.type === 'symptom'
+        ? links.symptom(s.id)
+        : s.type === 'macro'
+          ? links.failedFix(s.id)
+          : links.review();
   return {
     ...r,
     actions: (r.actions ?? []).map((a) => ({ ...a, link: subject(a.subject) })),

@@ -16,14 +16,7 @@ import { renderCsv } from './report-csv';
 import { ReportDeliveryService } from './report-delivery.service';
 import { renderHtml } from './report-html';
 import { ReportsService } from './reports.service';
-import {
-  GenerateAnswerDto,
-  ReportFormat,
-  ReportListDto,
-  ReportListQueryDto,
-  ReportQueryDto,
-  WeeklyReportDto,
-} from './weekly-report.dto';
+import { GenerateAnswerDto, ReportFormat, ReportListDto, ReportListQueryDto, ReportQueryDto, WeeklyReportDto } from './weekly-report.dto';
 
 const MEDIA: Record<ReportFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -95,7 +88,12 @@ export class ReportsController {
   }
 
   /** One report in the format asked for, with the links to its tickets. */
-  private render(stored: WeeklyReportDto, query: ReportQueryDto, accept: string | undefined, reply: FastifyReply): WeeklyReportDto | string {
+  private render(
+    stored: WeeklyReportDto,
+    query: ReportQueryDto,
+    accept: string | undefined,
+    reply: FastifyReply,
+  ): WeeklyReportDto | string {
     const report = this.reports.present(stored);
     const format = query.format ?? negotiate(accept);
     void reply.header('content-type', MEDIA[format]).header('vary', 'Accept');

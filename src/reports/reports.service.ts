@@ -67,7 +67,11 @@ export class ReportsService {
     const week = parseIsoWeek(text);
     if (!week) {
       throw new BadRequestException({
-        error: { code: 'REQUEST.INVALID', message: `${text} is not an ISO week like 2026-W47`, details: [`isoWeek: ${text} is not a week`] },
+        error: {
+          code: 'REQUEST.INVALID',
+          message: `${text} is not an ISO week like 2026-W47`,
+          details: [`isoWeek: ${text} is not a week`],
+        },
       });
     }
     return week;

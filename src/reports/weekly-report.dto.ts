@@ -25,7 +25,9 @@ export class VolumeRowDto {
   @ApiProperty({ description: 'Tickets received in the week' }) tickets: number;
   @ApiProperty({ description: 'Tickets received in the previous week' }) previousTickets: number;
   @ApiProperty({ description: 'tickets - previousTickets' }) change: number;
-  @ApiPropertyOptional({ description: 'The tickets behind the row: a helpdesk tag search when ZENDESK_URL or FRESHDESK_URL is set, else the API filter' })
+  @ApiPropertyOptional({
+    description: 'The tickets behind the row: a helpdesk tag search when ZENDESK_URL or FRESHDESK_URL is set, else the API filter',
+  })
   link?: string;
 }
 
@@ -37,7 +39,8 @@ export class WeekVolumeDto {
 export class VolumeDto {
   @ApiProperty({ type: [VolumeRowDto] }) byCause: VolumeRowDto[];
   @ApiProperty({ type: [VolumeRowDto] }) bySymptom: VolumeRowDto[];
-  @ApiProperty({ type: [WeekVolumeDto], description: 'Tickets received in each of the last 8 weeks, oldest first' }) weekly: WeekVolumeDto[];
+  @ApiProperty({ type: [WeekVolumeDto], description: 'Tickets received in each of the last 8 weeks, oldest first' })
+  weekly: WeekVolumeDto[];
 }
 
 export class MacroWeekDto {
@@ -51,9 +54,12 @@ export class MacroWeekDto {
 export class MacroRowDto extends MacroWeekDto {
   @ApiProperty() macroId: string;
   @ApiProperty() title: string;
-  @ApiProperty({ type: IntervalDto, nullable: true, description: '95% Wilson score interval of the resolution rate' }) interval: IntervalDto | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Resolution rate minus last week’s (absolute, 0.1 = 10 points)' }) change: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Median time from ticket opened to resolved, of resolved outcomes' }) medianResolutionSeconds: number | null;
+  @ApiProperty({ type: IntervalDto, nullable: true, description: '95% Wilson score interval of the resolution rate' })
+  interval: IntervalDto | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Resolution rate minus last week’s (absolute, 0.1 = 10 points)' }) change:
+    number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Median time from ticket opened to resolved, of resolved outcomes' })
+  medianResolutionSeconds: number | null;
   @ApiProperty({ type: PriorDto, nullable: true }) prior: PriorDto | null;
   @ApiProperty({ description: 'The interval’s upper bound is below the prior mean' }) worseThanPrior: boolean;
   @ApiProperty({ type: MacroWeekDto }) previous: MacroWeekDto;
@@ -86,15 +92,18 @@ export class SymptomFixRowDto {
   @ApiProperty() title: string;
   @ApiProperty({ description: 'Outcome rows of tickets with this symptom' }) outcomes: number;
   @ApiProperty({ description: 'How many different macros were tried' }) fixesTried: number;
-  @ApiProperty({ type: FixEstimateDto, description: 'The fix ranked first over every fix tried, however few its outcomes' }) bestFix: FixEstimateDto;
+  @ApiProperty({ type: FixEstimateDto, description: 'The fix ranked first over every fix tried, however few its outcomes' })
+  bestFix: FixEstimateDto;
   @ApiProperty({ description: 'bestFix has at least minSamples outcomes on this symptom' }) enoughSamples: boolean;
   @ApiProperty({
     type: FixEstimateDto,
     nullable: true,
-    description: 'The fix ranked first among those with at least minSamples outcomes on this symptom: the page’s "best fix"; null when none has that many',
+    description:
+      'The fix ranked first among those with at least minSamples outcomes on this symptom: the page’s "best fix"; null when none has that many',
   })
   confirmedBestFix: FixEstimateDto | null;
-  @ApiProperty({ type: FixEstimateDto, description: 'The fix with the most outcomes on this symptom: what agents actually send' }) mostUsedFix: FixEstimateDto;
+  @ApiProperty({ type: FixEstimateDto, description: 'The fix with the most outcomes on this symptom: what agents actually send' })
+  mostUsedFix: FixEstimateDto;
   @ApiProperty({ type: SymptomWeekDto }) previous: SymptomWeekDto;
   @ApiPropertyOptional() link?: string;
 }
@@ -150,7 +159,8 @@ export class QualityDto {
   @ApiProperty({ type: [OverrideRateDto] }) overridesByCause: OverrideRateDto[];
   @ApiProperty({ type: OtherShareDto }) otherShare: OtherShareDto;
   @ApiProperty({ type: ReviewShareDto }) review: ReviewShareDto;
-  @ApiProperty({ type: [PhraseDto], description: 'Frequent 2-3 word phrases of `other` tickets: candidates for new rules' }) phrases: PhraseDto[];
+  @ApiProperty({ type: [PhraseDto], description: 'Frequent 2-3 word phrases of `other` tickets: candidates for new rules' })
+  phrases: PhraseDto[];
 }
 
 export class CsatFiguresDto {
@@ -167,7 +177,8 @@ export class MacroCsatDto extends CsatFiguresDto {
 
 export class CsatDto extends CsatFiguresDto {
   @ApiProperty({ nullable: true, type: Number }) previousShareGood: number | null;
-  @ApiProperty({ type: [MacroCsatDto], description: 'Ratings credited to the fix the ticket’s outcome names, most rated first' }) byMacro: MacroCsatDto[];
+  @ApiProperty({ type: [MacroCsatDto], description: 'Ratings credited to the fix the ticket’s outcome names, most rated first' })
+  byMacro: MacroCsatDto[];
 }
 
 export const ACTION_KINDS = ['switch_fix', 'failing_fix', 'knowledge_gap', 'rising', 'review_share', 'unmatched', 'low_csat'] as const;
@@ -204,13 +215,18 @@ export class WeeklyReportDto {
   @ApiProperty({ description: 'The next Monday 00:00 (exclusive)' }) weekEnd: string;
   @ApiProperty() generatedAt: string;
   @ApiProperty({
-    description: 'true for the week in progress (GET /v1/reports/weekly/current): figures up to generatedAt, compared with the same span of last week; false for a complete week',
+    description:
+      'true for the week in progress (GET /v1/reports/weekly/current): figures up to generatedAt, compared with the same span of last week; false for a complete week',
   })
   partial: boolean;
-  @ApiPropertyOptional({ example: 'icloud-backup', description: "The pack whose tickets the report covers (reports made before packs were routed: none, the bundled pack's)" })
+  @ApiPropertyOptional({
+    example: 'icloud-backup',
+    description: "The pack whose tickets the report covers (reports made before packs were routed: none, the bundled pack's)",
+  })
   packId?: string;
   @ApiProperty() packVersion: string;
-  @ApiProperty({ description: 'REPORT_MIN_SAMPLES when generated: outcomes needed to name a best fix or a knowledge gap' }) minSamples: number;
+  @ApiProperty({ description: 'REPORT_MIN_SAMPLES when generated: outcomes needed to name a best fix or a knowledge gap' })
+  minSamples: number;
   @ApiProperty({ type: [ActionDto], description: 'At most three things to act on, most weighty first' }) actions: ActionDto[];
   @ApiProperty({ type: SummaryDto }) summary: SummaryDto;
   @ApiProperty({ type: VolumeDto }) volume: VolumeDto;
@@ -245,7 +261,11 @@ export class GenerateAnswerDto {
 }
 
 export class ReportQueryDto {
-  @ApiPropertyOptional({ example: 'printer-jams', description: "The pack whose tickets to report (GET /v1/packs); default: the default pack's. Another pack's reports are made on request, never stored" })
+  @ApiPropertyOptional({
+    example: 'printer-jams',
+    description:
+      "The pack whose tickets to report (GET /v1/packs); default: the default pack's. Another pack's reports are made on request, never stored",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

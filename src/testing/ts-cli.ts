@@ -6,7 +6,11 @@ import * as path from 'node:path';
  * Runs `main(args)` of the TypeScript module `file` (compiled on the fly with swc) in a child process from
  * the project root; its exit code is what `main` returns (or resolves to).
  */
-export function runTsCli(file: string, args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function runTsCli(
+  file: string,
+  args: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
   const script = `
     const swc = require('@swc/core');
     const fs = require('node:fs');

@@ -40,8 +40,11 @@ export class OverridesService {
     if (input.causeId && !this.engine.hasCause(input.causeId)) {
       throw new DomainError('UNPROCESSABLE', `Unknown cause ${input.causeId}`, [`cause: ${input.causeId} is not a cause of the pack`]);
     }
-    const macro = input.macroId ? this.engine.describe().macros.find((m) => m.id === input.macroId || m.aliases.includes(input.macroId!)) : undefined;
-    if (input.macroId && !macro) throw new DomainError('UNPROCESSABLE', `Unknown macro ${input.macroId}`, [`macroId: ${input.macroId} is not a macro of the pack`]);
+    const macro = input.macroId
+      ? this.engine.describe().macros.find((m) => m.id === input.macroId || m.aliases.includes(input.macroId!))
+      : undefined;
+    if (input.macroId && !macro)
+      throw new DomainError('UNPROCESSABLE', `Unknown macro ${input.macroId}`, [`macroId: ${input.macroId} is not a macro of the pack`]);
 
     await this.db.transaction(async (tx) => {
       const [ticket]: { id: string; latest_triage_id: string | null; override_id: string | null }[] = await tx.query(

@@ -53,7 +53,9 @@ export class TicketsController {
   }
 
   /** The ticket, its effective triage, and its triage history, overrides, outcomes and write-backs. */
-  @ApiOperation({ summary: 'A ticket (by id or source:externalId) with its effective triage, history, overrides, outcomes and write-backs' })
+  @ApiOperation({
+    summary: 'A ticket (by id or source:externalId) with its effective triage, history, overrides, outcomes and write-backs',
+  })
   @ApiOkResponse({ type: TicketFullDto })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @Get(':id')
@@ -91,7 +93,8 @@ export class TicketsController {
   async outcome(@Param('id') id: string, @Body() body: RecordOutcomeDto, @Req() req: AuthedRequest) {
     const ticketId = await this.tickets.resolveId(id);
     const macro = this.engine.describe().macros.find((m) => m.id === body.macroId || m.aliases.includes(body.macroId));
-    if (!macro) throw new DomainError('UNPROCESSABLE', `Unknown macro ${body.macroId}`, [`macroId: ${body.macroId} is not a macro of the pack`]);
+    if (!macro)
+      throw new DomainError('UNPROCESSABLE', `Unknown macro ${body.macroId}`, [`macroId: ${body.macroId} is not a macro of the pack`]);
     const recorded = await this.outcomes.record({
       ticketId,
       macroId: macro.id,

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { TicketDetailDto, TicketDto, TicketTriageDto, TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
 import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
 
@@ -98,7 +111,10 @@ export class ListTicketsQuery extends PageQuery {
    * Tickets whose outcomes credit this macro (whoever credited it: an agent, an applied tag or the suggestion).
    * An alias names its macro; an unknown id matches nothing, as for `cause`.
    */
-  @ApiPropertyOptional({ example: 'manage_icloud_storage', description: 'Tickets with an outcome crediting this macro (a macro id of GET /v1/macros)' })
+  @ApiPropertyOptional({
+    example: 'manage_icloud_storage',
+    description: 'Tickets with an outcome crediting this macro (a macro id of GET /v1/macros)',
+  })
   @IsOptional()
   @Matches(ID)
   readonly macro?: string;
@@ -109,7 +125,6 @@ export class ListTicketsQuery extends PageQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   readonly resolved?: boolean;
-
 }
 
 const ERASED_AT = {
@@ -140,7 +155,8 @@ export class TicketItemDto extends OmitType(TicketDto, ['triage'] as const) {
 export class TicketPageDto {
   @ApiProperty({
     type: [TicketItemDto],
-    description: "Newest first; descriptions cut to 500 characters, triage.macro as {id, title} (its rendered body is on GET /v1/tickets/:id)",
+    description:
+      'Newest first; descriptions cut to 500 characters, triage.macro as {id, title} (its rendered body is on GET /v1/tickets/:id)',
   })
   items: TicketItemDto[];
   @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' }) nextCursor: string | null;
@@ -157,7 +173,11 @@ export class RetriageAnswerDto {
 
 export class OutcomeAnswerDto {
   @ApiProperty({ format: 'uuid' }) ticketId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The outcome as stored: macroId, resolved, signal, attribution, weight ...' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The outcome as stored: macroId, resolved, signal, attribution, weight ...',
+  })
   outcome: object;
 }
 

@@ -100,15 +100,19 @@ export class TicketsService {
   /** The ticket's id, refused with 409 when its personal data was erased: there is no text left to triage. */
   async resolveHeldText(ref: string): Promise<string> {
     const { id, erasedAt } = await this.resolve(ref);
-    if (erasedAt) throw new DomainError('TICKET.ERASED', `Ticket ${ref} was erased at ${erasedAt.toISOString()}; its text is no longer held`, [
-      `erasedAt: ${erasedAt.toISOString()}`,
-    ]);
+    if (erasedAt)
+      throw new DomainError('TICKET.ERASED', `Ticket ${ref} was erased at ${erasedAt.toISOString()}; its text is no longer held`, [
+        `erasedAt: ${erasedAt.toISOString()}`,
+      ]);
     return id;
   }
 
   private async resolve(ref: string): Promise<{ id: string; erasedAt: Date | null }> {
     const where = parseRef(ref);
-    const rows: { id: string; erased_at: Date | null }[] = await this.db.query(`SELECT t.id, t.erased_at FROM tickets t WHERE ${where.sql}`, where.params);
+    const rows: { id: string; erased_at: Date | null }[] = await this.db.query(
+      `SELECT t.id, t.erased_at FROM tickets t WHERE ${where.sql}`,
+      where.params,
+    );
     if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ref}`);
     return { id: rows[0].id, erasedAt: rows[0].erased_at };
   }

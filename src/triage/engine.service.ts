@@ -107,7 +107,9 @@ export class EngineService {
       try {
         def.engine = new TriageEngine(def.pack, validateModelWeights(active.weights, def.pack.causeIds, active.where));
       } catch (err) {
-        this.logger.error(`${active.where} does not fit the reloaded pack ${def.id}, which runs on its own weights: ${(err as Error).message}`);
+        this.logger.error(
+          `${active.where} does not fit the reloaded pack ${def.id}, which runs on its own weights: ${(err as Error).message}`,
+        );
         this.activeWeights = undefined;
       }
     }

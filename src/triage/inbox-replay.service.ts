@@ -19,10 +19,9 @@ export class InboxReplayService {
       [limit],
     );
     if (rows.length === 0) return 0;
-    await this.db.query(
-      `UPDATE tickets SET triage_state = 'queued', triage_error = NULL WHERE id = ANY($1)`,
-      [rows.map((r) => r.ticket_id)],
-    );
+    await this.db.query(`UPDATE tickets SET triage_state = 'queued', triage_error = NULL WHERE id = ANY($1)`, [
+      rows.map((r) => r.ticket_id),
+    ]);
     for (const { id } of rows) await this.pipeline.replayTriage(id);
     return rows.length;
   }

@@ -113,7 +113,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
   ): Promise<number> {
     let requeued = 0;
     let after: PageStart | null = null;
-    for (let seen = 0; seen < MAX_ROWS_PER_PASS; ) {
+    for (let seen = 0; seen < MAX_ROWS_PER_PASS;) {
       const rows = await page(after);
       requeued += await this.requeueMissing(rows, ops);
       seen += rows.length;
@@ -142,10 +142,9 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
     }
     const missing = own.filter((_, i) => !jobs[i]);
     if (missing.length === 0) return 0;
-    const pending: { id: string }[] = await this.db.query(
-      `SELECT id FROM ${ops.table} WHERE id = ANY($1::uuid[]) AND state = 'pending'`,
-      [missing.map((row) => row.id)],
-    );
+    const pending: { id: string }[] = await this.db.query(`SELECT id FROM ${ops.table} WHERE id = ANY($1::uuid[]) AND state = 'pending'`, [
+      missing.map((row) => row.id),
+    ]);
     const stillPending = new Set(pending.map((r) => r.id));
     let requeued = 0;
     for (const row of missing) {

@@ -65,7 +65,8 @@ export class PackReloader implements OnModuleInit, OnApplicationShutdown {
       packs = this.engine.reload();
     } catch (err) {
       // Validation names file and field; anything else that stops a pack compiling is refused the same way.
-      const problems = err instanceof PackValidationError ? err.problems.map((p) => `${p.file}: ${p.path}: ${p.problem}`) : [(err as Error).message];
+      const problems =
+        err instanceof PackValidationError ? err.problems.map((p) => `${p.file}: ${p.path}: ${p.problem}`) : [(err as Error).message];
       this.logger.error(`packs refused, the running ones stay: ${problems.join('; ')}`);
       throw new UnprocessableEntityException({
         error: {

@@ -255,5 +255,4 @@ export class TriageService {
     });
     if (final) this.logger.error({ inboxId, error }, 'triage failed for good');
   }
-
 }

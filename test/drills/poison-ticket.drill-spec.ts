@@ -25,7 +25,11 @@ describe('drill: a poison ticket whose triage throws', () => {
 
   const databaseUrl = () => stage.settings.databaseUrl;
   const triaged = (ids: string[]) =>
-    waitUntil(() => untriaged(databaseUrl(), ids), (n) => n === 0, { what: `${ids.length} tickets triaged` });
+    waitUntil(
+      () => untriaged(databaseUrl(), ids),
+      (n) => n === 0,
+      { what: `${ids.length} tickets triaged` },
+    );
 
   /**
    * An event for a known ticket whose stored description is a number, not text: the engine throws on it
@@ -58,7 +62,11 @@ describe('drill: a poison ticket whose triage throws', () => {
 
     const healthy = acceptedIds(await postTickets(api, 'healthy', HEALTHY_AFTER));
     // The first of them is done while the poison is still being retried (its attempts take seconds of backoff).
-    await waitUntil(() => untriaged(databaseUrl(), healthy), (n) => n < HEALTHY_AFTER, { intervalMs: 20 });
+    await waitUntil(
+      () => untriaged(databaseUrl(), healthy),
+      (n) => n < HEALTHY_AFTER,
+      { intervalMs: 20 },
+    );
     expect((await inboxRow(poisonId)).state).toBe('pending');
     await triaged(healthy);
 

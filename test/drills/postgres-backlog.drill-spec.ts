@@ -29,7 +29,11 @@ describe('drill: Postgres goes away while the triage queue has a backlog', () =>
   it('triages every queued ticket once Postgres is back, failing none for the outage', async () => {
     const ids = acceptedIds(await postTickets(api, 'backlog', TICKETS));
     await ServiceProcess.startWorker(stage.settings);
-    await waitUntil(() => pipelineCounts(stage.settings.databaseUrl), (c) => c.processed >= 20, { intervalMs: 10, what: 'worker busy' });
+    await waitUntil(
+      () => pipelineCounts(stage.settings.databaseUrl),
+      (c) => c.processed >= 20,
+      { intervalMs: 10, what: 'worker busy' },
+    );
     await postgres.stop();
     await sleep(OUTAGE_MS);
     await postgres.restart();

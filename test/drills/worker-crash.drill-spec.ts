@@ -32,7 +32,11 @@ describe('drill: a worker is killed in the middle of its jobs', () => {
     // A backlog first, so the worker is surely busy when it dies.
     const ids = acceptedIds(await postTickets(api, 'crash', TICKETS));
     const doomed = await ServiceProcess.startWorker(stage.settings, 'worker-1');
-    await waitUntil(() => pipelineCounts(databaseUrl), (c) => c.processed >= 20, { intervalMs: 10, what: 'worker-1 busy' });
+    await waitUntil(
+      () => pipelineCounts(databaseUrl),
+      (c) => c.processed >= 20,
+      { intervalMs: 10, what: 'worker-1 busy' },
+    );
     await doomed.kill();
     const heldWhenKilled = await redis.lrange(`${queuePrefix}:triage:active`, 0, -1);
     expect(heldWhenKilled.length).toBeGreaterThan(0);

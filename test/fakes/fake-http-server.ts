@@ -78,7 +78,7 @@ export abstract class FakeHttpServer {
     if (res.destroyed) return;
 
     if (req.headers.authorization !== this.expectedAuthorization) {
-      return send(res, { status: 401, body: { error: 'Couldn\'t authenticate you' } });
+      return send(res, { status: 401, body: { error: "Couldn't authenticate you" } });
     }
     const fault = this.faults.shift();
     if (fault) {

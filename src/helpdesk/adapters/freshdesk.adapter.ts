@@ -35,7 +35,11 @@ export const freshdeskAdapter: HelpdeskAdapter = {
     return mapFreshdeskWebhook(body);
   },
   createClient(config, http) {
-    return new FreshdeskClient({ baseUrl: requiredSetting(config, 'FRESHDESK_URL'), apiKey: requiredSetting(config, 'FRESHDESK_API_KEY'), ...http });
+    return new FreshdeskClient({
+      baseUrl: requiredSetting(config, 'FRESHDESK_URL'),
+      apiKey: requiredSetting(config, 'FRESHDESK_API_KEY'),
+      ...http,
+    });
   },
 };
 

@@ -89,7 +89,14 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private async count({ key, ttl, limit, block, waiting }: HitGroup): Promise<void> {
     try {
       const base = this.prefix + key;
-      const [, left, , blockLeft, before] = await this.redis.throttleWindow(`${base}:hits`, `${base}:block`, ttl, limit, block, waiting.length);
+      const [, left, , blockLeft, before] = await this.redis.throttleWindow(
+        `${base}:hits`,
+        `${base}:block`,
+        ttl,
+        limit,
+        block,
+        waiting.length,
+      );
       waiting.forEach((resolve, i) => {
         // Already blocked: every hit is refused. Otherwise the i-th hit of the turn counts as before + i + 1.
         const totalHits = before < 0 ? limit + 1 : before + i + 1;

@@ -24,9 +24,9 @@ describe('validateEnvironment', () => {
   });
 
   it('refuses bad values with a message naming each variable', () => {
-    expect(() =>
-      validateEnvironment({ PORT: 'eighty', ROLE: 'janitor', DATABASE_URL: 'mysql://x', ADMIN_API_KEY: 'short' }),
-    ).toThrow(/PORT[\s\S]*ROLE|ROLE[\s\S]*PORT/);
+    expect(() => validateEnvironment({ PORT: 'eighty', ROLE: 'janitor', DATABASE_URL: 'mysql://x', ADMIN_API_KEY: 'short' })).toThrow(
+      /PORT[\s\S]*ROLE|ROLE[\s\S]*PORT/,
+    );
     try {
       validateEnvironment({ PORT: 'eighty', ROLE: 'janitor', DATABASE_URL: 'mysql://x', ADMIN_API_KEY: 'short' });
     } catch (err) {
@@ -85,18 +85,27 @@ describe('credentials', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production', ADMIN_API_KEY: 'a'.repeat(23) })).toThrow(
       /ADMIN_API_KEY: .*at least 24 characters with NODE_ENV=production/,
     );
-    for (const key of ['change-me-local-admin-key', 'my-EXAMPLE-key-0123456789abc', 'super-secret-admin-0123456', 'password0123456789abcdefgh', 'prod-admin-key-0123456789abc']) {
+    for (const key of [
+      'change-me-local-admin-key',
+      'my-EXAMPLE-key-0123456789abc',
+      'super-secret-admin-0123456',
+      'password0123456789abcdefgh',
+      'prod-admin-key-0123456789abc',
+    ]) {
       expect(() => validateEnvironment({ NODE_ENV: 'production', ADMIN_API_KEY: key })).toThrow(/ADMIN_API_KEY: .*placeholder word/);
     }
     // The same words are only a warning sign outside production.
     expect(validateEnvironment({ ADMIN_API_KEY: 'change-me-local-admin-key' }).ADMIN_API_KEY).toBe('change-me-local-admin-key');
   });
 
-  it.each(['ZENDESK_WEBHOOK_SECRET', 'FRESHDESK_WEBHOOK_PASSWORD', 'FRESHDESK_WEBHOOK_TOKEN'])('%s takes 16+ characters when set', (name) => {
-    expect(() => validateEnvironment({ [name]: 'x' })).toThrow(new RegExp(`${name}: .*at least 16`));
-    expect(validateEnvironment({ [name]: 'x'.repeat(16) })).toMatchObject({ [name]: 'x'.repeat(16) });
-    expect(validateEnvironment({})[name as 'ZENDESK_WEBHOOK_SECRET']).toBeUndefined();
-  });
+  it.each(['ZENDESK_WEBHOOK_SECRET', 'FRESHDESK_WEBHOOK_PASSWORD', 'FRESHDESK_WEBHOOK_TOKEN'])(
+    '%s takes 16+ characters when set',
+    (name) => {
+      expect(() => validateEnvironment({ [name]: 'x' })).toThrow(new RegExp(`${name}: .*at least 16`));
+      expect(validateEnvironment({ [name]: 'x'.repeat(16) })).toMatchObject({ [name]: 'x'.repeat(16) });
+      expect(validateEnvironment({})[name as 'ZENDESK_WEBHOOK_SECRET']).toBeUndefined();
+    },
+  );
 });
 
 describe('missingAdminKeyNotice', () => {

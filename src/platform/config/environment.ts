@@ -1,17 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateBy,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 import { DEFAULT_GATE } from '../../engine/decision';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
@@ -352,7 +340,9 @@ export class Environment {
   PACKS_DIR?: string;
 
   /** The pack a ticket no pack's routing claims is triaged with; a folder name in PACKS_DIR. */
-  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'DEFAULT_PACK must be a pack folder name: lower-case letters, digits, _ and - (up to 64)' })
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+    message: 'DEFAULT_PACK must be a pack folder name: lower-case letters, digits, _ and - (up to 64)',
+  })
   DEFAULT_PACK = 'icloud-backup';
 
   @IsIn(LOG_LEVELS)

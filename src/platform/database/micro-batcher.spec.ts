@@ -62,7 +62,7 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[11, 12, 13], [11], [12], [13]]);
   });
 
-  it('fails the whole batch at once on an error that is not one item\'s (an outage), without retrying item by item', async () => {
+  it("fails the whole batch at once on an error that is not one item's (an outage), without retrying item by item", async () => {
     const { batches, run } = recorder(() => new Error('connection terminated'));
     const batcher = new MicroBatcher(run, { maxBatch: 100, maxInFlight: 1, itemError: () => false });
     const settled = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));

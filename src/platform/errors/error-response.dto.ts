@@ -9,7 +9,8 @@ export class ErrorDetail {
 
   @ApiPropertyOptional({
     type: [String],
-    description: 'What exactly was wrong: one line per problem, most naming the field (e.g. "description must be shorter than or equal to 65536 characters")',
+    description:
+      'What exactly was wrong: one line per problem, most naming the field (e.g. "description must be shorter than or equal to 65536 characters")',
     example: ['externalId must be a string'],
   })
   details?: string[];

@@ -60,11 +60,7 @@ const PROBES = /^\/health\//;
  * One `request completed` line per request at info (probes every few seconds would drown the log, so they are
  * left out); at warn and above nothing is tracked at all.
  */
-export function registerRequestLogging(
-  fastify: FastifyInstance,
-  logger: { info(obj: object, msg: string): void },
-  level: string,
-): void {
+export function registerRequestLogging(fastify: FastifyInstance, logger: { info(obj: object, msg: string): void }, level: string): void {
   if (!LINE_LEVELS.has(level)) return;
   fastify.addHook('onResponse', async (req, reply) => {
     if (req.method === 'GET' && PROBES.test(req.url)) return;

@@ -38,7 +38,9 @@ export async function mountQueueDashboard(app: NestFastifyApplication, failures?
         return reply
           .status(429)
           .header('Retry-After', String(retryAfter))
-          .send({ error: { code: 'RATE_LIMITED', message: `Too many failed authentications from this address; retry in ${retryAfter} s` } });
+          .send({
+            error: { code: 'RATE_LIMITED', message: `Too many failed authentications from this address; retry in ${retryAfter} s` },
+          });
       }
       return reply.status(principal ? 403 : 401).send({
         error: principal

@@ -57,9 +57,10 @@ function writebackSettings(): Required<QueueSettings> {
 }
 
 /** Every helpdesk's write-back queue is declared alike. */
-const WRITEBACK_QUEUE_SETTINGS = Object.fromEntries(
-  Object.values(WRITEBACK_QUEUE).map((queue) => [queue, writebackSettings()]),
-) as Record<WritebackQueueName, Required<QueueSettings>>;
+const WRITEBACK_QUEUE_SETTINGS = Object.fromEntries(Object.values(WRITEBACK_QUEUE).map((queue) => [queue, writebackSettings()])) as Record<
+  WritebackQueueName,
+  Required<QueueSettings>
+>;
 
 export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
   [QueueName.Triage]: {

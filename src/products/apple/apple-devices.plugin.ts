@@ -51,7 +51,8 @@ export const appleDevicesPlugin: ProductPlugin<AppleDevicesParams, AppleDeviceEn
     },
     ios_current: {
       description: 'iOS at latestIosMajor (or later), past its first release',
-      evaluate: (e, p) => (e.iosVersion && e.iosVersion.major >= p.latestIosMajor && e.iosVersion.minor >= 1 ? e.iosVersion.span : undefined),
+      evaluate: (e, p) =>
+        e.iosVersion && e.iosVersion.major >= p.latestIosMajor && e.iosVersion.minor >= 1 ? e.iosVersion.span : undefined,
     },
   },
 
@@ -70,7 +71,8 @@ export const appleDevicesPlugin: ProductPlugin<AppleDevicesParams, AppleDeviceEn
     keys: ['device', 'devices', 'iosVersion'],
     render(e) {
       const view: { -readonly [K in keyof AppleDevicesView]: AppleDevicesView[K] } = {};
-      if (e.device) view.device = { model: e.device.model, family: e.device.family, homeButton: e.device.homeButton, ...spanJson(e.device.span) };
+      if (e.device)
+        view.device = { model: e.device.model, family: e.device.family, homeButton: e.device.homeButton, ...spanJson(e.device.span) };
       if (e.devices.length > 1) view.devices = e.devices.map((d) => ({ model: d.model, ...spanJson(d.span) }));
       if (e.iosVersion) view.iosVersion = { version: e.iosVersion.version, major: e.iosVersion.major, ...spanJson(e.iosVersion.span) };
       return view;

@@ -19,8 +19,10 @@ export interface DeviceEntity {
   readonly deviceClass: DeviceClass | null;
 }
 
-const IPHONE_RE = /\biphone ?(\d{1,2}e?|xs max|xs|xr|x|se)(?: ?(pro max|pro|plus|max|mini))?(?: ?\(?(1st|2nd|3rd|first|second|third) ?gen(?:eration)?\)?)?(?![a-z0-9])/g;
-const IPAD_RE = /\bipad(?: ?(pro|air|mini))?(?: ?(\d{1,2}(?:[.,]\d)?)(?![a-z0-9.]))?(?: ?\(?(\d{1,2})(?:st|nd|rd|th)? ?gen(?:eration)?\)?)?/g;
+const IPHONE_RE =
+  /\biphone ?(\d{1,2}e?|xs max|xs|xr|x|se)(?: ?(pro max|pro|plus|max|mini))?(?: ?\(?(1st|2nd|3rd|first|second|third) ?gen(?:eration)?\)?)?(?![a-z0-9])/g;
+const IPAD_RE =
+  /\bipad(?: ?(pro|air|mini))?(?: ?(\d{1,2}(?:[.,]\d)?)(?![a-z0-9.]))?(?: ?\(?(\d{1,2})(?:st|nd|rd|th)? ?gen(?:eration)?\)?)?/g;
 
 function iphoneHasHomeButton(model: string): boolean | null {
   if (model === 'se') return true;
@@ -51,13 +53,18 @@ function ipadHasHomeButton(line: string | undefined, num: string | undefined, ge
   }
 }
 
-const titleWord = (w: string) =>
-  /^(x|xs|xr|se)$/.test(w) ? w.toUpperCase() : /^\d/.test(w) ? w : w.charAt(0).toUpperCase() + w.slice(1);
+const titleWord = (w: string) => (/^(x|xs|xr|se)$/.test(w) ? w.toUpperCase() : /^\d/.test(w) ? w : w.charAt(0).toUpperCase() + w.slice(1));
 
 const ORDINALS: Record<string, string> = { '1': '1st', '2': '2nd', '3': '3rd', first: '1st', second: '2nd', third: '3rd' };
 const ordinal = (n: string) => ORDINALS[n] ?? (/^\d+$/.test(n) ? `${n}th` : n);
 
-function deviceEntity(field: FieldText, m: RegExpMatchArray, family: 'iphone' | 'ipad', name: string[], homeButton: boolean | null): DeviceEntity {
+function deviceEntity(
+  field: FieldText,
+  m: RegExpMatchArray,
+  family: 'iphone' | 'ipad',
+  name: string[],
+  homeButton: boolean | null,
+): DeviceEntity {
   const start = m.index as number;
   return {
     span: spanOf(field, start, start + m[0].trimEnd().length),

@@ -209,7 +209,12 @@ describe('iCloud storage figures as customers write them', () => {
     const line = 'il reste 120 Mo, 200 GB davon 140 frei, iPhone 15 256GB, next backup 7 GB. ';
     const small = line.repeat(80);
     const large = line.repeat(800);
-    expect(growthRatio(() => entitiesOf(small), () => entitiesOf(large))).toBeLessThan(30);
+    expect(
+      growthRatio(
+        () => entitiesOf(small),
+        () => entitiesOf(large),
+      ),
+    ).toBeLessThan(30);
     expect(entitiesOf(large).storage.length).toBeLessThanOrEqual(20);
   });
 });
@@ -227,7 +232,6 @@ describe('quoted messages in a triage result', () => {
   });
 });
 
-
 describe('the macro subject of a stored result', () => {
   const pack = loadDefaultPack();
   const engine = new TriageEngine(pack);
@@ -243,14 +247,21 @@ describe('the macro subject of a stored result', () => {
     const subject = engine.macroSubjectOf(stored);
     expect(subject).toEqual({ model, variantKey });
     expect(renderMacro(restart, { description }, subject).body).toBe(
-      renderMacro(restart, { description }, appleDevicesPlugin.macroVariants!.subject(appleDevicesPlugin.extract!(fieldsOf(description)))).body,
+      renderMacro(restart, { description }, appleDevicesPlugin.macroVariants!.subject(appleDevicesPlugin.extract!(fieldsOf(description))))
+        .body,
     );
   });
 
   it('has no variant when the generation is unknown, and no subject when no device is named or the JSON is odd', () => {
-    expect(engine.macroSubjectOf(engine.triage({ description: 'my iPad keeps failing' }).entities)).toEqual({ model: 'iPad', variantKey: null });
+    expect(engine.macroSubjectOf(engine.triage({ description: 'my iPad keeps failing' }).entities)).toEqual({
+      model: 'iPad',
+      variantKey: null,
+    });
     expect(engine.macroSubjectOf(engine.triage({ description: 'backup fails' }).entities)).toBeUndefined();
     expect(engine.macroSubjectOf({ device: { model: 7 } })).toBeUndefined();
-    expect(engine.macroSubjectOf({ device: { model: 'Pixel 8', family: 'android', homeButton: false } })).toEqual({ model: 'Pixel 8', variantKey: null });
+    expect(engine.macroSubjectOf({ device: { model: 'Pixel 8', family: 'android', homeButton: false } })).toEqual({
+      model: 'Pixel 8',
+      variantKey: null,
+    });
   });
 });

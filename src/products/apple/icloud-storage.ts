@@ -72,9 +72,7 @@ const TOTAL_CUES = [
   String.raw`(?:ich )?habe?|haben|mein (?:tarif|abo|plan|speicher|icloud)(?: hat| ist| mit| von)?|tarif(?: mit| von| hat)?|abo(?: mit| von| hat)?|zahle fur|insgesamt`,
 ].join('|');
 /** A cue ending right before the figure; the leftmost (longest) one wins, so "my plan is" beats "is". */
-const CUE_BEFORE_RE = new RegExp(
-  String.raw`\b(?:(${NEEDED_CUES})|(${AVAILABLE_CUES})|(${USED_CUES})|(${TOTAL_CUES}))${BEFORE_END}`,
-);
+const CUE_BEFORE_RE = new RegExp(String.raw`\b(?:(${NEEDED_CUES})|(${AVAILABLE_CUES})|(${USED_CUES})|(${TOTAL_CUES}))${BEFORE_END}`);
 const BEFORE_ROLES: readonly Role[] = ['neededGb', 'availableGb', 'usedGb', 'totalGb'];
 
 /** A cue right after the figure: "140 GB frei", "35 Go de libres", "4,8 GB belegt", "5 GB total", "the 2 TB plan". */

@@ -9,7 +9,8 @@ export interface OsVersionEntity {
 }
 
 const IOS_RE = /\b(?:ios|ipados)\s?(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?(?![0-9])/g;
-const BARE_VERSION_RE = /\b(?:on|to|version|installed|running|break on|broke on|with) (1[0-9]|2[0-9])\.(\d{1,2})(?:\.(\d{1,2}))?(?![0-9]| ?(?:gb|tb|mb|go|%|gigs?))/g;
+const BARE_VERSION_RE =
+  /\b(?:on|to|version|installed|running|break on|broke on|with) (1[0-9]|2[0-9])\.(\d{1,2})(?:\.(\d{1,2}))?(?![0-9]| ?(?:gb|tb|mb|go|%|gigs?))/g;
 
 /** The first iOS version one field names. */
 export function extractIos(field: FieldText): OsVersionEntity | undefined {

@@ -106,7 +106,17 @@ export class ReportSeeder {
     await this.db.query(
       `INSERT INTO outcomes (id, ticket_id, macro_id, resolved, signal, attribution, weight, cause_id, symptom_ids, event_at, time_to_resolution_seconds)
        SELECT $1, id, $3, $4, $9, $5, $6, cause_id, symptom_ids, $7, $8 FROM tickets WHERE id = $2`,
-      [randomUUID(), ticketId, o.macro, o.resolved, attribution, WEIGHT[attribution], o.at, o.resolved ? (o.ttr ?? null) : null, o.signal ?? 'agent'],
+      [
+        randomUUID(),
+        ticketId,
+        o.macro,
+        o.resolved,
+        attribution,
+        WEIGHT[attribution],
+        o.at,
+        o.resolved ? (o.ttr ?? null) : null,
+        o.signal ?? 'agent',
+      ],
     );
   }
 
@@ -176,7 +186,15 @@ export async function seedHelpdeskWeeks(
     for (let i = 0; i < week.tickets; i++) {
       const t = texts[next++ % texts.length];
       const at = new Date(start + Math.floor(((i + random()) / week.tickets) * 7 * 86_400_000 * 0.97)).toISOString();
-      const id = await seed.ticket({ at, cause: t.cause, macro: t.macro, symptoms: t.symptoms, subject: t.subject, description: t.description, decision: t.decision });
+      const id = await seed.ticket({
+        at,
+        cause: t.cause,
+        macro: t.macro,
+        symptoms: t.symptoms,
+        subject: t.subject,
+        description: t.description,
+        decision: t.decision,
+      });
       if (!week.rated) continue;
       const later = (hours: number) => new Date(Date.parse(at) + hours * 3_600_000).toISOString();
       // An agent corrects a few triages to the restart or to asking for details.
@@ -191,7 +209,14 @@ export async function seedHelpdeskWeeks(
       // Not resolved: a second fix, often the generic restart, sometimes resetting settings.
       if (!resolved && first !== 'restart_device' && random() < 0.6) {
         const second = random() < 0.6 ? 'restart_device' : 'reset_all_settings';
-        if (second !== first) await seed.outcome(id, { macro: second, resolved: random() < TRUE_RATES[second], at: later(26), attribution: 'agent', ttr: ttr + 86_400 });
+        if (second !== first)
+          await seed.outcome(id, {
+            macro: second,
+            resolved: random() < TRUE_RATES[second],
+            at: later(26),
+            attribution: 'agent',
+            ttr: ttr + 86_400,
+          });
       }
     }
   }

@@ -11,10 +11,7 @@ export interface DrillStage {
  * A database and queue prefix of the drill's own, on the shared servers unless the drill brings its own
  * Postgres or Redis (the ones it stops). Builds dist/ first, since the drill runs the compiled service.
  */
-export async function prepareStage(
-  drill: string,
-  servers: { postgresUrl?: string; redisUrl?: string } = {},
-): Promise<DrillStage> {
+export async function prepareStage(drill: string, servers: { postgresUrl?: string; redisUrl?: string } = {}): Promise<DrillStage> {
   ensureBuild();
   const { database, queuePrefix } = drillNames(drill);
   const postgresUrl = servers.postgresUrl ?? SHARED_POSTGRES;

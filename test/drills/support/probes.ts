@@ -92,7 +92,11 @@ export async function untriaged(url: string, ids: string[]): Promise<number> {
 
 /** Waits until every ticket is triaged, then checks that each of the `total` events has exactly one result. */
 export async function expectEachTriagedOnce(url: string, ids: string[], total: number, timeoutMs = 60_000): Promise<void> {
-  await waitUntil(() => untriaged(url, ids), (n) => n === 0, { timeoutMs, what: 'every ticket triaged' });
+  await waitUntil(
+    () => untriaged(url, ids),
+    (n) => n === 0,
+    { timeoutMs, what: 'every ticket triaged' },
+  );
   expect(await pipelineCounts(url)).toEqual({
     tickets: total,
     inbox: total,
@@ -150,13 +154,7 @@ export interface Answer {
 }
 
 /** One request with a bounded wait: a hang shows up as an error, not as a stuck drill. */
-export async function call(
-  api: ServiceProcess,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  timeoutMs = 15_000,
-): Promise<Answer> {
+export async function call(api: ServiceProcess, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 15_000): Promise<Answer> {
   try {
     const res = await fetch(`${api.url}${path}`, {
       method,
