@@ -11,6 +11,7 @@ import type { TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { bundledPacksDir } from '../src/knowledge';
 import { AppConfig } from '../src/platform/config/app-config.service';
+import { MetricsService } from '../src/platform/metrics/metrics.service';
 import { EngineService } from '../src/triage/engine.service';
 import { FakeZendesk } from './fakes/fake-zendesk';
 import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
@@ -228,6 +229,138 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
       const res = await t.http().get(url).set(auth);
       expect([url, res.status, res.body.error?.code]).toEqual([url, 404, 'PACK.NOT_FOUND']);
     }
+  });
+
+  describe("agent actions read the ticket's pack", () => {
+    /** A Zendesk ticket tagged printers, triaged by the printer pack (paper jam) and written back. */
+    const printerTicket = async (base: number) => {
+      const id = String(base + (Date.now() % 1e5));
+      zendesk.seedTicket(id, { tags: ['printers'] });
+      await postZendesk({ id, title: 'Printer', description: PRINTER_TEXT, tags: 'printers office' }).expect(202);
+      const body = await writebackDone(`zendesk:${id}`);
+      expect(body.triage).toMatchObject({ packId: 'printer-jams', cause: { id: 'paper_jam' }, macro: { id: 'clear_paper_jam' } });
+      return { id, ticketId: body.id as string };
+    };
+    const statsOf = (macroId: string) =>
+      db.query(`SELECT pack_id, dimension, key, successes, failures FROM fix_stats WHERE macro_id = $1 ORDER BY dimension, key`, [macroId]);
+    const solve = (id: string, tags: string, updatedAt: string) =>
+      postZendesk({ id, title: 'Printer', description: PRINTER_TEXT, tags, status: 'solved', updated_at: updatedAt }).expect(202);
+    const unknownMacroTags = async () => (await t.app.get(MetricsService).unknownMacroTags.get()).values[0]?.value ?? 0;
+
+    it("overrides a printer ticket with the printer pack's causes and macros, rendered from that pack; another pack's ids are 422", async () => {
+      const { id } = await printerTicket(7_300_000);
+      const byCause = await t
+        .http()
+        .patch(`/v1/tickets/zendesk:${id}/triage`)
+        .set(auth)
+        .send({ cause: 'ink_empty', reason: 'The toner light is on' })
+        .expect(200);
+      expect(byCause.body.triage).toMatchObject({
+        packId: 'printer-jams',
+        cause: { id: 'ink_empty', confidence: 1 },
+        macro: { id: 'replace_ink_cartridge', title: 'Replace the cartridge' },
+        override: { reason: 'The toner light is on', original: { causeId: 'paper_jam', macroId: 'clear_paper_jam' } },
+      });
+      expect(byCause.body.triage.macro.body).toContain('reports an empty cartridge');
+      expect(byCause.body.triage.macro.body).toContain('Hi Kim');
+
+      const byMacro = await t
+        .http()
+        .patch(`/v1/tickets/zendesk:${id}/triage`)
+        .set(auth)
+        .send({ macroId: 'use_supported_paper', reason: 'Card stock in the main tray' })
+        .expect(200);
+      expect(byMacro.body.triage.macro).toMatchObject({ id: 'use_supported_paper', title: 'Use supported paper' });
+      expect(byMacro.body.triage.macro.body).toContain('Thick, glossy or damp paper often jams');
+
+      for (const send of [
+        { cause: 'storage_full', reason: 'an iCloud cause' },
+        { macroId: 'manage_icloud_storage', reason: 'an iCloud macro' },
+        { cause: 'paper_jam', macroId: 'manage_icloud_storage', reason: 'a printer cause with an iCloud macro' },
+      ]) {
+        const res = await t.http().patch(`/v1/tickets/zendesk:${id}/triage`).set(auth).send(send);
+        expect([send.reason, res.status, res.body.error?.code]).toEqual([send.reason, 422, 'UNPROCESSABLE']);
+        expect(res.body.error.details).toEqual([expect.stringContaining('of the pack printer-jams')]);
+      }
+      const after = await ticket(`zendesk:${id}`);
+      expect(after.triage.macro.id).toBe('use_supported_paper');
+      expect(after.overrides).toHaveLength(2);
+    });
+
+    it("credits an outcome naming a printer macro to the printer pack's statistics; an iCloud macro is 422", async () => {
+      const { id, ticketId } = await printerTicket(7_400_000);
+      expect(await statsOf('replace_ink_cartridge')).toEqual([]);
+      const res = await t
+        .http()
+        .post(`/v1/tickets/zendesk:${id}/outcome`)
+        .set(auth)
+        .send({ macroId: 'replace_ink_cartridge', resolved: true, note: 'New toner fixed it' })
+        .expect(200);
+      expect(res.body).toMatchObject({ ticketId, outcome: { macroId: 'replace_ink_cartridge', resolved: true, attribution: 'agent' } });
+      const rows = await statsOf('replace_ink_cartridge');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((r: { pack_id: string }) => r.pack_id))).toEqual(new Set(['printer-jams']));
+      expect(rows).toContainEqual({ pack_id: 'printer-jams', dimension: 'cause', key: 'paper_jam', successes: 1, failures: 0 });
+      const stats = await t.http().get('/v1/macros/replace_ink_cartridge/stats?pack=printer-jams').set(auth).expect(200);
+      expect(stats.body).toMatchObject({ packId: 'printer-jams', overall: { uses: 1, successes: 1 } });
+      const [stored] = await db.query(`SELECT pack_id FROM outcomes WHERE ticket_id = $1 AND macro_id = 'replace_ink_cartridge'`, [
+        ticketId,
+      ]);
+      expect(stored).toEqual({ pack_id: 'printer-jams' });
+      const listed = await t.http().get('/v1/tickets').query({ macro: 'replace_ink_cartridge', resolved: 'true' }).set(auth).expect(200);
+      expect(listed.body.items.map((i: { id: string }) => i.id)).toContain(ticketId);
+
+      const icloudBefore = await statsOf('manage_icloud_storage');
+      const refused = await t
+        .http()
+        .post(`/v1/tickets/zendesk:${id}/outcome`)
+        .set(auth)
+        .send({ macroId: 'manage_icloud_storage', resolved: true })
+        .expect(422);
+      expect(refused.body.error).toMatchObject({
+        code: 'UNPROCESSABLE',
+        details: ['macroId: manage_icloud_storage is not a macro of the pack printer-jams'],
+      });
+      expect(await statsOf('manage_icloud_storage')).toEqual(icloudBefore);
+      expect(await db.query(`SELECT macro_id FROM outcomes WHERE ticket_id = $1`, [ticketId])).toEqual([
+        { macro_id: 'replace_ink_cartridge' },
+      ]);
+    });
+
+    it("credits a printer macro's applied tag on a Zendesk solve in the printer pack; an iCloud macro's tag is ignored and counted", async () => {
+      const applied = await printerTicket(7_500_000);
+      const before = await unknownMacroTags();
+      await solve(applied.id, 'printers office triage_applied_use_supported_paper', '2026-11-23T10:00:00Z');
+      const body = await ticket(`zendesk:${applied.id}`);
+      expect(body.status).toBe('solved');
+      expect(body.outcomes).toEqual([expect.objectContaining({ macroId: 'use_supported_paper', attribution: 'applied', resolved: true })]);
+      expect(await unknownMacroTags()).toBe(before);
+      const rows = await statsOf('use_supported_paper');
+      expect(new Set(rows.map((r: { pack_id: string }) => r.pack_id))).toEqual(new Set(['printer-jams']));
+      expect(rows).toContainEqual({ pack_id: 'printer-jams', dimension: 'cause', key: 'paper_jam', successes: 1, failures: 0 });
+
+      // manage_icloud_storage is the iCloud pack's: on a printer ticket its tag names no macro of the ticket's pack.
+      const foreign = await printerTicket(7_600_000);
+      const icloudBefore = await statsOf('manage_icloud_storage');
+      await solve(foreign.id, 'printers triage_applied_manage_icloud_storage', '2026-11-23T10:00:00Z');
+      expect(await unknownMacroTags()).toBe(before + 1);
+      const solved = await ticket(`zendesk:${foreign.id}`);
+      expect(solved.status).toBe('solved');
+      // The solve still credits the suggested macro, in the printer pack.
+      expect(solved.outcomes).toEqual([expect.objectContaining({ macroId: 'clear_paper_jam', attribution: 'suggested' })]);
+      expect(await statsOf('manage_icloud_storage')).toEqual(icloudBefore);
+    });
+
+    it('shows the pack of every triage in the history', async () => {
+      const { id } = await printerTicket(7_700_000);
+      const body = await ticket(`zendesk:${id}`);
+      expect(body.history).toEqual([expect.objectContaining({ packId: 'printer-jams', causeId: 'paper_jam' })]);
+      const icloud = String(7_800_000 + (Date.now() % 1e5));
+      zendesk.seedTicket(icloud);
+      await postZendesk({ id: icloud, title: 'Backup problem', description: STORAGE_TEXT, tags: 'ios' }).expect(202);
+      const other = await writebackDone(`zendesk:${icloud}`);
+      expect(other.history).toEqual([expect.objectContaining({ packId: 'icloud-backup', causeId: 'storage_full' })]);
+    });
   });
 
   it('reloads on the admin call in every process, audited; a bad pack is refused with its file and field and the running packs stay', async () => {

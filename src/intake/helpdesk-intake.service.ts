@@ -4,7 +4,6 @@ import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
-import { findMacro } from '../knowledge';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
@@ -145,7 +144,14 @@ export class HelpdeskIntakeService {
       const previous = event.kind === 'status' ? (event.previousStatus ?? ticket.status) : null;
       const resolved =
         event.kind === 'csat' ? event.rating === 'good' : CLOSED.includes(event.status) ? true : CLOSED.includes(previous) ? false : null;
-      const applied = this.appliedMacro(event.tags, prefix);
+      // Applied-fix tags name macros of the ticket's pack (its latest triage's, else the one routing chooses, with the
+      // tags triage would route by), whose statistics get the credit.
+      const packId = this.engine.packOfTicket({
+        packId: ticket.pack_id,
+        source: event.source,
+        tags: [...(ticket.tags ?? []), ...event.tags],
+      });
+      const applied = this.appliedMacro(event.tags, prefix, packId);
       const outcome =
         resolved === null
           ? null
@@ -155,6 +161,7 @@ export class HelpdeskIntakeService {
               signal: event.kind,
               eventAt: event.at,
               appliedMacroId: applied,
+              packId,
             });
       await tx.query(
         `INSERT INTO outcome_signals (id, ticket_id, source, kind, status, previous_status, resolved, macro_id,
@@ -191,14 +198,15 @@ export class HelpdeskIntakeService {
   }
 
   /**
-   * The pack's macro named by the last applied-fix tag that names one (an alias counts as its macro). Tags naming
-   * no macro of the pack are ignored, and counted, and logged: they never become a fix in outcomes or statistics.
+   * The macro of the ticket's pack named by the last applied-fix tag that names one (an alias counts as its macro).
+   * Tags naming no macro of that pack (another pack's included) are ignored, and counted, and logged: they never
+   * become a fix in outcomes or statistics.
    */
-  private appliedMacro(tags: readonly string[], prefix: string): string | null {
-    const { macroId, unknown } = appliedMacro(tags, prefix, (id) => findMacro(this.engine.pack, id)?.id ?? null);
+  private appliedMacro(tags: readonly string[], prefix: string, packId: string): string | null {
+    const { macroId, unknown } = appliedMacro(tags, prefix, (id) => this.engine.macroOfPack(id, packId)?.id ?? null);
     if (unknown.length > 0) {
       this.metrics.unknownMacroTags.inc(unknown.length);
-      this.logger.warn({ tags: unknown.map((t) => t.slice(0, 120)) }, 'applied-fix tag names no macro of the pack; ignored');
+      this.logger.warn({ tags: unknown.map((t) => t.slice(0, 120)), packId }, 'applied-fix tag names no macro of the pack; ignored');
     }
     return macroId;
   }
@@ -235,9 +243,12 @@ export class HelpdeskIntakeService {
       tags: string[];
       conversation: ConversationEntry[];
       latest_triage_id: string | null;
+      /** The pack of the latest triage. */
+      pack_id: string | null;
     }[] = await tx.query(
-      `SELECT id, subject, description, status, requester, tags, conversation, latest_triage_id
-       FROM tickets WHERE source = $1 AND external_id = $2 FOR UPDATE`,
+      `SELECT t.id, t.subject, t.description, t.status, t.requester, t.tags, t.conversation, t.latest_triage_id,
+              (SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id) AS pack_id
+       FROM tickets t WHERE t.source = $1 AND t.external_id = $2 FOR UPDATE OF t`,
       [source, externalId],
     );
     return row ?? null;

@@ -26,6 +26,11 @@ export interface SignalInput {
    */
   macroId?: string | null;
   appliedMacroId?: string | null;
+  /**
+   * The pack the caller read the ticket in (the one its `macroId` or `appliedMacroId` was found in): its
+   * statistics get the credit. Default: the pack of the ticket's latest triage, else DEFAULT_PACK.
+   */
+  packId?: string;
   note?: string | null;
   actor?: string | null;
 }
@@ -118,8 +123,9 @@ export class OutcomesService {
           symptomIds: existing.symptom_ids,
         }
       : null;
-    // The outcome credits the statistics of the pack its ticket was triaged with (the default before any triage).
-    const packId = ticket.pack_id ?? this.config.get('DEFAULT_PACK');
+    // The outcome credits the statistics of the ticket's pack: the one the caller named the macro in, else the one
+    // its latest triage used (the default before any triage).
+    const packId = input.packId ?? ticket.pack_id ?? this.config.get('DEFAULT_PACK');
     const ttr = input.resolved ? Math.max(0, (input.eventAt.getTime() - new Date(ticket.opened_at).getTime()) / 1000) : null;
     const [row]: OutcomeRow[] = await tx.query(
       `INSERT INTO outcomes (id, ticket_id, macro_id, resolved, signal, attribution, weight, cause_id, symptom_ids,

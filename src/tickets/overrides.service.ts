@@ -37,21 +37,34 @@ export class OverridesService {
     if (!input.causeId && !input.macroId) {
       throw new DomainError('REQUEST.INVALID', 'Name a cause, a macroId, or both', ['cause or macroId is required']);
     }
-    if (input.causeId && !this.engine.hasCause(input.causeId)) {
-      throw new DomainError('UNPROCESSABLE', `Unknown cause ${input.causeId}`, [`cause: ${input.causeId} is not a cause of the pack`]);
-    }
-    const macro = input.macroId
-      ? this.engine.describe().macros.find((m) => m.id === input.macroId || m.aliases.includes(input.macroId!))
-      : undefined;
-    if (input.macroId && !macro)
-      throw new DomainError('UNPROCESSABLE', `Unknown macro ${input.macroId}`, [`macroId: ${input.macroId} is not a macro of the pack`]);
 
     await this.db.transaction(async (tx) => {
-      const [ticket]: { id: string; latest_triage_id: string | null; override_id: string | null }[] = await tx.query(
-        'SELECT id, latest_triage_id, override_id FROM tickets WHERE id = $1 FOR UPDATE',
+      const [ticket]: {
+        id: string;
+        source: string;
+        tags: string[] | null;
+        latest_triage_id: string | null;
+        override_id: string | null;
+        pack_id: string | null;
+      }[] = await tx.query(
+        `SELECT t.id, t.source, t.tags, t.latest_triage_id, t.override_id,
+                (SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id) AS pack_id
+         FROM tickets t WHERE t.id = $1 FOR UPDATE OF t`,
         [input.ticketId],
       );
       if (!ticket) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${input.ticketId}`);
+      // Cause and macro are the ticket's pack's: the one its latest triage used (see EngineService.packOfTicket).
+      const packId = this.engine.packOfTicket({ packId: ticket.pack_id, source: ticket.source, tags: ticket.tags });
+      if (input.causeId && !this.engine.packHasCause(input.causeId, packId)) {
+        throw new DomainError('UNPROCESSABLE', `Unknown cause ${input.causeId}`, [
+          `cause: ${input.causeId} is not a cause of the pack ${packId}`,
+        ]);
+      }
+      const macro = input.macroId ? this.engine.macroOfPack(input.macroId, packId) : undefined;
+      if (input.macroId && !macro)
+        throw new DomainError('UNPROCESSABLE', `Unknown macro ${input.macroId}`, [
+          `macroId: ${input.macroId} is not a macro of the pack ${packId}`,
+        ]);
       if (!ticket.latest_triage_id) throw new DomainError('CONFLICT', 'The ticket has no triage yet to override');
       const [result]: { cause_id: string; macro_id: string; symptom_ids: string[] }[] = await tx.query(
         'SELECT cause_id, macro_id, symptom_ids FROM triage_results WHERE id = $1',
@@ -65,7 +78,7 @@ export class OverridesService {
       };
       const causeId = input.causeId ?? null;
       // A new cause without a macro brings that cause's own fix.
-      const macroId = macro?.id ?? (causeId && causeId !== original.causeId ? this.engine.macroForCause(causeId) : null);
+      const macroId = macro?.id ?? (causeId && causeId !== original.causeId ? this.engine.macroForCause(causeId, packId) : null);
       const id = randomUUID();
       await tx.query(
         `INSERT INTO triage_overrides (id, ticket_id, triage_result_id, cause_id, macro_id, reason, actor, original)

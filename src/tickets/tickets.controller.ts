@@ -68,7 +68,7 @@ export class TicketsController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The ticket has no triage yet' })
   @ApiOkResponse({ type: TicketFullDto })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown cause or macro' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: "Not a cause or macro of the ticket's pack" })
   @Patch(':id/triage')
   async override(@Param('id') id: string, @Body() body: OverrideTriageDto, @Req() req: AuthedRequest) {
     const ticketId = await this.tickets.resolveId(id);
@@ -86,17 +86,21 @@ export class TicketsController {
   @ApiOperation({ summary: 'Record whether a fix resolved the ticket; repeating it changes nothing, a later signal supersedes' })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Unknown macro' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: "Not a macro of the ticket's pack" })
   @ApiOkResponse({ type: OutcomeAnswerDto })
   @Post(':id/outcome')
   @HttpCode(200)
   async outcome(@Param('id') id: string, @Body() body: RecordOutcomeDto, @Req() req: AuthedRequest) {
-    const ticketId = await this.tickets.resolveId(id);
-    const macro = this.engine.describe().macros.find((m) => m.id === body.macroId || m.aliases.includes(body.macroId));
+    // The macro is the ticket's pack's (its latest triage's, else the one routing chooses), and credited there.
+    const { id: ticketId, packId } = await this.tickets.resolveWithPack(id);
+    const macro = this.engine.macroOfPack(body.macroId, packId);
     if (!macro)
-      throw new DomainError('UNPROCESSABLE', `Unknown macro ${body.macroId}`, [`macroId: ${body.macroId} is not a macro of the pack`]);
+      throw new DomainError('UNPROCESSABLE', `Unknown macro ${body.macroId}`, [
+        `macroId: ${body.macroId} is not a macro of the pack ${packId}`,
+      ]);
     const recorded = await this.outcomes.record({
       ticketId,
+      packId,
       macroId: macro.id,
       resolved: body.resolved,
       signal: 'agent',

@@ -183,13 +183,13 @@ export class OutcomeAnswerDto {
 
 export class OverrideTriageDto {
   /** The cause the agent names instead of the engine's. */
-  @ApiPropertyOptional({ example: 'wifi', description: 'A cause id of GET /v1/causes' })
+  @ApiPropertyOptional({ example: 'wifi', description: "A cause id of the ticket's pack (GET /v1/causes?pack=<triage.packId>)" })
   @IsOptional()
   @Matches(ID)
   readonly cause?: string;
 
   /** The macro the agent sends instead of the suggested one. */
-  @ApiPropertyOptional({ example: 'stable_wifi', description: 'A macro id of GET /v1/macros' })
+  @ApiPropertyOptional({ example: 'stable_wifi', description: "A macro id of the ticket's pack (GET /v1/macros?pack=<triage.packId>)" })
   @IsOptional()
   @Matches(ID)
   readonly macroId?: string;
@@ -202,7 +202,10 @@ export class OverrideTriageDto {
 }
 
 export class RecordOutcomeDto {
-  @ApiProperty({ example: 'manage_icloud_storage' })
+  @ApiProperty({
+    example: 'manage_icloud_storage',
+    description: "A macro id (or alias) of the ticket's pack (GET /v1/macros?pack=<triage.packId>)",
+  })
   @Matches(ID)
   readonly macroId: string;
 

@@ -27,6 +27,8 @@ interface TicketRow {
   triage_state: 'queued' | 'done' | 'failed';
   triage_error: string | null;
   result: TriageOutput | null;
+  /** The pack of the latest triage (its column: results stored before packs did not name it in their JSON). */
+  result_pack_id: string | null;
   override: OverrideRow | null;
 }
 
@@ -59,7 +61,7 @@ export interface ListFilters {
 /** Characters of the description a list item carries; GET /v1/tickets/:id has the whole text. */
 export const LIST_DESCRIPTION_CHARS = 500;
 
-const EFFECTIVE_TRIAGE = `r.result,
+const EFFECTIVE_TRIAGE = `r.result, r.pack_id AS result_pack_id,
          CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
            'cause_id', o.cause_id, 'macro_id', o.macro_id, 'reason', o.reason, 'actor', o.actor,
            'created_at', o.created_at, 'original', o.original) END AS override`;
@@ -107,6 +109,21 @@ export class TicketsService {
     return id;
   }
 
+  /**
+   * The ticket's id and its pack, in which an agent's outcome names its macro: the pack of its latest triage, else
+   * the one routing chooses for it (EngineService.packOfTicket).
+   */
+  async resolveWithPack(ref: string): Promise<{ id: string; packId: string }> {
+    const where = parseRef(ref);
+    const rows: { id: string; source: string; tags: string[] | null; pack_id: string | null }[] = await this.db.query(
+      `SELECT t.id, t.source, t.tags, r.pack_id FROM tickets t LEFT JOIN triage_results r ON r.id = t.latest_triage_id WHERE ${where.sql}`,
+      where.params,
+    );
+    if (rows.length === 0) throw new DomainError('TICKET.NOT_FOUND', `No ticket ${ref}`);
+    const [row] = rows;
+    return { id: row.id, packId: this.engine.packOfTicket({ packId: row.pack_id, source: row.source, tags: row.tags }) };
+  }
+
   private async resolve(ref: string): Promise<{ id: string; erasedAt: Date | null }> {
     const where = parseRef(ref);
     const rows: { id: string; erased_at: Date | null }[] = await this.db.query(
@@ -123,7 +140,7 @@ export class TicketsService {
     const [history, overrides, outcomes, writebacks] = await Promise.all([
       this.db.query(
         `SELECT id, cause_id AS "causeId", confidence, macro_id AS "macroId", symptom_ids AS "symptomIds",
-                pack_version AS "packVersion", result->>'modelVersion' AS "modelVersion",
+                pack_id AS "packId", pack_version AS "packVersion", result->>'modelVersion' AS "modelVersion",
                 result->>'decision' AS decision, result->>'band' AS band, result->'language' AS language,
                 triaged_at AS "triagedAt"
          FROM triage_results WHERE ticket_id = $1 ORDER BY triaged_at DESC`,
@@ -167,9 +184,15 @@ export class TicketsService {
     if (f.overridden !== undefined) where.push(f.overridden ? 't.override_id IS NOT NULL' : 't.override_id IS NULL');
     if (f.decision) where.push(`t.decision = ${p(f.decision)}`);
     if (f.macro !== undefined) {
-      const macro = this.canonicalMacro(f.macro);
+      // An alias names its macro in each pack that has it; in a pack that has none the id is taken as given.
+      const canonical = this.engine.list().flatMap((pack) => {
+        const found = this.engine.macroOfPack(f.macro!, pack.id);
+        return found ? [{ pack: pack.id, macro: found.id }] : [];
+      });
+      const macro = `COALESCE((SELECT m.macro FROM unnest(${p(canonical.map((c) => c.pack))}::text[], ${p(canonical.map((c) => c.macro))}::text[]) AS m(pack, macro)
+                     WHERE m.pack = u.pack_id), ${p(f.macro)})`;
       const resolved = f.resolved === undefined ? '' : ` AND u.resolved = ${p(f.resolved)}`;
-      where.push(`EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.macro_id = ${p(macro)}${resolved})`);
+      where.push(`EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.macro_id = ${macro}${resolved})`);
     } else if (f.resolved !== undefined) {
       where.push(`EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.resolved = ${p(f.resolved)})`);
     }
@@ -199,11 +222,6 @@ export class TicketsService {
     };
   }
 
-  /** A macro id as outcomes store it: an alias names its macro; an unknown id stays as given (and matches nothing). */
-  private canonicalMacro(id: string): string {
-    return this.engine.describe().macros.find((m) => m.id === id || m.aliases.includes(id))?.id ?? id;
-  }
-
   private async findRow(ref: string): Promise<TicketRow> {
     const where = parseRef(ref);
     const rows: TicketRow[] = await this.db.query(`${TICKET_SELECT} WHERE ${where.sql}`, where.params);
@@ -215,13 +233,16 @@ export class TicketsService {
   private toView(row: TicketRow) {
     const triage: Record<string, unknown> = { state: row.triage_state };
     if (row.triage_state === 'failed' && row.triage_error) triage.error = row.triage_error;
-    if (row.result) Object.assign(triage, row.result);
+    if (row.result) Object.assign(triage, row.result, row.result_pack_id ? { packId: row.result_pack_id } : {});
     if (row.result && row.override) {
       const o = row.override;
       if (o.cause_id) triage.cause = { id: o.cause_id, confidence: 1 };
       if (o.macro_id) {
+        // The overriding macro is rendered from the pack that triaged the ticket (the stored macro if it is gone).
         const input = { subject: row.subject, description: row.description, requester: row.requester ?? undefined };
-        triage.macro = this.engine.renderMacro(o.macro_id, input, row.result.entities) ?? row.result.macro;
+        const packId = row.result_pack_id ?? this.engine.defaultPackId;
+        const rendered = this.engine.hasPack(packId) ? this.engine.renderMacro(o.macro_id, input, row.result.entities, packId) : null;
+        triage.macro = rendered ?? row.result.macro;
       }
       triage.override = { by: o.actor, at: new Date(o.created_at).toISOString(), reason: o.reason, original: o.original };
     }

@@ -218,6 +218,26 @@ export class EngineService {
     return this.describe(packId).macros.find((m) => m.causeIds.includes(causeId))?.id ?? null;
   }
 
+  /**
+   * The pack a stored ticket belongs to, whose causes and macros an agent's override, a named outcome and an
+   * applied-fix tag are read in: the pack of its latest triage (`packId`, even when that pack is no longer loaded),
+   * else, before any triage, the one routing chooses for it now (the one its first triage will use).
+   */
+  packOfTicket(ticket: RoutedTicket & { readonly packId?: string | null }): string {
+    return ticket.packId || this.route(ticket);
+  }
+
+  /** A macro of the named pack by its id or an alias, as the catalog describes it; undefined when that pack has none or is not loaded. */
+  macroOfPack(idOrAlias: string, packId: string): PackDescription['macros'][number] | undefined {
+    if (!this.packs.has(packId)) return undefined;
+    return this.describe(packId).macros.find((m) => m.id === idOrAlias || m.aliases.includes(idOrAlias));
+  }
+
+  /** Whether the named pack is loaded and has this cause. */
+  packHasCause(causeId: string, packId: string): boolean {
+    return this.packs.has(packId) && this.hasCause(causeId, packId);
+  }
+
   describe(packId?: string): PackDescription {
     const target = this.packOf(packId);
     target.described ??= describePack(target.pack);
