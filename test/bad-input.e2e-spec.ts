@@ -192,6 +192,7 @@ describe('client mistakes are 400s and webhooks never lose the ticket for them',
       expect(res.body).toMatchObject({ status: 'queued', event: 'ticket', truncated: true });
       const body = (await getTicket(`zendesk:${id}`).expect(200)).body;
       expect(body.description).toBe('a'.repeat(65_535));
+      expect(body.truncated).toBe(true);
       const [inbox] = await inboxPayloads('zendesk', id);
       expect(inbox.payload).toMatchObject({ description: 'a'.repeat(65_535), truncated: true });
       await waitFor(

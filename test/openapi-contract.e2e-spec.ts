@@ -118,7 +118,9 @@ describe('OpenAPI document: every real answer matches the operation it belongs t
 
   it('tickets: the ticket, the list, an override, an outcome, a retriage and a 404', async () => {
     const id = await triagedTicket('iCloud Backup fails every night: not enough storage on my 5 GB plan, iPhone 14.');
-    expect((await call('get', `/v1/tickets/${id}`)).status).toBe(200);
+    const detail = await call('get', `/v1/tickets/${id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.truncated).toBe(false);
     expect((await call('get', '/v1/tickets?limit=5')).status).toBe(200);
     expect((await call('get', '/v1/tickets?decision=review&limit=5')).status).toBe(200);
     expect((await call('get', '/v1/tickets/00000000-0000-4000-8000-000000000000')).status).toBe(404);

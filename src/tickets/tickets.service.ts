@@ -137,7 +137,7 @@ export class TicketsService {
   /** The ticket with its triage history, overrides, outcomes and write-backs. */
   async detail(ref: string) {
     const row = await this.findRow(ref);
-    const [history, overrides, outcomes, writebacks] = await Promise.all([
+    const [history, overrides, outcomes, writebacks, [content]] = await Promise.all([
       this.db.query(
         `SELECT id, cause_id AS "causeId", confidence, macro_id AS "macroId", symptom_ids AS "symptomIds",
                 pack_id AS "packId", pack_version AS "packVersion", result->>'modelVersion' AS "modelVersion",
@@ -163,8 +163,22 @@ export class TicketsService {
          FROM writebacks WHERE ticket_id = $1 ORDER BY created_at DESC`,
         [row.id],
       ),
+      // Whether the helpdesk's text of the ticket's latest content was cut to 64 KiB at intake.
+      this.db.query(
+        `SELECT COALESCE((payload->>'truncated')::boolean, false) AS truncated
+         FROM inbox_events WHERE ticket_id = $1 AND kind = 'ticket' ORDER BY event_at DESC LIMIT 1`,
+        [row.id],
+      ) as Promise<{ truncated: boolean }[]>,
     ]);
-    return { ...this.toView(row), conversation: row.conversation ?? [], history, overrides, outcomes, writebacks };
+    return {
+      ...this.toView(row),
+      truncated: content?.truncated ?? false,
+      conversation: row.conversation ?? [],
+      history,
+      overrides,
+      outcomes,
+      writebacks,
+    };
   }
 
   /** Newest first, filtered, with an opaque cursor (created_at and id of the last item). */

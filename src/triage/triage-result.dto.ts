@@ -132,6 +132,10 @@ export class TicketListDto {
 
 /** The detail adds the ticket's history; its parts are described loosely. */
 export class TicketDetailDto extends TicketDto {
+  @ApiProperty({
+    description: 'The helpdesk sent more than 65,536 characters of description: it was cut at intake (the API refuses such text)',
+  })
+  truncated: boolean;
   @ApiProperty({ type: 'array', items: { type: 'object' } }) conversation: object[];
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Every triage of the ticket, newest first' }) history: object[];
   @ApiProperty({ type: 'array', items: { type: 'object' } }) overrides: object[];
