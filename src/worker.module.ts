@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WRITEBACK_PROCESSORS } from './helpdesk/writeback.processor';
+import { WritebackProcessor } from './helpdesk/writeback.processor';
 import { WritebackService } from './helpdesk/writeback.service';
 import { InboxSweeperService } from './triage/inbox-sweeper.service';
 import { TriageProcessor } from './triage/triage.processor';
@@ -9,9 +9,9 @@ import { AuditModule } from './audit/audit.module';
 import { PrivacyWorkerModule } from './privacy/privacy.module';
 import { PackReloadModule } from './triage/pack-reload.module';
 
-/** Queue processors and the inbox sweeper: only the worker role loads these. */
+/** Job handlers (registered with the queue port, which starts a worker per queue) and the inbox sweeper: only the worker role loads these. */
 @Module({
   imports: [AuditModule, PackReloadModule, PrivacyWorkerModule, ReportsWorkerModule],
-  providers: [TriageService, TriageProcessor, WritebackService, ...Object.values(WRITEBACK_PROCESSORS), InboxSweeperService],
+  providers: [TriageService, TriageProcessor, WritebackService, WritebackProcessor, InboxSweeperService],
 })
 export class WorkerModule {}

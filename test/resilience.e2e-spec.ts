@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { IntakeService } from '../src/intake/intake.service';
-import { PipelineService } from '../src/pipeline/pipeline.service';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QueueName } from '../src/platform/queue/queues';
 import { InboxSweeperService } from '../src/triage/inbox-sweeper.service';
 import { EngineService, LearnedState, TriageOutput } from '../src/triage/engine.service';
 import type { TriageInput } from '../src/engine';
@@ -155,13 +157,13 @@ describe('no accepted ticket is lost', () => {
    */
   async function withHandSweeper(
     name: string,
-    body: (app: TestApp, sweeper: InboxSweeperService, queue: PipelineService['triage']) => Promise<void>,
+    body: (app: TestApp, sweeper: InboxSweeperService, queue: Queue) => Promise<void>,
   ): Promise<void> {
     const suitePrefix = process.env.QUEUE_PREFIX;
     process.env.QUEUE_PREFIX = `${suitePrefix!.replace(/}$/, '')}-${name}}`;
     const app = await createTestApp({ role: 'all' });
     try {
-      const queue = app.app.get(PipelineService).triage;
+      const queue = app.app.get<Queue>(getQueueToken(QueueName.Triage));
       await queue.pause();
       t.app.get(InboxSweeperService).onApplicationShutdown();
       const sweeper = app.app.get(InboxSweeperService);
@@ -179,7 +181,7 @@ describe('no accepted ticket is lost', () => {
    * include earlier tests' leftover events in this suite's database, stale after a second in tests.)
    */
   async function ownJobs(app: TestApp, ticketIds: string[]): Promise<{ withJob: number; events: number }> {
-    const queue = app.app.get(PipelineService).triage;
+    const queue = app.app.get<Queue>(getQueueToken(QueueName.Triage));
     const rows: { id: string }[] = await app.app
       .get(DataSource)
       .query('SELECT id FROM inbox_events WHERE ticket_id = ANY($1::uuid[])', [ticketIds]);

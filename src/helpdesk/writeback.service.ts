@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { TriageResult } from '../engine';
 import { AppConfig } from '../platform/config/app-config.service';
 import { type Helpdesk, UnknownHelpdeskError } from '../platform/queue/helpdesks';
+import { JobFailure } from '../platform/queue/job-queue';
 import { HelpdeskHttpError } from './helpdesk-client';
 import { HelpdeskRegistry, RateBudgetSpent } from './helpdesk-registry.service';
 import { NOTE_MARKER_PREFIX, renderNote, triageTags, writebackGate } from './note-renderer';
@@ -61,11 +61,11 @@ export class WritebackService {
        WHERE w.id = $1`,
       [writebackId],
     );
-    if (!row) throw new UnrecoverableError(`write-back ${writebackId} does not exist`);
+    if (!row) throw JobFailure.permanent(`write-back ${writebackId} does not exist`);
     if (row.state === 'done') return 'already-done';
     const adapter = this.adapterOf(row);
     const client = this.registry.client(adapter.id);
-    if (!client) throw new UnrecoverableError(`write-back to ${row.helpdesk} is off (no credentials)`);
+    if (!client) throw JobFailure.permanent(`write-back to ${row.helpdesk} is off (no credentials)`);
 
     try {
       if (!row.tags_done_at) {
@@ -107,7 +107,7 @@ export class WritebackService {
     try {
       return this.registry.adapter(row.helpdesk);
     } catch (err) {
-      if (err instanceof UnknownHelpdeskError) throw new UnrecoverableError(`write-back ${row.id}: ${err.message}`);
+      if (err instanceof UnknownHelpdeskError) throw JobFailure.permanent(`write-back ${row.id}: ${err.message}`);
       throw err;
     }
   }
@@ -135,7 +135,7 @@ export class WritebackService {
     if (budget instanceof RateBudgetSpent) return new WaitBeforeRetry(budget.waitMs, 'throttled');
     if (err instanceof HelpdeskHttpError) {
       if (err.status === 429) return new WaitBeforeRetry(Math.max(1, err.retryAfterSeconds ?? 60) * 1000, 'rate_limited');
-      if (!err.retryable) return new UnrecoverableError(err.message);
+      if (!err.retryable) return JobFailure.permanent(err.message);
     }
     return err instanceof Error ? err : new Error(String(err));
   }

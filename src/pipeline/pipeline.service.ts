@@ -1,19 +1,12 @@
-import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { Queue } from 'bullmq';
-import type { ProcessOutcome } from '../triage/triage.service';
-import { defaultJobOptions, Helpdesk, QueueName, validatePayload, WRITEBACK_QUEUE } from '../platform/queue/queues';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { MicroBatcher } from '../platform/database/micro-batcher';
+import { assertUnreachable } from '../platform/errors/domain-error';
+import { EnqueueRequest, JobQueue } from '../platform/queue/job-queue';
+import { Helpdesk, JobDone, QUEUE_SETTINGS, QueueName, TriageOutcome, validatePayload } from '../platform/queue/queues';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 /** Jobs of events accepted in the same turn of the event loop go to Redis together (one round trip). */
 const MAX_BATCH = 200;
-
-interface PendingEnqueue {
-  inboxId: string;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
 
 /**
  * The whole flow in one place:
@@ -22,23 +15,34 @@ interface PendingEnqueue {
  *   a batch's event whose triage failed        -> "triage" job of its own, with the attempts it has left
  *   triage (result stored, write-back row in the same transaction)
  *                                -> "writeback" job on the helpdesk's own queue (jobId = write-back id)
- * Inbox and write-back rows are the durable record; the sweeper re-enqueues jobs Redis lost.
+ * Job handlers answer an outcome and `next` enqueues the job it leads to, inside the finished job: a failure to
+ * enqueue fails that job, whose retry enqueues again. Inbox and write-back rows are the durable record; the
+ * sweeper re-enqueues jobs Redis lost.
  */
 @Injectable()
-export class PipelineService {
+export class PipelineService implements OnModuleInit {
   private readonly logger = new Logger(PipelineService.name);
-  private pending: PendingEnqueue[] = [];
-  private flushScheduled = false;
 
-  constructor(
-    @InjectQueue(QueueName.Triage) private readonly triageQueue: Queue,
-    private readonly moduleRef: ModuleRef,
-  ) {}
+  /** The triage jobs of one event-loop turn's accepted events, added together. */
+  private readonly accepted = new MicroBatcher<EnqueueRequest, void>(
+    async (requests) => {
+      await this.jobs.enqueueMany(requests);
+      return requests.map(() => undefined);
+    },
+    { maxBatch: MAX_BATCH, maxInFlight: 16 },
+  );
+
+  constructor(private readonly jobs: JobQueue) {}
+
+  onModuleInit(): void {
+    this.jobs.afterEach((done) => this.next(done));
+  }
 
   /** After an inbox row is committed. A Redis failure here loses nothing: the sweeper enqueues it later. */
   async eventAccepted(inboxId: string): Promise<boolean> {
     try {
-      await withTimeout(this.enqueueBatched(inboxId), ENQUEUE_TIMEOUT_MS);
+      const item = { name: 'triage', data: validatePayload('triage', { inboxId }) } as const;
+      await withTimeout(this.accepted.submit({ item }), ENQUEUE_TIMEOUT_MS);
       return true;
     } catch (err) {
       this.logger.warn({ err, inboxId }, 'could not enqueue triage now; the inbox sweeper will');
@@ -52,11 +56,7 @@ export class PipelineService {
    */
   async batchAccepted(batchJobId: string, inboxIds: string[]): Promise<boolean> {
     try {
-      const payload = validatePayload('triage-batch', { inboxIds });
-      await withTimeout(
-        this.triageQueue.add('triage-batch', payload, { ...defaultJobOptions(QueueName.Triage), jobId: batchJobId }),
-        ENQUEUE_TIMEOUT_MS,
-      );
+      await withTimeout(this.jobs.enqueue({ name: 'triage-batch', data: { inboxIds } }, { jobId: batchJobId }), ENQUEUE_TIMEOUT_MS);
       return true;
     } catch (err) {
       this.logger.warn({ err, batchJobId, events: inboxIds.length }, 'could not enqueue triage now; the inbox sweeper will');
@@ -64,68 +64,46 @@ export class PipelineService {
     }
   }
 
-  /** `attemptsLeft`: fewer attempts than usual, for an event that already spent one in a batch. */
-  async enqueueTriage(inboxId: string, attemptsLeft?: number): Promise<void> {
-    const payload = validatePayload('triage', { inboxId });
-    const options = defaultJobOptions(QueueName.Triage);
-    if (attemptsLeft !== undefined) options.attempts = Math.max(1, attemptsLeft);
-    await this.triageQueue.add('triage', payload, { ...options, jobId: inboxId });
-  }
-
-  private enqueueBatched(inboxId: string): Promise<void> {
-    validatePayload('triage', { inboxId });
-    return new Promise((resolve, reject) => {
-      this.pending.push({ inboxId, resolve, reject });
-      if (this.pending.length >= MAX_BATCH) void this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    const options = defaultJobOptions(QueueName.Triage);
-    try {
-      await this.triageQueue.addBulk(
-        batch.map(({ inboxId }) => ({ name: 'triage', data: { inboxId }, opts: { ...options, jobId: inboxId } })),
-      );
-      for (const p of batch) p.resolve();
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-    }
+  async enqueueTriage(inboxId: string): Promise<void> {
+    await this.jobs.enqueue({ name: 'triage', data: { inboxId } });
   }
 
   /** Enqueues a failed event again; a failed job kept in Redis under the same id is retried instead. */
   async replayTriage(inboxId: string): Promise<void> {
-    const job = await this.triageQueue.getJob(inboxId);
-    if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true });
-    else await this.enqueueTriage(inboxId);
-  }
-
-  /** After a triage is stored. A failure to enqueue fails the triage job, whose retry enqueues again. */
-  async triaged(outcome: ProcessOutcome): Promise<void> {
-    if (outcome.writeback) await this.enqueueWriteback(outcome.writeback.writebackId, outcome.writeback.helpdesk);
+    if (!(await this.jobs.retryFailed(QueueName.Triage, inboxId))) await this.enqueueTriage(inboxId);
   }
 
   async enqueueWriteback(writebackId: string, helpdesk: Helpdesk): Promise<void> {
-    const payload = validatePayload('writeback', { writebackId, helpdesk });
-    await this.writebackQueue(helpdesk).add('writeback', payload, {
-      ...defaultJobOptions(WRITEBACK_QUEUE[helpdesk]),
-      jobId: writebackId,
-    });
+    await this.jobs.enqueue({ name: 'writeback', data: { writebackId, helpdesk } });
   }
 
-  get triage(): Queue {
-    return this.triageQueue;
+  /** The job a finished one leads to. */
+  async next(done: JobDone): Promise<void> {
+    switch (done.name) {
+      case 'triage':
+        await this.jobs.enqueueMany(writebacksOf([done.outcome]));
+        return;
+      case 'triage-batch':
+        await this.jobs.enqueueMany([
+          ...writebacksOf(done.outcome.triaged),
+          // An event that failed in a batch already spent one attempt there.
+          ...done.outcome.retryAlone.map((inboxId) => ({
+            item: { name: 'triage', data: { inboxId } } as const,
+            attempts: QUEUE_SETTINGS[QueueName.Triage].attempts - 1,
+          })),
+        ]);
+        return;
+      case 'writeback':
+      case 'weekly-report':
+        return;
+      default:
+        return assertUnreachable(done);
+    }
   }
+}
 
-  writebackQueue(helpdesk: Helpdesk): Queue {
-    return this.moduleRef.get<Queue>(getQueueToken(WRITEBACK_QUEUE[helpdesk]), { strict: false });
-  }
+function writebacksOf(outcomes: readonly TriageOutcome[]): EnqueueRequest[] {
+  return outcomes.flatMap((o) => (o.writeback ? [{ item: { name: 'writeback', data: o.writeback } as const }] : []));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

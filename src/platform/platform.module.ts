@@ -1,4 +1,3 @@
-import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -16,8 +15,7 @@ import { dataSourceOptions } from './database/data-source';
 import { loggerParams } from './logging/logging';
 import { HotQueries } from './database/hot-queries';
 import { MetricsService } from './metrics/metrics.service';
-import { QueueName } from './queue/queues';
-import { redisConnection } from './queue/redis-options';
+import { JOB_QUEUE_EXPORTS, JOB_QUEUE_IMPORTS, JobQueue } from './queue/job-queue';
 
 /** Logging, Postgres and Redis queues; their factories read the validated configuration. */
 const SHARED_IMPORTS = [
@@ -32,15 +30,7 @@ const SHARED_IMPORTS = [
     useFactory: (cfg: AppConfig) => dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
   }),
   TypeOrmModule.forFeature([ApiKeyEntity]),
-  BullModule.forRootAsync({
-    inject: [AppConfig],
-    extraProviders: [AppConfig],
-    useFactory: (cfg: AppConfig) => ({
-      connection: redisConnection(cfg.get('REDIS_URL')),
-      prefix: cfg.get('QUEUE_PREFIX'),
-    }),
-  }),
-  BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
+  ...JOB_QUEUE_IMPORTS,
 ];
 
 const SHARED_SERVICES = [
@@ -64,8 +54,8 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }), ...SHARED_IMPORTS],
-      providers: [...SHARED_SERVICES],
-      exports: [...SHARED_SERVICES, BullModule, TypeOrmModule],
+      providers: [...SHARED_SERVICES, JobQueue.provider()],
+      exports: [...SHARED_SERVICES, JobQueue, ...JOB_QUEUE_EXPORTS, TypeOrmModule],
     };
   }
 }

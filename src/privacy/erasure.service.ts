@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, addressHash } from '../audit/audit.service';
-import { PipelineService } from '../pipeline/pipeline.service';
 import { identifierPattern, identifiersOf, identifierWords, scrub, type RequesterFields } from './personal-text';
-import { HELPDESKS } from '../platform/queue/helpdesks';
+import { JobQueue } from '../platform/queue/job-queue';
+import { QueueName, WRITEBACK_QUEUE } from '../platform/queue/queues';
 
 /** Which tickets to erase: a condition on `tickets t` with its parameters ($1 ...). */
 export interface TicketCondition {
@@ -63,7 +62,7 @@ export class ErasureService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
-    private readonly pipeline: PipelineService,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** DELETE /v1/requesters/:email: every ticket whose requester has this address, in any case. */
@@ -221,17 +220,16 @@ export class ErasureService {
   private async scrubJobs(jobIds: string[], identifiers: string[]): Promise<void> {
     const pattern = identifierPattern(identifiers);
     if (!pattern || jobIds.length === 0) return;
-    const queues: Queue[] = [this.pipeline.triage, ...HELPDESKS.map((h) => this.pipeline.writebackQueue(h))];
-    for (const queue of queues) {
+    for (const queue of [QueueName.Triage, ...Object.values(WRITEBACK_QUEUE)]) {
       for (const id of jobIds) {
-        const job = await queue.getJob(id);
+        const job = await this.jobs.getJob(queue, id);
         if (!job) continue;
         const held = JSON.stringify([job.data, job.returnvalue, job.failedReason, job.stacktrace]);
         if (held.replace(pattern, '') === held) continue;
         // A job being processed is locked; its record in Postgres is already erased.
         await job
           .remove()
-          .catch((err: unknown) => this.logger.warn({ err, queue: queue.name, jobId: id }, 'could not remove a job holding erased data'));
+          .catch((err: unknown) => this.logger.warn({ err, queue, jobId: id }, 'could not remove a job holding erased data'));
       }
     }
   }

@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
 import { WritebackService } from '../helpdesk/writeback.service';
-import type { Helpdesk } from '../platform/queue/queues';
+import { JobQueue } from '../platform/queue/job-queue';
+import { QueueName, WRITEBACK_QUEUE, type Helpdesk } from '../platform/queue/queues';
 import { TriageService } from './triage.service';
 
 /** Rows read per page; a pass reads pages until one comes back short or MAX_ROWS_PER_PASS were seen. */
@@ -20,7 +20,7 @@ interface PageStart {
 
 /** How the sweeper finds and requeues one kind of row (inbox events, write-backs). */
 interface RequeueOps<R> {
-  queue: (row: R) => Queue;
+  queue: (row: R) => QueueName;
   /** The row's work is in another job still queued or running (events accepted together). */
   coveredBy?: (row: R) => Promise<boolean>;
   /** The table the rows come from: a row is enqueued only if it is still pending after its job was looked up. */
@@ -46,6 +46,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
     @InjectDataSource() private readonly db: DataSource,
     private readonly writebacks: WritebackService,
     private readonly pipeline: PipelineService,
+    private readonly jobs: JobQueue,
     private readonly triage: TriageService,
     private readonly config: AppConfig,
   ) {}
@@ -64,7 +65,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
   async sweep(): Promise<number> {
     const batchJobs = new Map<string, Promise<boolean>>();
     const inBatchJob = (batchJobId: string) => {
-      if (!batchJobs.has(batchJobId)) batchJobs.set(batchJobId, this.jobAlive(this.pipeline.triage, batchJobId));
+      if (!batchJobs.has(batchJobId)) batchJobs.set(batchJobId, this.jobAlive(QueueName.Triage, batchJobId));
       return batchJobs.get(batchJobId)!;
     };
     const inbox = await this.pages(
@@ -78,7 +79,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
           [this.config.get('INBOX_SWEEP_SECONDS'), PAGE, after?.at ?? null, after?.id ?? null],
         ) as Promise<{ id: string; batch_job_id: string | null; at: string }[]>,
       {
-        queue: () => this.pipeline.triage,
+        queue: () => QueueName.Triage,
         table: 'inbox_events',
         coveredBy: async (r) => r.batch_job_id !== null && (await inBatchJob(r.batch_job_id)),
         enqueue: (r) => this.pipeline.enqueueTriage(r.id),
@@ -96,7 +97,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
           [this.config.get('INBOX_SWEEP_SECONDS'), PAGE, after?.at ?? null, after?.id ?? null],
         ) as Promise<{ id: string; helpdesk: Helpdesk; at: string }[]>,
       {
-        queue: (r) => this.pipeline.writebackQueue(r.helpdesk),
+        queue: (r) => WRITEBACK_QUEUE[r.helpdesk],
         table: 'writebacks',
         enqueue: (r) => this.pipeline.enqueueWriteback(r.id, r.helpdesk),
         recordFailure: (r, reason) => this.writebacks.recordFailure(r.id, reason, true),
@@ -135,7 +136,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
   private async requeueMissing<R extends { id: string }>(rows: readonly R[], ops: RequeueOps<R>): Promise<number> {
     const covered = await Promise.all(rows.map((row) => ops.coveredBy?.(row) ?? false));
     const own = rows.filter((_, i) => !covered[i]);
-    const jobs = await Promise.all(own.map((row) => ops.queue(row).getJob(row.id)));
+    const jobs = await Promise.all(own.map((row) => this.jobs.getJob(ops.queue(row), row.id)));
     for (const [i, row] of own.entries()) {
       const job = jobs[i];
       if (job && (await job.isFailed())) await ops.recordFailure(row, job.failedReason || 'failed');
@@ -156,8 +157,8 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** The job exists and has not failed for good. */
-  private async jobAlive(queue: Queue, jobId: string): Promise<boolean> {
-    const job = await queue.getJob(jobId);
+  private async jobAlive(queue: QueueName, jobId: string): Promise<boolean> {
+    const job = await this.jobs.getJob(queue, jobId);
     return Boolean(job) && !(await job!.isFailed());
   }
 

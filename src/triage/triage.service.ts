@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { TriageDecision } from '../engine';
 import type { InboxPayload } from '../intake/inbox-event.entity';
 import { FixStatsService } from '../outcomes/fix-stats.service';
 import { HotQueries } from '../platform/database/hot-queries';
@@ -11,6 +9,8 @@ import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
 import { isHelpdesk, type Helpdesk } from '../platform/queue/helpdesks';
+import { JobFailure } from '../platform/queue/job-queue';
+import type { TriageOutcome } from '../platform/queue/queues';
 import { EngineService } from './engine.service';
 
 interface InboxRow {
@@ -128,15 +128,8 @@ const MAX_BATCH = 64;
 /** Triage is background work: waiting up to 5 ms for more jobs' loads and stores buys fewer, larger statements. */
 const LINGER_MS = 5;
 
-export interface ProcessOutcome {
-  status: 'triaged' | 'already-processed';
-  causeId?: string;
-  /** The named cause's confidence, 0..1. */
-  confidence?: number;
-  decision?: TriageDecision;
-  /** The write-back to run next, when the ticket came from a helpdesk with write-back on. */
-  writeback?: { writebackId: string; helpdesk: Helpdesk };
-}
+/** What a triage did; its write-back is the job the pipeline enqueues next. */
+export type ProcessOutcome = TriageOutcome;
 
 @Injectable()
 export class TriageService {
@@ -170,7 +163,7 @@ export class TriageService {
    */
   async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
     const row = await this.loads.submit(inboxId);
-    if (!row) throw new UnrecoverableError(`inbox event ${inboxId} does not exist`);
+    if (!row) throw JobFailure.permanent(`inbox event ${inboxId} does not exist`);
     if (row.state === 'processed') {
       // A retry after the store committed but its ticket could not be settled (see SETTLE_QUEUED).
       await this.settleQueued([row.ticket_id]);

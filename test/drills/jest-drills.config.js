@@ -10,6 +10,10 @@ module.exports = {
   roots: ['<rootDir>/test/drills'],
   testMatch: ['**/*.drill-spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  // The drills reach Redis through the service's queue port, which loads Nest packages published as ES modules.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|load-esm|strtok3|token-types|@tokenizer|uint8array-extras|content-disposition)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Under the root config's `projects` this is ignored, so every drill also sets its own timeouts.
   testTimeout: 120000,

@@ -1,8 +1,8 @@
-import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DrillStage, prepareStage } from './support/drill-stage';
 import { acceptedIds, call, metricValue, postTickets, scrape, untriaged, waitUntil, withClient } from './support/probes';
 import { ServiceProcess } from './support/service';
+import { JobQueue } from '../../src/platform/queue/job-queue';
 
 const HEALTHY_AFTER = 30;
 
@@ -10,16 +10,16 @@ describe('drill: a poison ticket whose triage throws', () => {
   let stage: DrillStage;
   let api: ServiceProcess;
   let worker: ServiceProcess;
-  let queue: Queue;
+  let jobs: ReturnType<typeof JobQueue.connect>;
 
   beforeAll(async () => {
     stage = await prepareStage('poison');
     [api, worker] = await Promise.all([ServiceProcess.startApi(stage.settings), ServiceProcess.startWorker(stage.settings)]);
-    queue = new Queue('triage', { connection: { url: stage.settings.redisUrl }, prefix: stage.settings.queuePrefix });
+    jobs = JobQueue.connect(stage.settings.redisUrl, stage.settings.queuePrefix);
   }, 90_000);
 
   afterAll(async () => {
-    await queue?.close();
+    await jobs?.close();
     await stage?.cleanup();
   }, 60_000);
 
@@ -45,7 +45,7 @@ describe('drill: a poison ticket whose triage throws', () => {
       );
       await c.query(`UPDATE tickets SET triage_state = 'queued' WHERE id = $1`, [ticketId]);
     });
-    await queue.add('triage', { inboxId }, { jobId: inboxId, attempts: 4, backoff: { type: 'exponential', delay: 500 } });
+    await jobs.enqueue({ name: 'triage', data: { inboxId } });
     return inboxId;
   }
 

@@ -3,10 +3,9 @@ import { UnrecoverableError } from 'bullmq';
 import { WEBHOOK_CONTROLLERS } from '../../intake/helpdesk-webhook.controller';
 import type { AppConfig } from '../../platform/config/app-config.service';
 import { HELPDESKS, UnknownHelpdeskError } from '../../platform/queue/helpdesks';
-import { QUEUE_SETTINGS, QueueName, validatePayload } from '../../platform/queue/queues';
+import { QUEUE_JOBS, QUEUE_SETTINGS, QueueName, validatePayload, WRITEBACK_QUEUE } from '../../platform/queue/queues';
 import { TICKET_SOURCES } from '../../tickets/ticket.entity';
 import { HelpdeskRegistry } from '../helpdesk-registry.service';
-import { WRITEBACK_PROCESSORS } from '../writeback.processor';
 import { WritebackService } from '../writeback.service';
 import { adapterOf, helpdeskAdapters } from './helpdesk-adapters';
 
@@ -23,21 +22,21 @@ function fullConfig(): AppConfig {
 }
 
 describe('helpdesk adapters', () => {
-  it.each(HELPDESKS)('%s has its adapter, webhook path, write-back queue and processor', (helpdesk) => {
+  it.each(HELPDESKS)('%s has its adapter, webhook path and write-back queue, whose worker runs write-back jobs', (helpdesk) => {
     const adapter = helpdeskAdapters[helpdesk];
     expect(adapter.id).toBe(helpdesk);
     expect(adapter.webhookPath).toBe(`/webhooks/${helpdesk}`);
     expect(adapter.settings.writebackQueue).toBe(`writeback-${helpdesk}`);
     expect(QUEUE_SETTINGS[adapter.settings.writebackQueue]).toBeDefined();
     expect(Object.values(QueueName)).toContain(adapter.settings.writebackQueue);
-    expect(WRITEBACK_PROCESSORS[helpdesk]).toBeDefined();
+    expect(QUEUE_JOBS[adapter.settings.writebackQueue]).toEqual(['writeback']);
     expect(Reflect.getMetadata(PATH_METADATA, WEBHOOK_CONTROLLERS[helpdesk])).toBe(`webhooks/${helpdesk}`);
     expect(TICKET_SOURCES).toContain(helpdesk);
   });
 
   it('lists exactly the helpdesks of HELPDESKS', () => {
     expect(Object.keys(helpdeskAdapters).sort()).toEqual([...HELPDESKS].sort());
-    expect(Object.keys(WRITEBACK_PROCESSORS).sort()).toEqual([...HELPDESKS].sort());
+    expect(Object.keys(WRITEBACK_QUEUE).sort()).toEqual([...HELPDESKS].sort());
     expect(Object.keys(WEBHOOK_CONTROLLERS).sort()).toEqual([...HELPDESKS].sort());
   });
 

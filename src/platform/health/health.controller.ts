@@ -1,12 +1,10 @@
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponse } from '../errors/error-response.dto';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Queue } from 'bullmq';
 import { Public } from '../auth/scopes.decorator';
 import { DomainError } from '../errors/domain-error';
-import { QueueName } from '../queue/queues';
+import { JobQueue } from '../queue/job-queue';
 
 class LiveDto {
   @ApiProperty({ example: 'ok' }) status: string;
@@ -30,7 +28,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @InjectQueue(QueueName.Triage) private readonly triageQueue: Queue,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** The process is up. */
@@ -55,9 +53,7 @@ export class HealthController {
           this.indicators
             .check('redis')
             .attempt(async () => {
-              const client = await this.triageQueue.getBackend().client;
-              // Any round trip proves the connection; IRedisClient exposes no PING.
-              await client.get(`${this.triageQueue.name}:health`);
+              await this.jobs.isAlive();
               return {};
             })
             .withTimeout(1500),

@@ -1,13 +1,11 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { refusedAuthentication } from '../auth/authenticate-first';
-import { QueueName } from '../queue/queues';
+import { JobQueue } from '../queue/job-queue';
 import { CONFIDENCE_BUCKETS, METRIC_PREFIX, WritebackResult } from './metric-names';
 
 /** A webhook path (`/webhooks/zendesk`); its one group is the helpdesk. */
@@ -121,8 +119,8 @@ export class MetricsService implements OnModuleInit {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     // Both series exist from the start, so a share computed from them never lacks its denominator.
     for (const decision of ['auto', 'review'] as const) this.decisions.inc({ decision }, 0);
-    // Every queue the service declares, read at scrape time (a queue registered later is found then).
-    const queues = () => Object.values(QueueName).map((name) => moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+    // Every queue the service declares, through the queue port (resolved at scrape time).
+    const jobs = () => moduleRef.get(JobQueue, { strict: false });
     new Gauge({
       name: `${METRIC_PREFIX}queue_jobs`,
       help: 'Jobs in each queue by state, read from Redis at scrape time',
@@ -130,12 +128,9 @@ export class MetricsService implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        await Promise.all(
-          queues().map(async (q) => {
-            const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-            for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
-          }),
-        );
+        for (const { queue, counts } of await jobs().counts()) {
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+        }
       },
     });
     new Gauge({

@@ -1,5 +1,5 @@
-import { Worker } from 'bullmq';
 import { isDatabaseUnavailable } from '../errors/error-mapping';
+import { JobFailure } from './job-queue';
 
 /** How long a queue pauses when Postgres does not answer, before it tries again. */
 export const DATABASE_OUTAGE_PAUSE_MS = 2000;
@@ -9,8 +9,6 @@ export const DATABASE_OUTAGE_PAUSE_MS = 2000;
  * its attempts (an outage longer than the backoff would fail every queued job for good), the queue pauses
  * and the job goes back to wait. Any other error is left for the caller to rethrow.
  */
-export async function waitOutDatabaseOutage(worker: Worker, err: unknown): Promise<void> {
-  if (!isDatabaseUnavailable(err)) return;
-  await worker.rateLimit(DATABASE_OUTAGE_PAUSE_MS);
-  throw Worker.RateLimitError();
+export function waitOutDatabaseOutage(err: unknown): void {
+  if (isDatabaseUnavailable(err)) throw JobFailure.retryLater(DATABASE_OUTAGE_PAUSE_MS, 'database unavailable; the queue waits');
 }

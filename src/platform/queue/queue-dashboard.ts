@@ -1,13 +1,11 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
-import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyService } from '../auth/api-key.service';
 import type { AuthFailureLimiter } from '../auth/auth-failures';
-import { QueueName } from './queues';
+import { JobQueue } from './job-queue';
 
 export const QUEUE_DASHBOARD_PATH = '/queues';
 
@@ -18,7 +16,7 @@ export const QUEUE_DASHBOARD_PATH = '/queues';
 /** `failures`: the per-address limiter of failed authentications (absent in an app without the API's modules). */
 export async function mountQueueDashboard(app: NestFastifyApplication, failures?: AuthFailureLimiter): Promise<void> {
   const keys = app.get(ApiKeyService);
-  const queues = Object.values(QueueName).map((name) => app.get<Queue>(getQueueToken(name)));
+  const queues = app.get(JobQueue).dashboardQueues();
   const serverAdapter = new BullBoardFastifyAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });

@@ -1,4 +1,5 @@
-import type { JobsOptions } from 'bullmq';
+import type { TriageDecision } from '../../engine';
+import { assertUnreachable } from '../errors/domain-error';
 import { HELPDESKS, Helpdesk, isHelpdesk, perHelpdesk } from './helpdesks';
 
 export type { Helpdesk } from './helpdesks';
@@ -95,7 +96,79 @@ export interface JobPayloads {
 
 export type JobName = keyof JobPayloads;
 
-export function defaultJobOptions(queue: QueueName): JobsOptions {
+/** A job as the port takes and hands it over: its name says what its data is. */
+export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+
+/** A stored triage that leads to a write-back on the helpdesk's queue. */
+export interface WritebackRef {
+  writebackId: string;
+  helpdesk: Helpdesk;
+}
+
+/** What a triage job did; `writeback` is the job the pipeline enqueues next. */
+export interface TriageOutcome {
+  status: 'triaged' | 'already-processed';
+  causeId?: string;
+  /** The named cause's confidence, 0..1. */
+  confidence?: number;
+  decision?: TriageDecision;
+  writeback?: WritebackRef;
+}
+
+/** What each job's handler answers, keyed by job name: the pipeline chains the next job from it. */
+export interface JobOutcomes {
+  triage: TriageOutcome;
+  /** The events triaged, and those whose triage failed: each of those gets a "triage" job of its own. */
+  'triage-batch': { triaged: TriageOutcome[]; retryAlone: string[] };
+  writeback: 'done' | 'already-done' | 'dry-run';
+  'weekly-report': { isoWeek: string; durationMs: number; delivered: boolean };
+}
+
+/** A finished job with its outcome, as the pipeline receives it. */
+export type JobDone = { [N in JobName]: { name: N; data: JobPayloads[N]; outcome: JobOutcomes[N] } }[JobName];
+
+/** The queue each job runs on: write-backs on their helpdesk's own. */
+export function queueOf(item: JobItem): QueueName {
+  switch (item.name) {
+    case 'triage':
+    case 'triage-batch':
+      return QueueName.Triage;
+    case 'writeback':
+      return WRITEBACK_QUEUE[item.data.helpdesk];
+    case 'weekly-report':
+      return QueueName.Reports;
+    default:
+      return assertUnreachable(item);
+  }
+}
+
+/** The job names each queue runs: a worker refuses to start without a handler for each. */
+export const QUEUE_JOBS: Readonly<Record<QueueName, readonly JobName[]>> = {
+  [QueueName.Triage]: ['triage', 'triage-batch'],
+  ...(Object.fromEntries(Object.values(WRITEBACK_QUEUE).map((queue): [string, readonly JobName[]] => [queue, ['writeback']])) as Record<
+    WritebackQueueName,
+    readonly JobName[]
+  >),
+  [QueueName.Reports]: ['weekly-report'],
+};
+
+/** The job id an item gets unless one is given: the row it works on, so a queued job is never doubled. */
+export function defaultJobId(item: JobItem): string | undefined {
+  switch (item.name) {
+    case 'triage':
+      return item.data.inboxId;
+    case 'writeback':
+      return item.data.writebackId;
+    case 'triage-batch': // its id is written on the rows of the batch by the intake
+    case 'weekly-report': // made by the job scheduler
+      return undefined;
+    default:
+      return assertUnreachable(item);
+  }
+}
+
+/** Attempts, backoff and retention of a queue's jobs. */
+export function defaultJobOptions(queue: QueueName): Pick<QueueSettings, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'> {
   const s = QUEUE_SETTINGS[queue];
   return {
     attempts: s.attempts,
@@ -136,6 +209,6 @@ export function validatePayload<N extends JobName>(name: N, payload: JobPayloads
       return payload;
     }
     default:
-      throw new Error(`unknown job name ${String(name)}`);
+      return assertUnreachable(name);
   }
 }
