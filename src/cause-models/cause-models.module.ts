@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TriageModule } from '../triage/triage.module';
 import { CauseModelReloader } from './cause-model-reloader';
 import { CauseModelStore } from './cause-model-store';
 import { CauseModelsService } from './cause-models.service';
 
 /** Refits and version switches: the admin CLI's side. */
-@Module({ providers: [CauseModelStore, CauseModelsService], exports: [CauseModelsService] })
+@Module({ imports: [TriageModule], providers: [CauseModelStore, CauseModelsService], exports: [CauseModelsService] })
 export class CauseModelsModule {}
 
 /** Keeps a running process (API or worker) on the active cause-model version. */
-@Module({ providers: [CauseModelStore, CauseModelReloader], exports: [CauseModelReloader] })
+@Module({ imports: [TriageModule], providers: [CauseModelStore, CauseModelReloader], exports: [CauseModelReloader] })
 export class CauseModelReloadModule {}

@@ -2,11 +2,6 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { PipelineService } from '../pipeline/pipeline.service';
-import { FixStatsService } from '../outcomes/fix-stats.service';
-import { OutcomesService } from '../outcomes/outcomes.service';
-import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
-import { EngineService } from '../triage/engine.service';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { ApiKeyService } from './auth/api-key.service';
 import { AppConfig } from './config/app-config.service';
@@ -27,25 +22,19 @@ const SHARED_IMPORTS = [
   TypeOrmModule.forRootAsync({
     inject: [AppConfig],
     extraProviders: [AppConfig],
-    useFactory: (cfg: AppConfig) => dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
+    // Entities come from the feature modules' TypeOrmModule.forFeature.
+    useFactory: (cfg: AppConfig) => ({
+      ...dataSourceOptions({ url: cfg.get('DATABASE_URL'), poolSize: cfg.get('DATABASE_POOL_SIZE') }),
+      autoLoadEntities: true,
+    }),
   }),
   TypeOrmModule.forFeature([ApiKeyEntity]),
   ...JOB_QUEUE_IMPORTS,
 ];
 
-const SHARED_SERVICES = [
-  AppConfig,
-  ApiKeyService,
-  PipelineService,
-  EngineService,
-  HelpdeskRegistry,
-  FixStatsService,
-  OutcomesService,
-  MetricsService,
-  HotQueries,
-];
+const SHARED_SERVICES = [AppConfig, ApiKeyService, MetricsService, HotQueries];
 
-/** Configuration, logging, Postgres, Redis queues and the engine: shared by the API and the worker. */
+/** Infrastructure only (configuration, logging, Postgres, Redis, the queue port, API keys, metrics): shared by every role. */
 @Global()
 @Module({})
 export class PlatformModule {

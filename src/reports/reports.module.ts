@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TriageModule } from '../triage/triage.module';
 import { ReportDeliveryService } from './report-delivery.service';
 import { ReportsController } from './reports.controller';
 import { ReportsProcessor } from './reports.processor';
@@ -7,6 +8,7 @@ import { ReportsService } from './reports.service';
 
 /** HTTP side of the weekly reports: read, list, (re)generate. */
 @Module({
+  imports: [TriageModule],
   controllers: [ReportsController],
   providers: [ReportsService, ReportDeliveryService],
 })
@@ -14,6 +16,7 @@ export class ReportsApiModule {}
 
 /** Worker side: the Monday job scheduler and the processor that generates and delivers. */
 @Module({
+  imports: [TriageModule],
   providers: [ReportsService, ReportDeliveryService, ReportsProcessor, ReportsScheduler],
 })
 export class ReportsWorkerModule {}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { helpdeskAdaptersProvider } from './adapters/helpdesk-adapters';
+import { HelpdeskRegistry } from './helpdesk-registry.service';
+
+/** The helpdesk adapters and the registry that applies the configuration to them (clients, webhook authenticators). */
+@Module({ providers: [helpdeskAdaptersProvider, HelpdeskRegistry], exports: [HelpdeskRegistry] })
+export class HelpdeskModule {}
