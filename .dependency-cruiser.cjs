@@ -5,7 +5,7 @@
  * - no import cycles between feature folders.
  */
 const FEATURES =
-  '(intake|triage|helpdesk|outcomes|tickets|reports|pipeline|catalog|cause-models|privacy|audit|knowledge|products|model|evaluation)';
+  '(intake|triage|helpdesk|outcomes|tickets|ticket-api|reports|pipeline|catalog|cause-models|privacy|audit|knowledge|products|model|evaluation)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { signZendeskPayload } from '../src/intake/zendesk-signature';
+import { signZendeskPayload } from '../src/helpdesk/webhooks/zendesk-signature';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, createTestApp, TestApp } from './support/test-app';
 

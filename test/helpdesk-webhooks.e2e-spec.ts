@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { signZendeskPayload } from '../src/intake/zendesk-signature';
+import { signZendeskPayload } from '../src/helpdesk/webhooks/zendesk-signature';
 import { FakeFreshdesk } from './fakes/fake-freshdesk';
 import { FakeZendesk } from './fakes/fake-zendesk';
 import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';

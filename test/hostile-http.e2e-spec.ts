@@ -1,6 +1,6 @@
 import { ApiKeyService } from '../src/platform/auth/api-key.service';
 import type { Scope } from '../src/platform/auth/api-key.entity';
-import { signZendeskPayload } from '../src/intake/zendesk-signature';
+import { signZendeskPayload } from '../src/helpdesk/webhooks/zendesk-signature';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, suiteApp, uniqueId } from './support/test-app';
 

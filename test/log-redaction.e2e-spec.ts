@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { signZendeskPayload } from '../src/intake/zendesk-signature';
+import { signZendeskPayload } from '../src/helpdesk/webhooks/zendesk-signature';
 import { hashKey } from '../src/platform/auth/api-key.service';
 import { prepareDatabase } from '../src/platform/database/prepare-database';
 import { uniqueId, waitFor } from './support/test-app';

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { FRESHDESK_WEBHOOK_BODY_TEMPLATE } from '../src/intake/freshdesk-webhook.mapper';
-import { ZENDESK_SATISFACTION_BODY_TEMPLATE, ZENDESK_TRIGGER_BODY_TEMPLATE } from '../src/intake/zendesk-webhook.mapper';
+import { FRESHDESK_WEBHOOK_BODY_TEMPLATE } from '../src/helpdesk/webhooks/freshdesk-webhook.mapper';
+import { ZENDESK_SATISFACTION_BODY_TEMPLATE, ZENDESK_TRIGGER_BODY_TEMPLATE } from '../src/helpdesk/webhooks/zendesk-webhook.mapper';
 import { createTestApp, suiteApp } from './support/test-app';
 
 /** A port nothing listens on right now. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageQuery } from '../tickets/tickets.dto';
+import { PageQuery } from '../platform/http/page-query';
 
 export class ListAuditQuery extends PageQuery {}
 

@@ -12,11 +12,10 @@ import { EngineService } from '../triage/engine.service';
 import { assertUnreachable, DomainError } from '../platform/errors/domain-error';
 import type { Helpdesk } from '../platform/queue/helpdesks';
 import type { TicketStatus } from '../tickets/ticket.entity';
-import type { InboxPayload } from './inbox-event.entity';
 import { AcceptResult, IntakeService } from './intake.service';
-import type { TicketEvent } from './ticket-event';
-import { HelpdeskEvent, WebhookPayloadError } from './webhook-event';
-import { storableHelpdeskEvent } from './well-formed-text';
+import type { InboxPayload, TicketEvent } from '../tickets/ticket-event';
+import { HelpdeskEvent, WebhookPayloadError } from '../helpdesk/webhooks/webhook-event';
+import { storableHelpdeskEvent } from './storable-helpdesk-event';
 
 export type WebhookAnswer =
   | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' | 'csat'; truncated?: boolean })

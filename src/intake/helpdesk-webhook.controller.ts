@@ -3,13 +3,28 @@ import { applyDecorators, Body, Controller, Headers, HttpCode, Post, type RawBod
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HelpdeskAdapter } from '../helpdesk/adapters/helpdesk-adapter';
 import { helpdeskAdapters } from '../helpdesk/adapters/helpdesk-adapters';
+import { WebhookAcceptedDto, WebhookIgnoredDto } from '../helpdesk/webhooks/webhook-answer.dto';
 import { Public } from '../platform/auth/scopes.decorator';
 import { perHelpdesk } from '../platform/queue/helpdesks';
-import { HelpdeskIntakeService } from './helpdesk-intake.service';
-import { sendWebhookAnswer, WebhookAcceptedDto, WebhookIgnoredDto } from './webhook-answer';
+import { HelpdeskIntakeService, type WebhookAnswer } from './helpdesk-intake.service';
 
 interface WebhookController {
   receive(req: RawBodyRequest<FastifyRequest>, reply: FastifyReply): Promise<WebhookAcceptedDto | WebhookIgnoredDto>;
+}
+
+/** 202 for a new event, 200 for one seen before, 202 with a reason for one the service ignores. */
+function sendWebhookAnswer(reply: FastifyReply, answer: WebhookAnswer): WebhookAcceptedDto | WebhookIgnoredDto {
+  if (answer.kind === 'ignored') {
+    void reply.status(202);
+    return { status: 'ignored', reason: answer.reason };
+  }
+  void reply.status(answer.accepted ? 202 : 200);
+  return {
+    id: answer.ticketId,
+    status: answer.accepted ? 'queued' : 'duplicate',
+    event: answer.kind,
+    ...(answer.truncated ? { truncated: true as const } : {}),
+  };
 }
 
 /**

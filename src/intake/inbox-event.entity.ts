@@ -1,19 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Requester, TicketSource, TicketStatus } from '../tickets/ticket.entity';
+import type { InboxPayload } from '../tickets/ticket-event';
+import type { TicketSource } from '../tickets/ticket.entity';
 
 export const INBOX_STATES = ['pending', 'processed', 'failed'] as const;
 export type InboxState = (typeof INBOX_STATES)[number];
-
-/** The content of an accepted event, as it is triaged. */
-export interface InboxPayload {
-  subject: string;
-  description: string;
-  requester?: Requester | null;
-  tags?: string[];
-  status?: TicketStatus | null;
-  /** A webhook's text over the length the API accepts was cut (the ticket is kept, not refused). */
-  truncated?: boolean;
-}
 
 /** Durable record of every accepted event; the queue is only a copy of the pending rows. */
 @Entity({ name: 'inbox_events' })

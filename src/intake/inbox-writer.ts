@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HotQueries } from '../platform/database/hot-queries';
 import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
-import { dedupeKeyOf, TicketEvent } from './ticket-event';
+import { dedupeKeyOf, TicketEvent } from '../tickets/ticket-event';
 
 export interface InboxWrite {
   /** Null when the event was accepted before (same dedupe key). */

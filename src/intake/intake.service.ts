@@ -7,7 +7,7 @@ import { HotQueries } from '../platform/database/hot-queries';
 import { DomainError } from '../platform/errors/domain-error';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import { InboxWriter } from './inbox-writer';
-import { TicketEvent } from './ticket-event';
+import { TicketEvent } from '../tickets/ticket-event';
 
 export interface AcceptResult {
   ticketId: string;

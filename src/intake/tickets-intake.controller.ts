@@ -14,8 +14,9 @@ import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { AppConfig } from '../platform/config/app-config.service';
 import { DomainError } from '../platform/errors/domain-error';
-import { CreateTicketDto, TicketAcceptedDto } from './create-ticket.dto';
+import { CreateTicketDto } from '../tickets/create-ticket.dto';
 import { IntakeService } from './intake.service';
+import { TicketAcceptedDto } from './ticket-accepted.dto';
 
 @ApiTags('tickets')
 @Controller('v1/tickets')

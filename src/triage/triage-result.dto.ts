@@ -1,7 +1,6 @@
 /** A triage result as the API serves it (ticket detail, list items, preview), described for the OpenAPI spec. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ConfidenceBand, TriageDecision } from '../engine';
-import { TICKET_SOURCES } from '../tickets/ticket.entity';
 
 export type { ConfidenceBand, TriageDecision };
 export const TRIAGE_DECISIONS: readonly TriageDecision[] = ['auto', 'review'];
@@ -93,52 +92,4 @@ export class TriageResultDto {
   band: ConfidenceBand;
   @ApiProperty({ type: DetectedLanguageDto }) language: DetectedLanguageDto;
   @ApiProperty({ format: 'date-time' }) triagedAt: string;
-}
-
-export class OverrideInfoDto {
-  @ApiProperty({ description: 'The API key name of the agent' }) by: string;
-  @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty() reason: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the engine had said: {causeId, macroId}' })
-  original: Record<string, unknown>;
-}
-
-/** The effective triage of a ticket: the latest result, with an agent's override applied. */
-export class TicketTriageDto extends TriageResultDto {
-  @ApiProperty({ enum: ['queued', 'done', 'failed'] }) state: string;
-  @ApiPropertyOptional({ description: 'Why the triage failed' }) error?: string;
-  @ApiPropertyOptional({ type: OverrideInfoDto }) override?: OverrideInfoDto;
-}
-
-export class TicketDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: TICKET_SOURCES }) source: string;
-  @ApiProperty() externalId: string;
-  @ApiProperty() subject: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ nullable: true, type: String }) status: string | null;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) requester: Record<string, string> | null;
-  @ApiProperty({ type: [String] }) tags: string[];
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ type: TicketTriageDto, description: 'Fields other than state are absent until the first triage is stored' })
-  triage: TicketTriageDto;
-}
-
-export class TicketListDto {
-  @ApiProperty({ type: [TicketDto] }) items: TicketDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' }) nextCursor: string | null;
-}
-
-/** The detail adds the ticket's history; its parts are described loosely. */
-export class TicketDetailDto extends TicketDto {
-  @ApiProperty({
-    description: 'The helpdesk sent more than 65,536 characters of description: it was cut at intake (the API refuses such text)',
-  })
-  truncated: boolean;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) conversation: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Every triage of the ticket, newest first' }) history: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) overrides: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) outcomes: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) writebacks: object[];
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { InboxPayload } from '../intake/inbox-event.entity';
+import type { InboxPayload } from '../tickets/ticket-event';
 import { FixStatsService } from '../outcomes/fix-stats.service';
 import { HotQueries } from '../platform/database/hot-queries';
 import { isDataError } from '../platform/errors/error-mapping';

@@ -1,5 +1,5 @@
 import type request from 'supertest';
-import { signZendeskPayload } from '../../src/intake/zendesk-signature';
+import { signZendeskPayload } from '../../src/helpdesk/webhooks/zendesk-signature';
 
 /** POST /webhooks/zendesk with the raw body signed as Zendesk signs it. */
 export function postSignedZendesk(

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { FreshdeskWebhookDocs } from '../../intake/webhook-openapi';
-import { mapFreshdeskWebhook } from '../../intake/freshdesk-webhook.mapper';
+import { FreshdeskWebhookDocs } from '../webhooks/webhook-openapi';
+import { mapFreshdeskWebhook } from '../webhooks/freshdesk-webhook.mapper';
 import type { AuthVerdict, EarlyAuthenticator } from '../../platform/auth/authenticate-first';
 import type { AppConfig } from '../../platform/config/app-config.service';
 import { writebackQueueName } from '../../platform/queue/queues';

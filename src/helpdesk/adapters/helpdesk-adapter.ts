@@ -1,5 +1,5 @@
 /** Everything the service knows of one helpdesk, behind one interface: the rest of the code names no helpdesk. */
-import type { HelpdeskEvent } from '../../intake/webhook-event';
+import type { HelpdeskEvent } from '../webhooks/webhook-event';
 import type { EarlyAuthenticator } from '../../platform/auth/authenticate-first';
 import type { AppConfig } from '../../platform/config/app-config.service';
 import type { Environment } from '../../platform/config/environment';

@@ -1,6 +1,6 @@
-import { ZendeskWebhookDocs } from '../../intake/webhook-openapi';
-import { mapZendeskWebhook } from '../../intake/zendesk-webhook.mapper';
-import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER, zendeskWebhookAuthenticator } from '../../intake/zendesk-signature';
+import { ZendeskWebhookDocs } from '../webhooks/webhook-openapi';
+import { mapZendeskWebhook } from '../webhooks/zendesk-webhook.mapper';
+import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER, zendeskWebhookAuthenticator } from '../webhooks/zendesk-signature';
 import { writebackQueueName } from '../../platform/queue/queues';
 import { NOTE_MARKER_PREFIX } from '../note-renderer';
 import { ZendeskClient } from '../zendesk.client';

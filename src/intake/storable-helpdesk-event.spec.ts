@@ -1,5 +1,6 @@
-import { cutAtCodePoint, MAX_DESCRIPTION_CHARS, storableHelpdeskEvent } from './well-formed-text';
-import type { HelpdeskEvent } from './webhook-event';
+import type { HelpdeskEvent } from '../helpdesk/webhooks/webhook-event';
+import { MAX_DESCRIPTION_CHARS } from '../tickets/well-formed-text';
+import { storableHelpdeskEvent } from './storable-helpdesk-event';
 
 const now = new Date('2026-12-05T10:00:00Z');
 const opts = { now, maxFutureSkewMs: 60 * 60_000 };
@@ -15,15 +16,6 @@ const comment = (body: string, at = now): HelpdeskEvent => ({
   body,
   at,
   dedupeKey: 'k',
-});
-
-describe('cutAtCodePoint', () => {
-  it('keeps text up to the limit and never splits a surrogate pair', () => {
-    expect(cutAtCodePoint('abc', 3)).toBe('abc');
-    expect(cutAtCodePoint('abcd', 3)).toBe('abc');
-    expect(cutAtCodePoint('ab😀', 3)).toBe('ab');
-    expect(cutAtCodePoint('a😀b', 3)).toBe('a😀');
-  });
 });
 
 describe('storableHelpdeskEvent', () => {

@@ -1,10 +1,10 @@
 /**
  * What a helpdesk webhook becomes once its adapter has read it: the same events whichever helpdesk sent them.
  */
-import { DomainError } from '../platform/errors/domain-error';
-import type { Helpdesk } from '../platform/queue/helpdesks';
-import type { TicketStatus } from '../tickets/ticket.entity';
-import type { TicketEvent } from './ticket-event';
+import { DomainError } from '../../platform/errors/domain-error';
+import type { Helpdesk } from '../../platform/queue/helpdesks';
+import type { TicketStatus } from '../../tickets/ticket.entity';
+import type { TicketEvent } from '../../tickets/ticket-event';
 
 export type HelpdeskEvent =
   /** Ticket created or its content changed: (re)triage. */

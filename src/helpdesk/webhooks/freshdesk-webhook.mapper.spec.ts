@@ -1,5 +1,5 @@
 import { FRESHDESK_WEBHOOK_BODY_TEMPLATE, freshdeskStatus, htmlToText, mapFreshdeskWebhook } from './freshdesk-webhook.mapper';
-import { growthRatio } from '../engine/testing/growth';
+import { growthRatio } from '../../engine/testing/growth';
 import { WebhookPayloadError } from './webhook-event';
 
 const now = new Date('2026-11-25T15:00:00Z');

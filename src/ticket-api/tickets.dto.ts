@@ -1,21 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateBy,
-} from 'class-validator';
-import { TicketDetailDto, TicketDto, TicketTriageDto, TRIAGE_DECISIONS, type TriageDecision } from '../triage/triage-result.dto';
-import { TICKET_SOURCES, TICKET_STATUSES } from './ticket.entity';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { PageQuery } from '../platform/http/page-query';
+import { TICKET_SOURCES, TICKET_STATUSES } from '../tickets/ticket.entity';
+import { TRIAGE_DECISIONS, TriageResultDto, type TriageDecision } from '../triage/triage-result.dto';
 
 const ID = /^[a-z0-9_.-]{1,100}$/;
 
@@ -41,23 +29,6 @@ function IsRealDate() {
       defaultMessage: (args) => `${args?.property} must be a real date or date-time, e.g. 2026-11-16 or 2026-11-16T00:00:00Z`,
     },
   });
-}
-
-/** `?limit=` (default 50, at most 200) and `?cursor=` (the previous page's nextCursor) of every list. */
-export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  readonly limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  readonly cursor?: string;
 }
 
 export class ListTicketsQuery extends PageQuery {
@@ -125,6 +96,54 @@ export class ListTicketsQuery extends PageQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   readonly resolved?: boolean;
+}
+
+export class OverrideInfoDto {
+  @ApiProperty({ description: 'The API key name of the agent' }) by: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the engine had said: {causeId, macroId}' })
+  original: Record<string, unknown>;
+}
+
+/** The effective triage of a ticket: the latest result, with an agent's override applied. */
+export class TicketTriageDto extends TriageResultDto {
+  @ApiProperty({ enum: ['queued', 'done', 'failed'] }) state: string;
+  @ApiPropertyOptional({ description: 'Why the triage failed' }) error?: string;
+  @ApiPropertyOptional({ type: OverrideInfoDto }) override?: OverrideInfoDto;
+}
+
+export class TicketDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: TICKET_SOURCES }) source: string;
+  @ApiProperty() externalId: string;
+  @ApiProperty() subject: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ nullable: true, type: String }) status: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) requester: Record<string, string> | null;
+  @ApiProperty({ type: [String] }) tags: string[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: TicketTriageDto, description: 'Fields other than state are absent until the first triage is stored' })
+  triage: TicketTriageDto;
+}
+
+export class TicketListDto {
+  @ApiProperty({ type: [TicketDto] }) items: TicketDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' }) nextCursor: string | null;
+}
+
+/** The detail adds the ticket's history; its parts are described loosely. */
+export class TicketDetailDto extends TicketDto {
+  @ApiProperty({
+    description: 'The helpdesk sent more than 65,536 characters of description: it was cut at intake (the API refuses such text)',
+  })
+  truncated: boolean;
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) conversation: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Every triage of the ticket, newest first' }) history: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) overrides: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) outcomes: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) writebacks: object[];
 }
 
 const ERASED_AT = {

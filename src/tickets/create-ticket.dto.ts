@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { FastChecked, isJsonObject, isShortString, onlyKeys } from '../platform/http/fast-validation.pipe';
-import { TICKET_STATUSES, TicketStatus } from '../tickets/ticket.entity';
+import { TICKET_STATUSES, TicketStatus } from './ticket.entity';
 import {
   containsLoneSurrogate,
   IsWellFormedText,
@@ -138,13 +138,4 @@ export class CreateTicketDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   readonly updatedAt?: string;
-}
-
-/** The answer to POST /v1/tickets: 202 for a new event, 200 with the same id for one seen before. */
-export class TicketAcceptedDto {
-  @ApiProperty({ format: 'uuid', description: 'The ticket’s id in this service (never the event’s)' })
-  readonly id: string;
-
-  @ApiProperty({ enum: ['queued'] })
-  readonly status: 'queued';
 }

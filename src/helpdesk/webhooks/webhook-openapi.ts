@@ -13,9 +13,9 @@ import {
   getSchemaPath,
   type SchemaObject,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../platform/errors/error-response.dto';
+import { ErrorResponse } from '../../platform/errors/error-response.dto';
 import { FRESHDESK_WEBHOOK_BODY_TEMPLATE } from './freshdesk-webhook.mapper';
-import { WebhookAcceptedDto, WebhookIgnoredDto } from './webhook-answer';
+import { WebhookAcceptedDto, WebhookIgnoredDto } from './webhook-answer.dto';
 import { ZENDESK_SATISFACTION_BODY_TEMPLATE, ZENDESK_TRIGGER_BODY_TEMPLATE } from './zendesk-webhook.mapper';
 
 const TICKET_ID: SchemaObject = {

@@ -4,9 +4,9 @@
  * and the envelope of an event-subscription webhook (`type: "zen:event-type:ticket.*"`).
  */
 import { z } from 'zod';
-import { isHelpdeskTicketId } from '../helpdesk/helpdesk-ticket-id';
-import type { TicketStatus } from '../tickets/ticket.entity';
-import { contentHash, TicketEvent } from './ticket-event';
+import { isHelpdeskTicketId } from '../helpdesk-ticket-id';
+import type { TicketStatus } from '../../tickets/ticket.entity';
+import { contentHash, TicketEvent } from '../../tickets/ticket-event';
 import { WebhookPayloadError, type HelpdeskEvent } from './webhook-event';
 
 /**

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { TriageDecision } from '../engine';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService, TriageOutput } from '../triage/engine.service';
-import { TICKET_SOURCES, TicketSource } from './ticket.entity';
+import { TICKET_SOURCES, TicketSource } from '../tickets/ticket.entity';
 import { isRealDate } from './tickets.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

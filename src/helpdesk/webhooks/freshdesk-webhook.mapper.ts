@@ -1,8 +1,8 @@
 /** Maps the body of a Freshdesk automation rule's "Trigger webhook" action to a helpdesk event. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { TicketStatus } from '../tickets/ticket.entity';
-import type { TicketEvent } from './ticket-event';
+import type { TicketStatus } from '../../tickets/ticket.entity';
+import type { TicketEvent } from '../../tickets/ticket-event';
 import { WebhookPayloadError, type HelpdeskEvent } from './webhook-event';
 import {
   isJsonObject,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Requester, TicketSource, TicketStatus } from '../tickets/ticket.entity';
+import type { Requester, TicketSource, TicketStatus } from './ticket.entity';
 
 /** A ticket event from any source, mapped to one shape before it enters the inbox. */
 export interface TicketEvent {
@@ -15,6 +15,17 @@ export interface TicketEvent {
   /** Set by sources whose payloads carry their own identity (e.g. a content hash). */
   dedupeKey?: string;
   /** A webhook's text was cut to the length the API accepts; stored with the inbox payload. */
+  truncated?: boolean;
+}
+
+/** The content of an accepted event, as it is triaged. */
+export interface InboxPayload {
+  subject: string;
+  description: string;
+  requester?: Requester | null;
+  tags?: string[];
+  status?: TicketStatus | null;
+  /** A webhook's text over the length the API accepts was cut (the ticket is kept, not refused). */
   truncated?: boolean;
 }
 

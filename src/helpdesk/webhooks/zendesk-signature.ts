@@ -1,6 +1,6 @@
 /** Zendesk webhook signatures: base64(HMAC-SHA256(secret, timestamp + raw body)). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { EarlyAuthenticator } from '../platform/auth/authenticate-first';
+import type { EarlyAuthenticator } from '../../platform/auth/authenticate-first';
 
 export const ZENDESK_SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const ZENDESK_TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';

@@ -3,7 +3,7 @@ import { validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { ArgumentMetadata } from '@nestjs/common';
 import { FastValidationPipe } from '../platform/http/fast-validation.pipe';
-import { TICKET_STATUSES } from '../tickets/ticket.entity';
+import { TICKET_STATUSES } from './ticket.entity';
 import { CreateTicketDto, isValidCreateTicket } from './create-ticket.dto';
 
 const fullValidation = (body: unknown) =>
