@@ -43,12 +43,7 @@ const LOAD_BATCH = `SELECT i.id, i.ticket_id, i.source, i.state, i.payload, i.ev
     (SELECT t.tags FROM tickets t WHERE t.id = i.ticket_id) AS ticket_tags
   FROM inbox_events i WHERE i.id = ANY($1::uuid[])`;
 
-/**
- * Another event of the ticket is still pending. Read through the ticket's own events (ix_inbox_ticket: a
- * handful) and written so that no partial "pending" index qualifies (the planner cannot prove their predicate
- * from a CASE): with statistics taken while nothing was pending, a cached plan walked the whole pending index
- * for every stored triage once a backlog built up, so a worker slowed down most when it was most needed.
- */
+/** Another event of the ticket is still pending (why it is written this way: ARCHITECTURE.md, "Planned statements"). */
 const OTHER_PENDING = `EXISTS (
   SELECT 1 FROM inbox_events p
   WHERE p.ticket_id = t.id AND p.id <> x.inbox_id AND CASE WHEN p.state = 'pending' THEN true END)`;
@@ -60,13 +55,8 @@ const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_eve
  * One statement, atomic on its own, for the triages of one event-loop turn: each result (unique per inbox
  * event), its ticket's latest triage (unless a newer event's result is already there; an agent's override keeps
  * its cause and macro), the inbox row processed, the ticket's state, and the write-back to run. Sub-statements
- * see the rows as they were before it, hence "pending other than this event"; a ticket appears once.
- *
- * Its plan is made once and cached (force_generic_plan), possibly while the tables are small, and the input's
- * size is unknown to the planner. So every table is reached by key from the input: the updated rows through
- * "id = ANY(ids of the input)" (an index scan whatever the statistics), the override through a subquery run only
- * for an overridden ticket. A join left to the planner became a hash join over the whole table, planned when it held a few
- * thousand rows and kept as it grew.
+ * see the rows as they were before it, hence "pending other than this event"; a ticket appears once. Every table
+ * is reached by key from the input (ARCHITECTURE.md, "Planned statements").
  */
 const STORE_BATCH = `
   WITH input AS (
