@@ -17,7 +17,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
@@ -44,7 +44,8 @@ const BACKLOG = Number(process.env.BACKLOG ?? 5000);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const SUSTAIN_CONNECTIONS = Number(process.env.SUSTAIN_CONNECTIONS ?? CONNECTIONS);
 const CLIENT_GROUPS = Number(process.env.CLIENT_GROUPS ?? 16);
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+/** A fresh random key per run: the service runs with NODE_ENV=production, which refuses placeholder keys. */
+const ADMIN_KEY = randomBytes(24).toString('hex');
 const SECRET = 'bench-zendesk-signing-secret';
 const DB = 'triage_bench_ingest';
 
