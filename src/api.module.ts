@@ -24,26 +24,14 @@ import { TriagePreviewController } from './triage/triage-preview.controller';
 import { ReportsApiModule } from './reports/reports.module';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
-import { AuditModule } from './audit/audit.module';
 import { PrivacyApiModule } from './privacy/privacy.module';
 import { PackReloadModule } from './triage/pack-reload.module';
-import { HelpdeskModule } from './helpdesk/helpdesk.module';
-import { IntakeModule } from './intake/intake.module';
-import { OutcomesModule } from './outcomes/outcomes.module';
-import { PipelineModule } from './pipeline/pipeline.module';
-import { TicketsModule } from './tickets/tickets.module';
-import { TriageModule } from './triage/triage.module';
+import { SHARED_FEATURE_MODULES } from './feature-modules';
 
 /** The HTTP API: controllers, the global validation pipe, API-key guard and error filter. */
 @Module({
   imports: [
-    TriageModule,
-    PipelineModule,
-    OutcomesModule,
-    HelpdeskModule,
-    TicketsModule,
-    IntakeModule,
-    AuditModule,
+    ...SHARED_FEATURE_MODULES,
     PackReloadModule,
     PrivacyApiModule,
     ReportsApiModule,
