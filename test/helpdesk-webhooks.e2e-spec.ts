@@ -4,7 +4,7 @@ import { FakeFreshdesk } from './fakes/fake-freshdesk';
 import { FakeZendesk } from './fakes/fake-zendesk';
 import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
 import { postSignedZendesk } from './support/zendesk';
-import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor } from './support/test-app';
+import { ADMIN_KEY, createTestApp, TestApp, uniqueId, waitFor, writebackSettled } from './support/test-app';
 
 const SECRET = 'zendesk-signing-secret-for-tests';
 const FD_TOKEN = 'freshdesk-webhook-token-0123456789';
@@ -83,12 +83,7 @@ describe('Zendesk and Freshdesk: webhooks in, tags and private notes back', () =
       .get(`/v1/tickets/${ref}`)
       .set('Authorization', `Bearer ${ADMIN_KEY}`)
       .then((r) => r.body);
-  const writebackDone = (ref: string) =>
-    waitFor(
-      () => ticket(ref),
-      (b) => b.triage?.state === 'done' && b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'),
-      { timeoutMs: 15_000 },
-    );
+  const writebackDone = (ref: string) => writebackSettled(t, ref);
   const notesOn = (fake: FakeZendesk | FakeFreshdesk, id: string) =>
     fake instanceof FakeZendesk
       ? fake.tickets.get(id)!.comments.filter((c) => !c.public)

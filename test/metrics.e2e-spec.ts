@@ -8,7 +8,7 @@ import type { FakeZendesk } from './fakes/fake-zendesk';
 import { makeTicket } from './support/factories';
 import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
 import { metricNames, metricValue } from './support/metrics';
-import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+import { ADMIN_KEY, createTestApp, TestApp, waitFor, writebackSettled } from './support/test-app';
 import { postSignedZendesk } from './support/zendesk';
 
 const SECRET = 'zendesk-signing-secret-for-metrics';
@@ -50,12 +50,7 @@ describe('metrics an operator reads', () => {
       .get(`/v1/tickets/${ref}`)
       .set(admin)
       .then((r) => r.body);
-  const writebackDone = (ref: string) =>
-    waitFor(
-      () => ticket(ref),
-      (b) => b.triage?.state === 'done' && b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'),
-      { timeoutMs: 15_000 },
-    );
+  const writebackDone = (ref: string) => writebackSettled(t, ref, admin);
   const trigger = (id: string, overrides: Record<string, string> = {}) => ({
     ticket: {
       id,

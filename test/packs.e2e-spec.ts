@@ -16,7 +16,7 @@ import { EngineService } from '../src/triage/engine.service';
 import { FakeZendesk } from './fakes/fake-zendesk';
 import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
 import { PLUGINS_WITH_PRINTERS } from './support/printer-plugin';
-import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
+import { ADMIN_KEY, createTestApp, TestApp, waitFor, writebackSettled } from './support/test-app';
 import { postSignedZendesk } from './support/zendesk';
 
 const SECRET = 'zendesk-signing-secret-for-tests';
@@ -82,12 +82,7 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
       .get(`/v1/tickets/${ref}`)
       .set(auth)
       .then((r) => r.body);
-  const writebackDone = (ref: string) =>
-    waitFor(
-      () => ticket(ref),
-      (b) => b.triage?.state === 'done' && b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'),
-      { timeoutMs: 15_000 },
-    );
+  const writebackDone = (ref: string) => writebackSettled(t, ref, auth);
 
   it('lists the loaded packs with their plugins, routing and which is the default', async () => {
     const { body } = await t.http().get('/v1/packs').set(auth).expect(200);

@@ -59,6 +59,20 @@ export async function waitFor<T>(
   return last;
 }
 
+/** GET /v1/tickets/:ref once its triage is done and none of its write-backs is still pending. */
+export function writebackSettled(app: TestApp, ref: string, headers: Record<string, string> = { Authorization: `Bearer ${ADMIN_KEY}` }) {
+  return waitFor(
+    () =>
+      app
+        .http()
+        .get(`/v1/tickets/${ref}`)
+        .set(headers)
+        .then((r) => r.body),
+    (b) => b.triage?.state === 'done' && b.writebacks?.length > 0 && b.writebacks.every((w: { state: string }) => w.state !== 'pending'),
+    { timeoutMs: 15_000 },
+  );
+}
+
 /**
  * One app for a describe block, started with `env` added to the environment (webhook secrets and the like)
  * and closed, with the environment restored, after the block. Read `app` and `db` inside tests.
