@@ -5,14 +5,6 @@ import { StaticMetadataReflector } from '../platform/auth/static-metadata-reflec
 import { AUDITED_KEY, type AuditedOptions } from './audited.decorator';
 import { AuditService } from './audit.service';
 
-/**
- * Admin routes of modules that do not depend on the audit log, by method and route pattern: audited here so
- * that those modules stay unaware of it.
- */
-const AUDITED_ROUTES: Record<string, AuditedOptions> = {
-  'POST /v1/reports/weekly/:isoWeek/generate': { action: 'report.regenerate', targetParam: 'isoWeek' },
-};
-
 /** Writes the audit row of an @Audited route once it succeeded, with the answer's figures as details. */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -23,9 +15,7 @@ export class AuditInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthedRequest & { params?: Record<string, string> }>();
-    const options =
-      this.reflector.getAllAndOverride<AuditedOptions | undefined>(AUDITED_KEY, [context.getHandler(), context.getClass()]) ??
-      AUDITED_ROUTES[`${request.method} ${request.routeOptions?.url ?? ''}`];
+    const options = this.reflector.getAllAndOverride<AuditedOptions | undefined>(AUDITED_KEY, [context.getHandler(), context.getClass()]);
     if (!options) return next.handle();
     return next.handle().pipe(
       mergeMap((answer) =>

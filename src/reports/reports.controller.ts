@@ -1,3 +1,4 @@
+import { Audited } from '../audit/audited.decorator';
 import { Controller, Get, Headers, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -118,6 +119,7 @@ export class ReportsController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The week has not ended yet' })
   @RequireScope('admin')
+  @Audited('report.regenerate', 'isoWeek')
   @Post(':isoWeek/generate')
   @HttpCode(200)
   async generate(@Param('isoWeek') isoWeek: string): Promise<GenerateAnswerDto> {
