@@ -9,6 +9,7 @@ import { validateEnvironment } from './config/environment';
 import { dataSourceOptions } from './database/data-source';
 import { loggerParams } from './logging/logging';
 import { HotQueries } from './database/hot-queries';
+import { Transactions } from './database/transactions';
 import { MetricsService } from './metrics/metrics.service';
 import { JOB_QUEUE_EXPORTS, JOB_QUEUE_IMPORTS, JobQueue } from './queue/job-queue';
 
@@ -32,7 +33,7 @@ const SHARED_IMPORTS = [
   ...JOB_QUEUE_IMPORTS,
 ];
 
-const SHARED_SERVICES = [AppConfig, ApiKeyService, MetricsService, HotQueries];
+const SHARED_SERVICES = [AppConfig, ApiKeyService, MetricsService, HotQueries, Transactions];
 
 /** Infrastructure only (configuration, logging, Postgres, Redis, the queue port, API keys, metrics): shared by every role. */
 @Global()
