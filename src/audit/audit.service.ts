@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Tx } from '../platform/database/transactions';
 import { DomainError } from '../platform/errors/domain-error';
+import { AuditRepository } from './audit.repository';
 
 /** Who acted: an API key's name, `ADMIN_API_KEY`, `cli` for the command line, `retention` for the daily erasure. */
 export type AuditActor = string;
@@ -32,25 +32,25 @@ export function addressHash(email: string): string {
 /** The admin audit log: one row per admin action, newest first when listed. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly rows: AuditRepository) {}
 
   /** `tx`: write the row in the caller's transaction, so it commits (or not) with the action. */
-  async record(entry: AuditEntry, tx?: EntityManager): Promise<void> {
-    await (tx ?? this.db).query(`INSERT INTO audit_log (actor, action, target, details) VALUES ($1, $2, $3, $4)`, [
-      entry.actor.slice(0, 200),
-      entry.action,
-      entry.target?.slice(0, 300) ?? null,
-      JSON.stringify(entry.details ?? {}),
-    ]);
+  async record(entry: AuditEntry, tx?: Tx): Promise<void> {
+    await this.rows.insert(
+      {
+        actor: entry.actor.slice(0, 200),
+        action: entry.action,
+        target: entry.target?.slice(0, 300) ?? null,
+        details: JSON.stringify(entry.details ?? {}),
+      },
+      tx,
+    );
   }
 
   async list(limit: number, cursor?: string): Promise<{ items: AuditRow[]; nextCursor: string | null }> {
     const before = cursor === undefined ? null : decodeCursor(cursor);
-    const rows: AuditRow[] = await this.db.query(
-      `SELECT id::text AS id, at, actor, action, target, details FROM audit_log
-       WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY id DESC LIMIT $2`,
-      [before, limit + 1],
-    );
+    // One row more than the page: whether it exists says whether there is a next page.
+    const rows = await this.rows.newestBefore(before, limit + 1);
     const page = rows.slice(0, limit).map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
     return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   }
