@@ -12,7 +12,7 @@ export const RequireScope = (scope: Scope) =>
     SetMetadata(SCOPE_KEY, scope),
     ApiBearerAuth('api-key'),
     ApiExtension('x-required-scope', scope),
-    ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key', type: ErrorResponse }),
+    ApiUnauthorizedResponse({ description: 'Missing, unknown, revoked or expired API key', type: ErrorResponse }),
     ApiForbiddenResponse({ description: `The key lacks the "${scope}" scope`, type: ErrorResponse }),
     ApiTooManyRequestsResponse({ description: 'Rate limit of the key reached; see Retry-After', type: ErrorResponse }),
   );
