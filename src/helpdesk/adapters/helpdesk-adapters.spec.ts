@@ -61,10 +61,10 @@ describe('helpdesk adapters', () => {
 
   it('gives up, without a retry, a stored write-back whose helpdesk is unknown', async () => {
     const row = { id: 'w1', helpdesk: 'intercom', state: 'pending', external_id: '1', triage_result_id: 'r1' };
-    const db = { query: jest.fn().mockResolvedValue([row]) };
+    const stored = { find: jest.fn().mockResolvedValue(row) };
     const registry = new HelpdeskRegistry(fullConfig());
     const client = jest.spyOn(registry, 'client');
-    const writebacks = new WritebackService(db as never, registry, fullConfig());
+    const writebacks = new WritebackService(stored as never, registry, fullConfig());
     await expect(writebacks.run('w1')).rejects.toThrow(UnrecoverableError);
     await expect(writebacks.run('w1')).rejects.toThrow(/unknown helpdesk "intercom"/);
     expect(client).not.toHaveBeenCalled();
