@@ -12,7 +12,7 @@ import {
   payloadStringList,
   payloadTicketId,
   satisfactionRating,
-} from './zendesk-webhook.mapper';
+} from './payload-fields';
 
 /**
  * The JSON body an admin sets on the rule's "Trigger webhook" action (content: JSON, advanced).
