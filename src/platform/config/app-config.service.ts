@@ -17,6 +17,12 @@ let noticeGiven = false;
 /** Typed access to the validated environment. */
 @Injectable()
 export class AppConfig implements OnApplicationBootstrap {
+  /**
+   * Values already read. The environment is validated once and never changes, and ConfigService.get parses a
+   * property path on every call: requests read several settings each (webhook mapping, the gate, tag prefixes).
+   */
+  private readonly values = new Map<keyof Environment, unknown>();
+
   constructor(private readonly config: ConfigService<Environment, true>) {}
 
   onApplicationBootstrap(): void {
@@ -31,7 +37,10 @@ export class AppConfig implements OnApplicationBootstrap {
   }
 
   get<K extends keyof Environment>(key: K): Environment[K] {
-    return this.config.get(key, { infer: true });
+    if (this.values.has(key)) return this.values.get(key) as Environment[K];
+    const value = this.config.get(key, { infer: true });
+    this.values.set(key, value);
+    return value;
   }
 
   get isProduction(): boolean {

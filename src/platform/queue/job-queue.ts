@@ -142,7 +142,15 @@ export class JobQueue implements OnApplicationBootstrap {
     return {
       provide: JobQueue,
       inject: [ModuleRef],
-      useFactory: (moduleRef: ModuleRef) => new JobQueue((name) => moduleRef.get<Queue>(getQueueToken(name), { strict: false })),
+      useFactory: (moduleRef: ModuleRef) => {
+        // Looked up once per queue: a ModuleRef lookup per enqueue showed up on the intake path.
+        const queues = new Map<QueueName, Queue>();
+        return new JobQueue((name) => {
+          let queue = queues.get(name);
+          if (!queue) queues.set(name, (queue = moduleRef.get<Queue>(getQueueToken(name), { strict: false })));
+          return queue;
+        });
+      },
     };
   }
 
@@ -172,7 +180,9 @@ export class JobQueue implements OnApplicationBootstrap {
     const byQueue = new Map<QueueName, { name: string; data: unknown; opts: JobsOptions }[]>();
     for (const request of requests) {
       const { queue, ...job } = this.prepare(request);
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+      const jobs = byQueue.get(queue);
+      if (jobs) jobs.push(job);
+      else byQueue.set(queue, [job]);
     }
     await Promise.all([...byQueue].map(([queue, jobs]) => this.queueNamed(queue).addBulk(jobs)));
   }
