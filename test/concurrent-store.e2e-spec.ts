@@ -5,12 +5,13 @@
  * overlap is made certain: a transaction holds the ticket row while both stores start, so both wait on it.
  */
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { HelpdeskRegistry } from '../src/helpdesk/helpdesk-registry.service';
 import { FixStatsService } from '../src/outcomes/fix-stats.service';
 import { AppConfig } from '../src/platform/config/app-config.service';
 import { HotQueries } from '../src/platform/database/hot-queries';
+import { Transactions } from '../src/platform/database/transactions';
 import { EngineService } from '../src/triage/engine.service';
+import { TriageRepository } from '../src/triage/triage.repository';
 import { TriageService } from '../src/triage/triage.service';
 import { makeTicket } from './support/factories';
 import { ADMIN_KEY, createTestApp, TestApp, waitFor } from './support/test-app';
@@ -31,7 +32,13 @@ describe('two workers storing events of one ticket at once', () => {
     // The API alone: accepted events stay pending until this test stores them.
     t = await createTestApp({ role: 'api' });
     const worker = (hot: HotQueries) =>
-      new TriageService(t.app.get(DataSource), t.app.get(EngineService), t.app.get(HelpdeskRegistry), t.app.get(FixStatsService), hot);
+      new TriageService(
+        new TriageRepository(hot),
+        t.app.get(Transactions),
+        t.app.get(EngineService),
+        t.app.get(HelpdeskRegistry),
+        t.app.get(FixStatsService),
+      );
     otherPool = new HotQueries(t.app.get(AppConfig));
     workerA = worker(t.app.get(HotQueries));
     workerB = worker(otherPool);

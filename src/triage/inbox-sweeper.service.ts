@@ -1,22 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
 import { WritebackService } from '../helpdesk/writeback.service';
 import { JobQueue } from '../platform/queue/job-queue';
-import { QueueName, WRITEBACK_QUEUE, type Helpdesk } from '../platform/queue/queues';
+import { QueueName, WRITEBACK_QUEUE } from '../platform/queue/queues';
+import { InboxSweeperRepository, PageStart, SweptTable } from './inbox-sweeper.repository';
 import { TriageService } from './triage.service';
 
 /** Rows read per page; a pass reads pages until one comes back short or MAX_ROWS_PER_PASS were seen. */
 const PAGE = 500;
 const MAX_ROWS_PER_PASS = 50_000;
-
-/** Where the next page starts: the last row's time, as Postgres wrote it (microseconds kept), and id. */
-interface PageStart {
-  at: string;
-  id: string;
-}
 
 /** How the sweeper finds and requeues one kind of row (inbox events, write-backs). */
 interface RequeueOps<R> {
@@ -24,7 +17,7 @@ interface RequeueOps<R> {
   /** The row's work is in another job still queued or running (events accepted together). */
   coveredBy?: (row: R) => Promise<boolean>;
   /** The table the rows come from: a row is enqueued only if it is still pending after its job was looked up. */
-  table: 'inbox_events' | 'writebacks';
+  table: SweptTable;
   enqueue: (row: R) => Promise<void>;
   recordFailure: (row: R, reason: string) => Promise<void>;
 }
@@ -43,7 +36,7 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
   private running = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly rows: InboxSweeperRepository,
     private readonly writebacks: WritebackService,
     private readonly pipeline: PipelineService,
     private readonly jobs: JobQueue,
@@ -68,41 +61,20 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
       if (!batchJobs.has(batchJobId)) batchJobs.set(batchJobId, this.jobAlive(QueueName.Triage, batchJobId));
       return batchJobs.get(batchJobId)!;
     };
-    const inbox = await this.pages(
-      'inbox events',
-      (after) =>
-        this.db.query(
-          `SELECT id, batch_job_id, received_at::text AS at FROM inbox_events
-           WHERE state = 'pending' AND received_at < now() - make_interval(secs => $1)
-             AND ($3::timestamptz IS NULL OR (received_at, id) > ($3, $4::uuid))
-           ORDER BY received_at, id LIMIT $2`,
-          [this.config.get('INBOX_SWEEP_SECONDS'), PAGE, after?.at ?? null, after?.id ?? null],
-        ) as Promise<{ id: string; batch_job_id: string | null; at: string }[]>,
-      {
-        queue: () => QueueName.Triage,
-        table: 'inbox_events',
-        coveredBy: async (r) => r.batch_job_id !== null && (await inBatchJob(r.batch_job_id)),
-        enqueue: (r) => this.pipeline.enqueueTriage(r.id),
-        recordFailure: (r, reason) => this.triage.recordFailure(r.id, reason, true),
-      },
-    );
-    const writebacks = await this.pages(
-      'write-backs',
-      (after) =>
-        this.db.query(
-          `SELECT id, helpdesk, created_at::text AS at FROM writebacks
-           WHERE state = 'pending' AND created_at < now() - make_interval(secs => $1)
-             AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
-           ORDER BY created_at, id LIMIT $2`,
-          [this.config.get('INBOX_SWEEP_SECONDS'), PAGE, after?.at ?? null, after?.id ?? null],
-        ) as Promise<{ id: string; helpdesk: Helpdesk; at: string }[]>,
-      {
-        queue: (r) => WRITEBACK_QUEUE[r.helpdesk],
-        table: 'writebacks',
-        enqueue: (r) => this.pipeline.enqueueWriteback(r.id, r.helpdesk),
-        recordFailure: (r, reason) => this.writebacks.recordFailure(r.id, reason, true),
-      },
-    );
+    const staleAfter = this.config.get('INBOX_SWEEP_SECONDS');
+    const inbox = await this.pages('inbox events', (after) => this.rows.staleInboxEvents(staleAfter, PAGE, after), {
+      queue: () => QueueName.Triage,
+      table: 'inbox_events',
+      coveredBy: async (r) => r.batch_job_id !== null && (await inBatchJob(r.batch_job_id)),
+      enqueue: (r) => this.pipeline.enqueueTriage(r.id),
+      recordFailure: (r, reason) => this.triage.recordFailure(r.id, reason, true),
+    });
+    const writebacks = await this.pages('write-backs', (after) => this.rows.staleWritebacks(staleAfter, PAGE, after), {
+      queue: (r) => WRITEBACK_QUEUE[r.helpdesk],
+      table: 'writebacks',
+      enqueue: (r) => this.pipeline.enqueueWriteback(r.id, r.helpdesk),
+      recordFailure: (r, reason) => this.writebacks.recordFailure(r.id, reason, true),
+    });
     return inbox + writebacks;
   }
 
@@ -143,10 +115,10 @@ export class InboxSweeperService implements OnApplicationBootstrap, OnApplicatio
     }
     const missing = own.filter((_, i) => !jobs[i]);
     if (missing.length === 0) return 0;
-    const pending: { id: string }[] = await this.db.query(`SELECT id FROM ${ops.table} WHERE id = ANY($1::uuid[]) AND state = 'pending'`, [
+    const stillPending = await this.rows.stillPending(
+      ops.table,
       missing.map((row) => row.id),
-    ]);
-    const stillPending = new Set(pending.map((r) => r.id));
+    );
     let requeued = 0;
     for (const row of missing) {
       if (!stillPending.has(row.id)) continue;

@@ -1,117 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import type { InboxPayload } from '../tickets/ticket-event';
 import { FixStatsService } from '../outcomes/fix-stats.service';
-import { HotQueries } from '../platform/database/hot-queries';
 import { isDataError } from '../platform/errors/error-mapping';
 import { MicroBatcher } from '../platform/database/micro-batcher';
+import { Transactions } from '../platform/database/transactions';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
-import { isHelpdesk, type Helpdesk } from '../platform/queue/helpdesks';
+import { isHelpdesk } from '../platform/queue/helpdesks';
 import { JobFailure } from '../platform/queue/job-queue';
 import type { TriageOutcome } from '../platform/queue/queues';
 import { EngineService } from './engine.service';
-
-interface InboxRow {
-  id: string;
-  ticket_id: string;
-  source: string;
-  state: string;
-  payload: InboxPayload;
-  event_at: Date;
-  /** The ticket's tags as stored: routing reads them with the event's own. */
-  ticket_tags: string[] | null;
-}
-
-/** What a triage stores: the event it answers and the engine's output. */
-interface Triaged {
-  row: InboxRow;
-  output: ReturnType<EngineService['triage']>;
-  symptomIds: string[];
-  helpdesk: Helpdesk | null;
-}
-
-interface Stored {
-  result_id: string | null;
-  writeback_id: string | null;
-  /** Another event of the ticket was pending as this statement saw it. */
-  still_queued: boolean | null;
-}
-
-const LOAD_BATCH = `SELECT i.id, i.ticket_id, i.source, i.state, i.payload, i.event_at,
-    (SELECT t.tags FROM tickets t WHERE t.id = i.ticket_id) AS ticket_tags
-  FROM inbox_events i WHERE i.id = ANY($1::uuid[])`;
-
-/** Another event of the ticket is still pending (why it is written this way: ARCHITECTURE.md, "Planned statements"). */
-const OTHER_PENDING = `EXISTS (
-  SELECT 1 FROM inbox_events p
-  WHERE p.ticket_id = t.id AND p.id <> x.inbox_id AND CASE WHEN p.state = 'pending' THEN true END)`;
-
-/** This event's result becomes the ticket's latest unless a newer event's result is already there. */
-const LATEST = '(r.id IS NOT NULL AND (t.latest_event_at IS NULL OR t.latest_event_at <= x.event_at))';
-
-/**
- * One statement, atomic on its own, for the triages of one event-loop turn: each result (unique per inbox
- * event), its ticket's latest triage (unless a newer event's result is already there; an agent's override keeps
- * its cause and macro), the inbox row processed, the ticket's state, and the write-back to run. Sub-statements
- * see the rows as they were before it, hence "pending other than this event"; a ticket appears once. Every table
- * is reached by key from the input (ARCHITECTURE.md, "Planned statements").
- */
-const STORE_BATCH = `
-  WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb)
-      AS x(ord int, result_id uuid, ticket_id uuid, inbox_id uuid, pack_id varchar, pack_version varchar, cause_id varchar,
-           confidence float8, macro_id varchar, symptom_ids text[], decision varchar, result jsonb,
-           event_at timestamptz, triaged_at timestamptz, writeback_id uuid, helpdesk varchar)),
-  r AS (
-    INSERT INTO triage_results (id, ticket_id, inbox_id, pack_id, pack_version, cause_id, confidence, macro_id,
-                                symptom_ids, result, event_at, triaged_at)
-    SELECT result_id, ticket_id, inbox_id, pack_id, pack_version, cause_id, confidence, macro_id, symptom_ids, result,
-           event_at, triaged_at
-    FROM input
-    ON CONFLICT (inbox_id) DO NOTHING RETURNING id, inbox_id),
-  tk AS (
-    UPDATE tickets t SET
-      latest_triage_id = CASE WHEN ${LATEST} THEN r.id ELSE t.latest_triage_id END,
-      latest_event_at = CASE WHEN ${LATEST} THEN x.event_at ELSE t.latest_event_at END,
-      symptom_ids = CASE WHEN ${LATEST} THEN x.symptom_ids ELSE t.symptom_ids END,
-      decision = CASE WHEN ${LATEST} THEN x.decision ELSE t.decision END,
-      cause_id = CASE WHEN ${LATEST}
-        THEN COALESCE(CASE WHEN t.override_id IS NOT NULL THEN (SELECT o.cause_id FROM triage_overrides o WHERE o.id = t.override_id) END, x.cause_id)
-        ELSE t.cause_id END,
-      macro_id = CASE WHEN ${LATEST}
-        THEN COALESCE(CASE WHEN t.override_id IS NOT NULL THEN (SELECT o.macro_id FROM triage_overrides o WHERE o.id = t.override_id) END, x.macro_id)
-        ELSE t.macro_id END,
-      triage_state = CASE WHEN ${OTHER_PENDING} THEN 'queued' ELSE 'done' END,
-      triage_error = NULL
-    FROM input x
-    LEFT JOIN r ON r.inbox_id = x.inbox_id
-    WHERE t.id = x.ticket_id AND t.id = ANY(ARRAY(SELECT ticket_id FROM input))
-    RETURNING t.id, t.triage_state),
-  ib AS (
-    UPDATE inbox_events i SET state = 'processed', processed_at = now(), attempts = i.attempts + 1, last_error = NULL
-    FROM input x WHERE i.id = x.inbox_id AND i.id = ANY(ARRAY(SELECT inbox_id FROM input))
-    RETURNING i.id),
-  wb AS (
-    INSERT INTO writebacks (id, triage_result_id, ticket_id, helpdesk)
-    SELECT x.writeback_id, r.id, x.ticket_id, x.helpdesk FROM input x JOIN r ON r.inbox_id = x.inbox_id
-    WHERE x.helpdesk IS NOT NULL
-    ON CONFLICT (triage_result_id) DO NOTHING RETURNING id, triage_result_id)
-  SELECT x.ord, r.id AS result_id, wb.id AS writeback_id, tk.triage_state = 'queued' AS still_queued
-  FROM input x LEFT JOIN r ON r.inbox_id = x.inbox_id LEFT JOIN wb ON wb.triage_result_id = r.id
-  LEFT JOIN tk ON tk.id = x.ticket_id`;
-
-/**
- * A ticket the store left `queued` because another of its events was pending, set `done` once none is. Run after
- * the store commits: two workers storing two events of one ticket at once each see the other's event pending
- * (the second waits for the first's row lock, then keeps its statement's older view), and both would leave the
- * ticket queued for good. Whichever commits last finds nothing pending here.
- */
-const SETTLE_QUEUED = `
-  UPDATE tickets t SET triage_state = 'done'
-  WHERE t.id = ANY($1::uuid[]) AND t.triage_state = 'queued'
-    AND NOT EXISTS (SELECT 1 FROM inbox_events p WHERE p.ticket_id = t.id AND CASE WHEN p.state = 'pending' THEN true END)`;
+import { InboxRow, Stored, Triaged, TriageRepository } from './triage.repository';
 
 /** Triages loaded or stored by one statement at most. */
 const MAX_BATCH = 64;
@@ -126,14 +23,14 @@ export class TriageService {
   private readonly logger = new Logger(TriageService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: TriageRepository,
+    private readonly transactions: Transactions,
     private readonly engine: EngineService,
     private readonly helpdesks: HelpdeskRegistry,
     private readonly fixStats: FixStatsService,
-    private readonly hot: HotQueries,
   ) {}
 
-  private readonly loads = new MicroBatcher<string, InboxRow | null>((ids) => this.loadBatch(ids), {
+  private readonly loads = new MicroBatcher<string, InboxRow | null>((ids) => this.store.loadInboxEvents(ids), {
     maxBatch: MAX_BATCH,
     maxInFlight: 4,
     lingerMs: LINGER_MS,
@@ -149,14 +46,14 @@ export class TriageService {
 
   /**
    * Triages one inbox event. Running it twice stores one result: the inbox id is the result's unique key.
-   * The loads and stores of jobs running at the same time share statements (see STORE_BATCH).
+   * The loads and stores of jobs running at the same time share statements (see TriageRepository.storeTriages).
    */
   async processInboxEvent(inboxId: string): Promise<ProcessOutcome> {
     const row = await this.loads.submit(inboxId);
     if (!row) throw JobFailure.permanent(`inbox event ${inboxId} does not exist`);
     if (row.state === 'processed') {
-      // A retry after the store committed but its ticket could not be settled (see SETTLE_QUEUED).
-      await this.settleQueued([row.ticket_id]);
+      // A retry after the store committed but its ticket could not be settled (see storeBatch).
+      await this.store.settleQueued([row.ticket_id]);
       return { status: 'already-processed' };
     }
 
@@ -176,65 +73,22 @@ export class TriageService {
     return { status: 'triaged', causeId: output.cause.id, confidence: output.cause.confidence, decision: output.decision, writeback };
   }
 
-  private async loadBatch(ids: string[]): Promise<(InboxRow | null)[]> {
-    const rows = await this.hot.run<InboxRow>('triage_load_batch', LOAD_BATCH, [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }
-
   private async storeBatch(items: Triaged[]): Promise<(Stored | Error)[]> {
-    // One JSON document for the whole batch: the results are JSON already, and text arrays of JSON would be
-    // escaped element by element here and parsed twice by Postgres.
-    const input = items.map(({ row, output, symptomIds, helpdesk }, ord) => ({
-      ord,
-      result_id: randomUUID(),
-      ticket_id: row.ticket_id,
-      inbox_id: row.id,
-      pack_id: output.packId,
-      pack_version: output.packVersion,
-      cause_id: output.cause.id,
-      confidence: output.cause.confidence,
-      macro_id: output.macro.id,
-      symptom_ids: symptomIds,
-      // The engine's own decision, made with the configured gate: stored as it is, never recomputed.
-      decision: output.decision,
-      result: output,
-      event_at: row.event_at,
-      triaged_at: output.triagedAt,
-      writeback_id: randomUUID(),
-      helpdesk,
-    }));
-    const rows = await this.hot.run<Stored & { ord: number }>('triage_store_batch', STORE_BATCH, [JSON.stringify(input)]);
+    const rows = await this.store.storeTriages(items);
     const queued = rows.flatMap((r) => (r.still_queued ? [items[r.ord].row.ticket_id] : []));
-    if (queued.length > 0) await this.settleQueued(queued);
+    // Settled after the store committed (TriageRepository.settleQueued). Its failure fails the jobs of the stored
+    // events: their results are kept, and the retries find the events processed and settle the ticket then (a job
+    // that waits out a database outage, too).
+    if (queued.length > 0) await this.store.settleQueued(queued);
     const byOrd = new Map(rows.map((r) => [r.ord, r]));
     return items.map((_, ord) => byOrd.get(ord) ?? new Error('triage store returned no row for an event'));
   }
 
-  /**
-   * See SETTLE_QUEUED. Its failure fails the jobs of the stored events: their results are kept, and the retries
-   * find the events processed and settle the ticket then (a job that waits out a database outage, too).
-   */
-  private async settleQueued(ticketIds: string[]): Promise<void> {
-    await this.hot.run('triage_settle_queued', SETTLE_QUEUED, [ticketIds]);
-  }
-
   /** Records a failed attempt; on the last one the event and the ticket's triage end `failed`. */
   async recordFailure(inboxId: string, error: string, final: boolean): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      // TypeORM answers an UPDATE with [rows, count].
-      const [rows]: [{ ticket_id: string }[], number] = await tx.query(
-        `UPDATE inbox_events SET attempts = attempts + 1, last_error = $2,
-                state = CASE WHEN $3 THEN 'failed' ELSE state END
-         WHERE id = $1 AND state = 'pending' RETURNING ticket_id`,
-        [inboxId, error.slice(0, 4000), final],
-      );
-      if (final && rows[0]) {
-        await tx.query(`UPDATE tickets SET triage_state = 'failed', triage_error = $2 WHERE id = $1`, [
-          rows[0].ticket_id,
-          error.slice(0, 4000),
-        ]);
-      }
+    await this.transactions.run(async (tx) => {
+      const ticketId = await this.store.recordAttemptFailure(tx, inboxId, error, final);
+      if (final && ticketId) await this.store.failTicketTriage(tx, ticketId, error);
     });
     if (final) this.logger.error({ inboxId, error }, 'triage failed for good');
   }
