@@ -6,10 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminController } from './catalog/admin.controller';
 import { KnowledgeController } from './catalog/knowledge.controller';
 import { InboxReplayService } from './triage/inbox-replay.service';
-import { HelpdeskIntakeService } from './intake/helpdesk-intake.service';
-import { IntakeService } from './intake/intake.service';
-import { WEBHOOK_CONTROLLERS } from './intake/helpdesk-webhook.controller';
-import { TicketsIntakeController } from './intake/tickets-intake.controller';
+import { IntakeApiModule } from './intake/intake.module';
 import { ApiKeyGuard } from './platform/auth/api-key.guard';
 import { KeyThrottlerGuard } from './platform/auth/key-throttler.guard';
 import { RateLimitStorageModule, RedisThrottlerStorage } from './platform/auth/redis-throttler.storage';
@@ -33,6 +30,7 @@ import { SHARED_FEATURE_MODULES } from './feature-modules';
   imports: [
     ...SHARED_FEATURE_MODULES,
     PackReloadModule,
+    IntakeApiModule,
     PrivacyApiModule,
     ReportsApiModule,
     TerminusModule.forRoot({ logger: false }),
@@ -51,8 +49,6 @@ import { SHARED_FEATURE_MODULES } from './feature-modules';
   controllers: [
     HealthController,
     MetricsController,
-    TicketsIntakeController,
-    ...Object.values(WEBHOOK_CONTROLLERS),
     TicketsController,
     TriagePreviewController,
     KnowledgeController,
@@ -60,8 +56,6 @@ import { SHARED_FEATURE_MODULES } from './feature-modules';
     AuditController,
   ],
   providers: [
-    IntakeService,
-    HelpdeskIntakeService,
     TicketsService,
     OverridesService,
     InboxReplayService,

@@ -1,18 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { HelpdeskRegistry } from '../helpdesk/helpdesk-registry.service';
-import { OutcomesService } from '../outcomes/outcomes.service';
+import { isClosed, OutcomeCaptureService, type SignalEvent, type SignalPack } from '../outcomes/outcome-capture.service';
 import { PipelineService } from '../pipeline/pipeline.service';
 import { AppConfig } from '../platform/config/app-config.service';
-import { MetricsService } from '../platform/metrics/metrics.service';
+import { Transactions } from '../platform/database/transactions';
 import { EngineService } from '../triage/engine.service';
 import { assertUnreachable, DomainError } from '../platform/errors/domain-error';
 import type { Helpdesk } from '../platform/queue/helpdesks';
 import type { TicketStatus } from '../tickets/ticket.entity';
 import { AcceptResult, IntakeService } from './intake.service';
+import { ConversationEntry, IntakeRepository, LockedTicket } from './intake.repository';
 import type { InboxPayload, TicketEvent } from '../tickets/ticket-event';
 import { HelpdeskEvent, WebhookPayloadError } from '../helpdesk/webhooks/webhook-event';
 import { storableHelpdeskEvent } from './storable-helpdesk-event';
@@ -21,31 +19,19 @@ export type WebhookAnswer =
   | (AcceptResult & { kind: 'ticket' | 'comment' | 'status' | 'csat'; truncated?: boolean })
   | { kind: 'ignored'; reason: string; accepted: false; ticketId?: undefined };
 
-interface ConversationEntry {
-  id: string;
-  body: string;
-  at: string;
-  /** The comment was cut to 65,536 characters. */
-  truncated?: boolean;
-}
-
-type SignalEvent = Extract<HelpdeskEvent, { kind: 'status' | 'csat' }>;
-
-const CLOSED: readonly (TicketStatus | null | undefined)[] = ['solved', 'closed'];
-
 /** Webhook events from the helpdesks: ticket content, customer comments, status changes and ratings. */
 @Injectable()
 export class HelpdeskIntakeService {
   private readonly logger = new Logger(HelpdeskIntakeService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: IntakeRepository,
+    private readonly transactions: Transactions,
     private readonly intake: IntakeService,
     private readonly pipeline: PipelineService,
     private readonly config: AppConfig,
-    private readonly outcomes: OutcomesService,
+    private readonly capture: OutcomeCaptureService,
     private readonly engine: EngineService,
-    private readonly metrics: MetricsService,
     private readonly helpdesks: HelpdeskRegistry,
   ) {}
 
@@ -95,8 +81,8 @@ export class HelpdeskIntakeService {
 
   /** A new customer comment: appended to the conversation, and the whole conversation is triaged again. */
   private async acceptComment(event: Extract<HelpdeskEvent, { kind: 'comment' }>): Promise<WebhookAnswer> {
-    const result = await this.db.transaction(async (tx) => {
-      const ticket = await this.lockTicket(tx, event.source, event.externalId);
+    const result = await this.transactions.run(async (tx) => {
+      const ticket = await this.repository.lockTicketByExternalId(tx, event.source, event.externalId);
       if (!ticket) return null;
       const conversation: ConversationEntry[] = ticket.conversation ?? [];
       if (conversation.some((c) => c.id === event.commentId)) return { ticketId: ticket.id, accepted: false };
@@ -111,12 +97,17 @@ export class HelpdeskIntakeService {
         status: ticket.status,
         ...(event.truncated ? { truncated: true } : {}),
       };
-      const inboxId = await this.insertInbox(tx, ticket.id, event.source, event.dedupeKey, 'comment', payload, event.at);
+      const inboxId = await this.repository.insertInboxEvent(tx, {
+        ticketId: ticket.id,
+        source: event.source,
+        dedupeKey: event.dedupeKey,
+        kind: 'comment',
+        payload,
+        at: event.at,
+        state: 'pending',
+      });
       if (!inboxId) return { ticketId: ticket.id, accepted: false };
-      await tx.query(`UPDATE tickets SET conversation = $2, triage_state = 'queued', updated_at = now() WHERE id = $1`, [
-        ticket.id,
-        JSON.stringify(updated),
-      ]);
+      await this.repository.storeConversation(tx, ticket.id, updated);
       return { ticketId: ticket.id, accepted: true, inboxId };
     });
     if (!result) return this.unknownTicket(event.source, event.externalId);
@@ -125,71 +116,27 @@ export class HelpdeskIntakeService {
   }
 
   /**
-   * A status change or a satisfaction rating is stored as a signal, and as an outcome for the macro that was
-   * applied (its tag is on the ticket), else the one the agent recorded, else the one suggested. Solved or
-   * closed means resolved, leaving solved or closed (reopened) not resolved; a good rating resolved, a bad
-   * one not.
+   * A status change or a satisfaction rating: its inbox row (processed: nothing to triage) keeps a redelivery from
+   * counting twice; outcomes captures what it says of the fix, in the same transaction.
    */
   private async acceptSignal(event: SignalEvent): Promise<WebhookAnswer> {
-    const prefix = this.config.get('HELPDESK_TAG_PREFIX');
-    const result = await this.db.transaction(async (tx) => {
-      const ticket = await this.lockTicket(tx, event.source, event.externalId);
+    const result = await this.transactions.run(async (tx) => {
+      const ticket = await this.repository.lockTicketByExternalId(tx, event.source, event.externalId);
       if (!ticket) return null;
       const status = event.kind === 'status' ? event.status : ticket.status;
       const payload: InboxPayload = { subject: ticket.subject, description: ticket.description, status, tags: event.tags };
-      const inboxId = await this.insertInbox(tx, ticket.id, event.source, event.dedupeKey, event.kind, payload, event.at, 'processed');
-      if (!inboxId) return { ticketId: ticket.id, accepted: false };
-
-      const previous = event.kind === 'status' ? (event.previousStatus ?? ticket.status) : null;
-      const resolved =
-        event.kind === 'csat' ? event.rating === 'good' : CLOSED.includes(event.status) ? true : CLOSED.includes(previous) ? false : null;
-      // Applied-fix tags name macros of the ticket's pack (its latest triage's, else the one routing chooses, with the
-      // tags triage would route by), whose statistics get the credit.
-      const packId = this.engine.packOfTicket({
-        packId: ticket.pack_id,
+      const inboxId = await this.repository.insertInboxEvent(tx, {
+        ticketId: ticket.id,
         source: event.source,
-        tags: [...(ticket.tags ?? []), ...event.tags],
+        dedupeKey: event.dedupeKey,
+        kind: event.kind,
+        payload,
+        at: event.at,
+        state: 'processed',
       });
-      const applied = this.appliedMacro(event.tags, prefix, packId);
-      const outcome =
-        resolved === null
-          ? null
-          : await this.outcomes.recordIn(tx, {
-              ticketId: ticket.id,
-              resolved,
-              signal: event.kind,
-              eventAt: event.at,
-              appliedMacroId: applied,
-              packId,
-            });
-      await tx.query(
-        `INSERT INTO outcome_signals (id, ticket_id, source, kind, status, previous_status, resolved, macro_id,
-                                      attribution, cause_id, symptom_ids, triage_result_id, dedupe_key, event_at)
-         VALUES ($1, $2, $3, $14, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-        [
-          randomUUID(),
-          ticket.id,
-          event.source,
-          event.kind === 'status' ? event.status : null,
-          previous ?? null,
-          resolved,
-          outcome?.macroId ?? null,
-          outcome?.attribution ?? null,
-          outcome?.causeId ?? null,
-          outcome?.symptomIds ?? [],
-          ticket.latest_triage_id,
-          event.dedupeKey,
-          event.at,
-          event.kind === 'csat' ? `csat_${event.rating}` : 'status',
-        ],
-      );
-      if (event.kind !== 'status') return { ticketId: ticket.id, accepted: true, inboxId };
-      await tx.query(
-        `UPDATE tickets SET status = $2, tags = $3, source_updated_at = GREATEST(source_updated_at, $4), updated_at = now()
-         WHERE id = $1 AND (source_updated_at IS NULL OR source_updated_at <= $4)`,
-        [ticket.id, event.status, event.tags, event.at],
-      );
+      if (!inboxId) return { ticketId: ticket.id, accepted: false };
+      const signalTicket = { id: ticket.id, status: ticket.status, latestTriageId: ticket.latest_triage_id };
+      await this.capture.captureIn(tx, event, signalTicket, this.packOf(ticket, event));
       return { ticketId: ticket.id, accepted: true, inboxId };
     });
     if (!result) return this.unknownTicket(event.source, event.externalId);
@@ -197,23 +144,18 @@ export class HelpdeskIntakeService {
   }
 
   /**
-   * The macro of the ticket's pack named by the last applied-fix tag that names one (an alias counts as its macro).
-   * Tags naming no macro of that pack (another pack's included) are ignored, and counted, and logged: they never
-   * become a fix in outcomes or statistics.
+   * The pack whose macros the signal's applied-fix tags name: the ticket's latest triage's, else the one routing
+   * chooses with the tags triage would route by.
    */
-  private appliedMacro(tags: readonly string[], prefix: string, packId: string): string | null {
-    const { macroId, unknown } = appliedMacro(tags, prefix, (id) => this.engine.macroOfPack(id, packId)?.id ?? null);
-    if (unknown.length > 0) {
-      this.metrics.unknownMacroTags.inc(unknown.length);
-      this.logger.warn({ tags: unknown.map((t) => t.slice(0, 120)), packId }, 'applied-fix tag names no macro of the pack; ignored');
-    }
-    return macroId;
+  private packOf(ticket: LockedTicket, event: SignalEvent): SignalPack {
+    const id = this.engine.packOfTicket({ packId: ticket.pack_id, source: event.source, tags: [...(ticket.tags ?? []), ...event.tags] });
+    return { id, macroOf: (idOrAlias) => this.engine.macroOfPack(idOrAlias, id)?.id ?? null };
   }
 
   /** A content event whose status leaves solved or closed, as a status signal (keyed by its time). */
   private reopenOf(event: TicketEvent, stored: TicketStatus | null | undefined): SignalEvent | null {
-    if (event.source === 'api' || !event.status || CLOSED.includes(event.status)) return null;
-    if (stored === undefined || !CLOSED.includes(stored)) return null;
+    if (event.source === 'api' || !event.status || isClosed(event.status)) return null;
+    if (stored === undefined || !isClosed(stored)) return null;
     const at = event.updatedAt ?? new Date();
     return {
       kind: 'status',
@@ -231,65 +173,4 @@ export class HelpdeskIntakeService {
     this.logger.warn({ source, externalId }, 'event for a ticket the service has not seen; ignored');
     return { kind: 'ignored', reason: `unknown ticket ${source}:${externalId}`, accepted: false };
   }
-
-  private async lockTicket(tx: EntityManager, source: Helpdesk, externalId: string) {
-    const [row]: {
-      id: string;
-      subject: string;
-      description: string;
-      status: TicketStatus | null;
-      requester: InboxPayload['requester'];
-      tags: string[];
-      conversation: ConversationEntry[];
-      latest_triage_id: string | null;
-      /** The pack of the latest triage. */
-      pack_id: string | null;
-    }[] = await tx.query(
-      `SELECT t.id, t.subject, t.description, t.status, t.requester, t.tags, t.conversation, t.latest_triage_id,
-              (SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id) AS pack_id
-       FROM tickets t WHERE t.source = $1 AND t.external_id = $2 FOR UPDATE OF t`,
-      [source, externalId],
-    );
-    return row ?? null;
-  }
-
-  private async insertInbox(
-    tx: EntityManager,
-    ticketId: string,
-    source: Helpdesk,
-    dedupeKey: string,
-    kind: string,
-    payload: InboxPayload,
-    at: Date,
-    state: 'pending' | 'processed' = 'pending',
-  ): Promise<string | null> {
-    const rows: { id: string }[] = await tx.query(
-      `INSERT INTO inbox_events (id, ticket_id, source, dedupe_key, kind, payload, event_at, state, processed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::varchar, CASE WHEN $8::varchar = 'processed' THEN now() END)
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [randomUUID(), ticketId, source, dedupeKey, kind, payload, at, state],
-    );
-    return rows[0]?.id ?? null;
-  }
-}
-
-/**
- * The macro whose `<prefix>applied_<macroId>` tag an agent's helpdesk macro put on the ticket: the last such tag
- * that `resolve` maps to a macro id. `unknown` lists the applied tags naming no macro.
- */
-export function appliedMacro(
-  tags: readonly string[],
-  prefix: string,
-  resolve: (idOrAlias: string) => string | null,
-): { macroId: string | null; unknown: string[] } {
-  const marker = `${prefix}applied_`;
-  let macroId: string | null = null;
-  const unknown: string[] = [];
-  for (const tag of [...tags].reverse()) {
-    if (!tag.startsWith(marker)) continue;
-    const known = resolve(tag.slice(marker.length));
-    if (known === null) unknown.push(tag);
-    else macroId ??= known;
-  }
-  return { macroId, unknown };
 }

@@ -1,8 +1,7 @@
 import { ZENDESK_WEBHOOK_PATH } from '../helpdesk/adapters/zendesk.adapter';
-import { NOTE_MARKER_PREFIX } from '../helpdesk/note-renderer';
 import { WEBHOOK_CONTROLLERS } from './helpdesk-webhook.controller';
 
-export { NOTE_MARKER_PREFIX, ZENDESK_WEBHOOK_PATH };
+export { ZENDESK_WEBHOOK_PATH };
 
 /** Both kinds of Zendesk webhook: trigger-connected (admin-written body) and event subscriptions, signed. */
 export const ZendeskWebhookController = WEBHOOK_CONTROLLERS.zendesk;

@@ -1,22 +1,21 @@
-import type { DataSource } from 'typeorm';
+import { fakeTransactions } from '../platform/database/testing/fake-transactions';
+import type { FixStatsRepository } from './fix-stats.repository';
 import { FixStatsService } from './fix-stats.service';
 
-/** A database that answers the snapshot read after a delay and counts them. */
-function fakeDb() {
+/** A fix_stats table that answers each pack's read after a gate opens, and lists the packs read. */
+function fakeStats() {
   const calls: string[] = [];
   let release: () => void = () => undefined;
   const gate = new Promise<void>((r) => (release = r));
-  const db = {
-    query: async (sql: string, params: unknown[] = []) => {
-      calls.push(`${sql} ${JSON.stringify(params)}`);
+  const repository = {
+    cellsOfPack: async (packId: string) => {
+      calls.push(packId);
       await gate;
-      return sql.includes('fix_stats')
-        ? [{ dimension: 'cause', key: 'storage_full', macro_id: 'm1', successes: calls.length, failures: 0 }]
-        : [];
+      return [{ dimension: 'cause', key: 'storage_full', macro_id: 'm1', successes: calls.length, failures: 0 }];
     },
-  };
+  } as unknown as FixStatsRepository;
   return {
-    db: db as unknown as DataSource,
+    stats: new FixStatsService(repository, fakeTransactions()),
     calls,
     open: () => release(),
   };
@@ -24,36 +23,36 @@ function fakeDb() {
 
 describe('FixStatsService.snapshot', () => {
   it('serves every job that finds the snapshot stale from one read, not one read each', async () => {
-    const fake = fakeDb();
-    const stats = new FixStatsService(fake.db);
+    const fake = fakeStats();
+    const { stats } = fake;
     const pending = Array.from({ length: 200 }, () => stats.snapshot());
     fake.open();
     const snapshots = await Promise.all(pending);
-    expect(fake.calls).toHaveLength(1); // fix_stats
+    expect(fake.calls).toHaveLength(1);
     expect(new Set(snapshots).size).toBe(1);
     await stats.snapshot();
     expect(fake.calls).toHaveLength(1); // still fresh: no read
   });
 
   it('reads afresh after invalidate, even while an older read is in progress', async () => {
-    const fake = fakeDb();
-    const stats = new FixStatsService(fake.db);
+    const fake = fakeStats();
+    const { stats } = fake;
     const before = stats.snapshot();
     stats.invalidate();
     const after = stats.snapshot();
     fake.open();
     await Promise.all([before, after]);
-    expect(fake.calls.filter((q) => q.includes('fix_stats'))).toHaveLength(2);
+    expect(fake.calls).toHaveLength(2);
     // The read started after invalidate is the one kept.
     expect(await stats.snapshot()).toBe(await after);
   });
 
   it("keeps each pack's statistics apart: one read per pack, the default pack's when none is named", async () => {
-    const fake = fakeDb();
-    const stats = new FixStatsService(fake.db);
+    const fake = fakeStats();
+    const { stats } = fake;
     fake.open();
     await Promise.all([stats.snapshot('printer-jams'), stats.snapshot(), stats.snapshot('icloud-backup')]);
     expect(fake.calls).toHaveLength(2);
-    expect(fake.calls.map((q) => q.slice(q.lastIndexOf(' ') + 1)).sort()).toEqual(['["icloud-backup"]', '["printer-jams"]']);
+    expect([...fake.calls].sort()).toEqual(['icloud-backup', 'printer-jams']);
   });
 });

@@ -1,11 +1,10 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { BetaCounts, FixStatsSnapshot } from '../engine';
-import { applyStatsDelta } from './outcomes.service';
 import { contribution, OutcomeFacts, StatsDelta } from './outcome-contribution';
 import { DEFAULT_PACK_NAME } from '../knowledge';
 import { AppConfig } from '../platform/config/app-config.service';
+import { Transactions } from '../platform/database/transactions';
+import { FixStatsRepository } from './fix-stats.repository';
 
 /** Re-reading the statistics at most this often keeps triage fast while outcomes stream in. */
 const SNAPSHOT_TTL_MS = 2000;
@@ -26,7 +25,8 @@ export class FixStatsService {
   private generation = 0;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: FixStatsRepository,
+    private readonly transactions: Transactions,
     @Optional() private readonly config?: AppConfig,
   ) {}
 
@@ -55,8 +55,7 @@ export class FixStatsService {
   }
 
   private async load(packId: string): Promise<Snapshot> {
-    const rows: { dimension: 'symptom' | 'cause'; key: string; macro_id: string; successes: number; failures: number }[] =
-      await this.db.query('SELECT dimension, key, macro_id, successes, failures FROM fix_stats WHERE pack_id = $1', [packId]);
+    const rows = await this.repository.cellsOfPack(packId);
     const bySymptomMacro: MutableTable = {};
     const byCauseMacro: MutableTable = {};
     for (const r of rows) {
@@ -75,20 +74,12 @@ export class FixStatsService {
 
   /** Statistics of one macro: overall and per symptom and cause. */
   async forMacro(macroIds: readonly string[], packId?: string) {
-    return this.db.query(
-      `SELECT dimension, key, sum(successes) AS successes, sum(failures) AS failures
-       FROM fix_stats WHERE pack_id = $2 AND macro_id = ANY($1) GROUP BY dimension, key ORDER BY dimension, key`,
-      [macroIds, this.packOrDefault(packId)],
-    ) as Promise<{ dimension: 'symptom' | 'cause'; key: string; successes: number; failures: number }[]>;
+    return this.repository.sumsOfMacros(macroIds, this.packOrDefault(packId));
   }
 
   /** Counts of every macro under one symptom. */
   async forSymptom(symptomIds: readonly string[], packId?: string) {
-    return this.db.query(
-      `SELECT macro_id, sum(successes) AS successes, sum(failures) AS failures
-       FROM fix_stats WHERE pack_id = $2 AND dimension = 'symptom' AND key = ANY($1) GROUP BY macro_id`,
-      [symptomIds, this.packOrDefault(packId)],
-    ) as Promise<{ macro_id: string; successes: number; failures: number }[]>;
+    return this.repository.sumsUnderSymptoms(symptomIds, this.packOrDefault(packId));
   }
 
   /**
@@ -96,21 +87,8 @@ export class FixStatsService {
    * names), or one pack's when `packId` is given.
    */
   async rebuild(packId?: string): Promise<{ outcomes: number; cells: number }> {
-    const result = await this.db.transaction(async (tx) => {
-      await tx.query('LOCK TABLE outcomes IN SHARE MODE');
-      const only = packId ?? null;
-      await tx.query('DELETE FROM fix_stats WHERE $1::varchar IS NULL OR pack_id = $1', [only]);
-      const outcomes: {
-        pack_id: string;
-        macro_id: string;
-        resolved: boolean;
-        weight: number;
-        cause_id: string | null;
-        symptom_ids: string[];
-      }[] = await tx.query(
-        'SELECT pack_id, macro_id, resolved, weight, cause_id, symptom_ids FROM outcomes WHERE $1::varchar IS NULL OR pack_id = $1',
-        [only],
-      );
+    const result = await this.transactions.run(async (tx) => {
+      const outcomes = await this.repository.clearForRebuild(tx, packId ?? null);
       const byPack = new Map<string, Map<string, StatsDelta>>();
       for (const o of outcomes) {
         const cells = byPack.get(o.pack_id) ?? new Map<string, StatsDelta>();
@@ -130,7 +108,7 @@ export class FixStatsService {
       }
       let cellCount = 0;
       for (const [pack, cells] of byPack) {
-        await applyStatsDelta(tx, [...cells.values()], pack);
+        await this.repository.applyDelta(tx, [...cells.values()], pack);
         cellCount += cells.size;
       }
       return { outcomes: outcomes.length, cells: cellCount };

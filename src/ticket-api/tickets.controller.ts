@@ -10,12 +10,12 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../platform/errors/error-response.dto';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { IntakeService } from '../intake/intake.service';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import type { AuthedRequest } from '../platform/auth/api-key.guard';
 import { RequireScope } from '../platform/auth/scopes.decorator';
 import { DomainError } from '../platform/errors/domain-error';
 import { EngineService } from '../triage/engine.service';
+import { RetriageService } from '../triage/retriage.service';
 import { OverridesService } from './overrides.service';
 import {
   ListTicketsQuery,
@@ -36,7 +36,7 @@ export class TicketsController {
     private readonly tickets: TicketsService,
     private readonly overrides: OverridesService,
     private readonly outcomes: OutcomesService,
-    private readonly intake: IntakeService,
+    private readonly retriages: RetriageService,
     private readonly engine: EngineService,
   ) {}
 
@@ -120,7 +120,7 @@ export class TicketsController {
   @HttpCode(202)
   async retriage(@Param('id') id: string): Promise<RetriageAnswerDto> {
     const ticketId = await this.tickets.resolveHeldText(id);
-    await this.intake.retriage(ticketId);
+    await this.retriages.retriage(ticketId);
     return { id: ticketId, status: 'queued' };
   }
 }
