@@ -66,8 +66,24 @@ function solved(externalId: string, at: string, dedupeKey: string, tags: string[
   return { kind: 'status', source: 'zendesk', externalId, status: 'solved', tags, at: new Date(at), dedupeKey };
 }
 
+/** A content webhook whose status is open: a reopen when the ticket was solved. */
+function reopened(source: Helpdesk, externalId: string, updatedAt: Date | null, dedupeKey: string): HelpdeskEvent {
+  const event: TicketEvent = {
+    source,
+    externalId,
+    subject: 'iCloud backup fails',
+    description: 'Still not enough storage',
+    status: 'open',
+    tags: [],
+    updatedAt,
+    dedupeKey,
+  };
+  return { kind: 'ticket', event };
+}
+
 describe('HelpdeskIntakeService', () => {
   beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterEach(() => jest.useRealTimers());
 
   it('answers a solve after an applied-fix tag as a new status event, its outcome resolved for that macro', async () => {
     const { service, store, outcomes, addTicket } = setup();
@@ -118,5 +134,39 @@ describe('HelpdeskIntakeService', () => {
     expect(handedOn).toEqual([store.inbox[0].id]);
     expect(store.inbox[0].payload.description).toBe('Not enough storage to back up my iPhone\n\nIt says 5 GB free');
     expect(ticket.conversation).toEqual([{ id: 'c1', body: 'It says 5 GB free', at: '2026-12-05T10:00:00.000Z' }]);
+  });
+
+  it('keys a reopen by the date the helpdesk sent, as before', async () => {
+    const { service, outcomes, addTicket } = setup();
+    addTicket('zendesk', '1', 'solved');
+    await service.accept(reopened('zendesk', '1', new Date('2026-12-05T09:59:00Z'), 'zendesk:trg:1:a'));
+    expect(outcomes.signals.map((s) => s.dedupeKey)).toEqual(['zendesk:1:reopen:2026-12-05T09:59:00.000Z']);
+  });
+
+  // A reopen whose date is far ahead is stored at the time it arrived; a redelivery arrives at another time, but
+  // it is the same reopen and must not count again, even when the ticket was solved again in between.
+  it.each([
+    ['a date far ahead (stored as now)', 'zendesk' as const, new Date('9999-12-31T00:00:00Z')],
+    ['no date (keyed by the event)', 'freshdesk' as const, null],
+  ])('counts a redelivered reopen with %s once', async (_, source, updatedAt) => {
+    jest.useFakeTimers({ now: new Date('2026-12-05T09:00:00Z'), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    const { service, outcomes, addTicket } = setup();
+    const ticket = addTicket(source, '1');
+    const solve = (at: string, key: string): HelpdeskEvent => ({ ...solved('1', at, key), source }) as HelpdeskEvent;
+    await service.accept(solve('2026-12-05T09:00:00Z', 'solve-1'));
+
+    jest.setSystemTime(new Date('2026-12-05T10:00:00Z'));
+    const reopen = reopened(source, '1', updatedAt, `${source}:1:content`);
+    await service.accept(reopen);
+    expect(outcomes.outcomeOf(ticket.id, 'storage_manage')).toMatchObject({ resolved: false });
+
+    jest.setSystemTime(new Date('2026-12-05T10:30:00Z'));
+    await service.accept(solve('2026-12-05T10:30:00Z', 'solve-2'));
+    expect(outcomes.outcomeOf(ticket.id, 'storage_manage')).toMatchObject({ resolved: true });
+
+    jest.setSystemTime(new Date('2026-12-05T11:00:00Z'));
+    await service.accept(reopen);
+    expect(outcomes.outcomeOf(ticket.id, 'storage_manage')).toMatchObject({ resolved: true });
+    expect(outcomes.signals.filter((s) => s.previousStatus === 'solved' && s.status === 'open')).toHaveLength(1);
   });
 });

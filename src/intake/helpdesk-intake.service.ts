@@ -9,9 +9,10 @@ import { EngineService } from '../triage/engine.service';
 import { assertUnreachable, DomainError } from '../platform/errors/domain-error';
 import type { Helpdesk } from '../platform/queue/helpdesks';
 import type { TicketStatus } from '../tickets/ticket.entity';
+import { boundedDedupeKey } from '../tickets/well-formed-text';
 import { AcceptResult, IntakeService } from './intake.service';
 import { ConversationEntry, IntakeRepository, LockedTicket } from './intake.repository';
-import type { InboxPayload, TicketEvent } from '../tickets/ticket-event';
+import { dedupeKeyOf, type InboxPayload, type TicketEvent } from '../tickets/ticket-event';
 import { HelpdeskEvent, WebhookPayloadError } from '../helpdesk/webhooks/webhook-event';
 import { storableHelpdeskEvent } from './storable-helpdesk-event';
 
@@ -62,7 +63,8 @@ export class HelpdeskIntakeService {
         const result = await this.intake.accept(event.event);
         // Trigger bodies carry the status but not the previous one: leaving solved is a reopen. The status the
         // ticket had before is read by the statement that stores the event.
-        const reopen = this.reopenOf(event.event, result.previousStatus);
+        const sentAt = received.kind === 'ticket' ? received.event.updatedAt : undefined;
+        const reopen = this.reopenOf(event.event, result.previousStatus, sentAt);
         if (reopen) await this.acceptSignal(reopen);
         return { kind: 'ticket', ...result, ...(event.event.truncated ? { truncated: true } : {}) };
       }
@@ -152,11 +154,15 @@ export class HelpdeskIntakeService {
     return { id, macroOf: (idOrAlias) => this.engine.macroOfPack(idOrAlias, id)?.id ?? null };
   }
 
-  /** A content event whose status leaves solved or closed, as a status signal (keyed by its time). */
-  private reopenOf(event: TicketEvent, stored: TicketStatus | null | undefined): SignalEvent | null {
+  /**
+   * A content event whose status leaves solved or closed, as a status signal. It is stored at the event's time
+   * (`event.updatedAt`, a date too far ahead already made now) and keyed by what the helpdesk sent: the date as
+   * sent (`sentAt`), else the event's own key, so a redelivery of the same webhook is the same signal.
+   */
+  private reopenOf(event: TicketEvent, stored: TicketStatus | null | undefined, sentAt: Date | null | undefined): SignalEvent | null {
     if (event.source === 'api' || !event.status || isClosed(event.status)) return null;
     if (stored === undefined || !isClosed(stored)) return null;
-    const at = event.updatedAt ?? new Date();
+    const identity = sentAt ? sentAt.toISOString() : dedupeKeyOf(event);
     return {
       kind: 'status',
       source: event.source,
@@ -164,8 +170,8 @@ export class HelpdeskIntakeService {
       status: event.status,
       previousStatus: stored,
       tags: event.tags ?? [],
-      at,
-      dedupeKey: `${event.source}:${event.externalId}:reopen:${at.toISOString()}`,
+      at: event.updatedAt ?? new Date(),
+      dedupeKey: boundedDedupeKey(`${event.source}:${event.externalId}:reopen:${identity}`),
     };
   }
 
