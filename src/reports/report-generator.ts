@@ -1,7 +1,19 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { betaInterval95, betaMean } from '../engine/beta';
 import { IsoWeek, shiftWeek, weekRange, WeekRange } from './iso-week';
 import type { ReportCatalog } from './report-catalog';
+import {
+  ALL_PACKS,
+  type CauseQuality,
+  type MacroCounts,
+  type MacroOutcomes,
+  type MacroRatings,
+  type Num,
+  type PhraseRow,
+  type ReportStatisticsRepository,
+  type ReportWindow,
+  type SymptomFixOutcomes,
+  type WeekCounts,
+} from './report-statistics.repository';
 import { GAP_THRESHOLD, ratio, round4, wilsonInterval } from './report-stats';
 import { candidatePhrases, PHRASE_STOP_WORDS } from './report-phrases';
 import { topActions } from './report-actions';
@@ -22,12 +34,7 @@ import type {
 export const VOLUME_WEEKS = 8;
 const PHRASE_LIMIT = 10;
 
-type Num = string | number | null;
-/** The pack parameter of a report without a scope: every pack's rows. */
-const ALL_PACKS = '*';
 const n = (v: Num): number => (v === null ? 0 : Number(v));
-
-type QualityRow = { cause_id: string; cur: boolean; tickets: Num; overridden: Num; review: Num };
 
 interface WeekBounds {
   readonly week: WeekRange;
@@ -45,15 +52,6 @@ export interface ReportScope {
   readonly only?: boolean;
 }
 
-/** $5 the pack (`*`: every pack), $6 the default pack: the ticket `alias` belongs to the pack. */
-const ticketInPack = (alias: string) =>
-  `($5::varchar = '*' OR COALESCE((SELECT r.pack_id FROM triage_results r WHERE r.id = ${alias}.latest_triage_id), $6::varchar) = $5::varchar)`;
-/** The same for a row naming its ticket by `ticket_id`. */
-const ticketOfRowInPack = (alias: string) =>
-  `($5::varchar = '*' OR COALESCE((SELECT r.pack_id FROM tickets k JOIN triage_results r ON r.id = k.latest_triage_id WHERE k.id = ${alias}.ticket_id), $6::varchar) = $5::varchar)`;
-/** $5 the pack (`*`: every pack): a row with its own pack_id belongs to it. */
-const rowInPack = (alias: string) => `($5::varchar = '*' OR ${alias}.pack_id = $5::varchar)`;
-
 export interface GenerateOptions {
   /** Outcomes a fix needs before it is named best fix, and a symptom before it is called a knowledge gap. */
   readonly minSamples: number;
@@ -61,27 +59,23 @@ export interface GenerateOptions {
 
 /**
  * Builds one week's report with the previous week beside it. Every figure is aggregated in Postgres over
- * the two weeks' rows (both weeks in one scan); Node only joins the small per-macro and per-symptom tables.
+ * the two weeks' rows (both weeks in one scan, see ReportStatisticsRepository); Node only joins the small
+ * per-macro and per-symptom tables.
  */
 export class ReportGenerator {
   constructor(
-    private readonly db: DataSource,
+    private readonly statistics: ReportStatisticsRepository,
     private readonly catalog: ReportCatalog,
     private readonly scope?: ReportScope,
   ) {}
 
-  /** The week bounds and $5, the pack (`*` without a scope: every row qualifies). */
-  private withPack(p: Date[]): unknown[] {
-    return [...p, this.packParam];
-  }
-
-  /** The week bounds, $5 the pack and $6 the default pack, for conditions on a ticket's pack. */
-  private withPacks(p: Date[]): unknown[] {
-    return [...this.withPack(p), this.scope?.defaultPackId ?? ALL_PACKS];
-  }
-
-  private get packParam(): string {
-    return this.scope && !this.scope.only ? this.scope.packId : ALL_PACKS;
+  /** The two weeks' spans and the pack (`*` without a scope, or for the only pack: every row qualifies). */
+  private window(bounds: Date[]): ReportWindow {
+    return {
+      bounds,
+      pack: this.scope && !this.scope.only ? this.scope.packId : ALL_PACKS,
+      defaultPack: this.scope?.defaultPackId ?? ALL_PACKS,
+    };
   }
 
   /**
@@ -102,20 +96,21 @@ export class ReportGenerator {
       : bounds.week.start;
     const volumeWeeks = Array.from({ length: VOLUME_WEEKS }, (_, i) => weekRange(shiftWeek(isoWeek, VOLUME_WEEKS - 1 - i), timeZone));
     // One snapshot for every query: the figures agree with each other even while outcomes stream in.
-    return this.db.transaction('REPEATABLE READ', async (tx) => {
-      // $1 previous week's start, $2 this week's start, $3 end of this week's data, $4 end of the previous week's span.
-      const p = [bounds.previous.start, bounds.week.start, dataEnd, previousEnd];
+    return this.statistics.snapshot(async (tx) => {
+      const w = this.window([bounds.previous.start, bounds.week.start, dataEnd, previousEnd]);
+      const edges = [...volumeWeeks.map((v) => v.start), dataEnd];
+      const stats = this.statistics;
       // One connection runs them in turn; a transaction cannot run queries side by side.
-      const causes = await this.volumeByCause(tx, p);
-      const symptoms = await this.volumeBySymptom(tx, p);
-      const weekly = await this.weeklyVolume(tx, volumeWeeks, dataEnd);
-      const suggested = await this.suggestions(tx, p);
-      const outcomes = await this.outcomesByMacro(tx, p);
-      const overrides = await this.overridesChoosing(tx, p);
-      const symptomFixes = await this.symptomFixes(tx, p);
-      const quality = await this.overridesByCause(tx, p);
-      const phrases = await this.otherPhrases(tx, p);
-      const csat = await this.csat(tx, p);
+      const causes = this.volumeByCause(await stats.ticketsByCause(tx, w));
+      const symptoms = volumeRows(await stats.ticketsBySymptom(tx, w), (id) => this.symptomTitle(id!));
+      const weekly = weeklyVolume(await stats.ticketsPerSpan(tx, edges, w), volumeWeeks);
+      const suggested = await stats.suggestionsByMacro(tx, w);
+      const outcomes = await stats.outcomesByMacro(tx, w);
+      const overrides = await stats.overridesByMacro(tx, w);
+      const symptomFixes = await stats.outcomesBySymptomAndMacro(tx, w);
+      const quality = await stats.triagedByCause(tx, w);
+      const phrases = otherPhrases(await stats.otherPhrases(tx, w, [...PHRASE_STOP_WORDS]));
+      const csat = await stats.ratingsByMacro(tx, w);
       const macros = this.macroRows(suggested, outcomes, overrides);
       const symptomRows = this.symptomRows(symptomFixes, options.minSamples);
       const totals = outcomes.reduce(
@@ -163,145 +158,11 @@ export class ReportGenerator {
     });
   }
 
-  private async volumeByCause(tx: EntityManager, p: Date[]): Promise<VolumeRowDto[]> {
-    const rows: { id: string | null; cur: Num; prev: Num }[] = await tx.query(
-      `SELECT cause_id AS id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
-       FROM tickets t WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) AND ${ticketInPack('t')}
-       GROUP BY cause_id`,
-      this.withPacks(p),
-    );
+  private volumeByCause(rows: WeekCounts<string | null>[]): VolumeRowDto[] {
     return volumeRows(rows, (id) => (id === null ? 'Not triaged yet' : (this.catalog.causes.get(id) ?? id)));
   }
 
-  private async volumeBySymptom(tx: EntityManager, p: Date[]): Promise<VolumeRowDto[]> {
-    const rows: { id: string; cur: Num; prev: Num }[] = await tx.query(
-      `SELECT s.id, count(*) FILTER (WHERE t.created_at >= $2) AS cur, count(*) FILTER (WHERE t.created_at < $2) AS prev
-       FROM tickets t CROSS JOIN LATERAL (SELECT DISTINCT unnest(t.symptom_ids)) AS s(id)
-       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) AND ${ticketInPack('t')} GROUP BY s.id`,
-      this.withPacks(p),
-    );
-    return volumeRows(rows, (id) => this.symptomTitle(id!));
-  }
-
-  private async weeklyVolume(tx: EntityManager, weeks: WeekRange[], dataEnd: Date) {
-    const edges = [...weeks.map((w) => w.start), dataEnd];
-    const rows: { bucket: number; tickets: Num }[] = await tx.query(
-      `SELECT width_bucket(created_at, $1::timestamptz[]) AS bucket, count(*) AS tickets
-       FROM tickets t WHERE created_at >= $2 AND created_at < $3
-         AND ($4::varchar = '*' OR COALESCE((SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id), $5::varchar) = $4::varchar)
-       GROUP BY 1`,
-      [edges, edges[0], edges[edges.length - 1], this.packParam, this.scope?.defaultPackId ?? ALL_PACKS],
-    );
-    const byBucket = new Map(rows.map((r) => [Number(r.bucket), n(r.tickets)]));
-    return weeks.map((w, i) => ({ isoWeek: w.isoWeek, tickets: byBucket.get(i + 1) ?? 0 }));
-  }
-
-  private suggestions(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
-    return tx.query(
-      `SELECT macro_id, count(*) FILTER (WHERE triaged_at >= $2) AS cur, count(*) FILTER (WHERE triaged_at < $2) AS prev
-       FROM triage_results x WHERE triaged_at >= $1 AND triaged_at < $3 AND (triaged_at >= $2 OR triaged_at < $4) AND ${rowInPack('x')}
-       GROUP BY macro_id`,
-      this.withPack(p),
-    );
-  }
-
-  private outcomesByMacro(tx: EntityManager, p: Date[]) {
-    return tx.query(
-      `SELECT macro_id, event_at >= $2 AS cur, count(*) AS outcomes, count(*) FILTER (WHERE resolved) AS resolved,
-              count(*) FILTER (WHERE attribution IN ('agent', 'applied')) AS applied,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY time_to_resolution_seconds)
-                FILTER (WHERE resolved AND time_to_resolution_seconds IS NOT NULL) AS median_ttr
-       FROM outcomes x WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) AND ${rowInPack('x')}
-       GROUP BY macro_id, cur`,
-      this.withPack(p),
-    ) as Promise<{ macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[]>;
-  }
-
-  private overridesChoosing(tx: EntityManager, p: Date[]): Promise<{ macro_id: string; cur: Num; prev: Num }[]> {
-    return tx.query(
-      `SELECT macro_id, count(*) FILTER (WHERE created_at >= $2) AS cur, count(*) FILTER (WHERE created_at < $2) AS prev
-       FROM triage_overrides x WHERE created_at >= $1 AND created_at < $3 AND (created_at >= $2 OR created_at < $4) AND macro_id IS NOT NULL
-         AND ${ticketOfRowInPack('x')}
-       GROUP BY macro_id`,
-      this.withPacks(p),
-    );
-  }
-
-  private symptomFixes(tx: EntityManager, p: Date[]) {
-    return tx.query(
-      `SELECT s.id AS symptom_id, o.macro_id, o.event_at >= $2 AS cur, count(*) AS outcomes, count(*) FILTER (WHERE o.resolved) AS resolved
-       FROM outcomes o CROSS JOIN LATERAL (SELECT DISTINCT unnest(o.symptom_ids)) AS s(id)
-       WHERE o.event_at >= $1 AND o.event_at < $3 AND (o.event_at >= $2 OR o.event_at < $4) AND ${rowInPack('o')} GROUP BY 1, 2, 3`,
-      this.withPack(p),
-    ) as Promise<{ symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[]>;
-  }
-
-  /** Triaged tickets received in each week, by the engine's cause, with how many an agent overrode and how many needed review. */
-  private overridesByCause(tx: EntityManager, p: Date[]) {
-    return tx.query(
-      `SELECT tr.cause_id, t.created_at >= $2 AS cur, count(*) AS tickets, count(t.override_id) AS overridden,
-              count(*) FILTER (WHERE t.decision = 'review') AS review
-       FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
-       WHERE t.created_at >= $1 AND t.created_at < $3 AND (t.created_at >= $2 OR t.created_at < $4) AND ${rowInPack('tr')} GROUP BY 1, 2`,
-      this.withPack(p),
-    ) as Promise<QualityRow[]>;
-  }
-
-  /**
-   * Satisfaction ratings, as the helpdesks' webhooks stored them: each ticket's last rating in the week, credited
-   * to the fix its outcome names (none when no fix could be credited).
-   */
-  private csat(tx: EntityManager, p: Date[]) {
-    return tx.query(
-      `SELECT macro_id, cur, count(*) FILTER (WHERE kind = 'csat_good') AS good, count(*) FILTER (WHERE kind = 'csat_bad') AS bad
-       FROM (SELECT DISTINCT ON (ticket_id, event_at >= $2) macro_id, kind, event_at >= $2 AS cur
-             FROM outcome_signals x
-             WHERE event_at >= $1 AND event_at < $3 AND (event_at >= $2 OR event_at < $4) AND kind IN ('csat_good', 'csat_bad')
-               AND ${ticketOfRowInPack('x')}
-             ORDER BY ticket_id, event_at >= $2, event_at DESC) last_rating
-       GROUP BY 1, 2`,
-      this.withPacks(p),
-    ) as Promise<{ macro_id: string | null; cur: boolean; good: Num; bad: Num }[]>;
-  }
-
-  /**
-   * 2- and 3-word phrases of the week's `other` tickets (subject and description), counted once per ticket;
-   * phrases holding a stop word, a number or a single letter are no rule candidates.
-   */
-  private async otherPhrases(tx: EntityManager, p: Date[]) {
-    const rows: { phrase: string; words: number; tickets: Num }[] = await tx.query(
-      `WITH docs AS (
-         SELECT t.id, regexp_split_to_array(lower(t.subject || ' ' || t.description), '[^[:alnum:]]+') AS words
-         FROM tickets t JOIN triage_results tr ON tr.id = t.latest_triage_id
-         WHERE t.created_at >= $1 AND t.created_at < $2 AND tr.cause_id = 'other' AND ($4::varchar = '*' OR tr.pack_id = $4::varchar)
-       ), tokens AS (
-         SELECT d.id, w.word, w.i, (length(w.word) < 2 OR w.word ~ '^[0-9]+$' OR w.word = ANY($3)) AS stop
-         FROM docs d CROSS JOIN LATERAL unnest(d.words) WITH ORDINALITY AS w(word, i) WHERE w.word <> ''
-       ), grams AS (
-         SELECT id, word, stop,
-                lead(word, 1) OVER win AS w2, lead(stop, 1) OVER win AS s2,
-                lead(word, 2) OVER win AS w3, lead(stop, 2) OVER win AS s3
-         FROM tokens WINDOW win AS (PARTITION BY id ORDER BY i)
-       ), phrases AS (
-         SELECT id, word || ' ' || w2 AS phrase, 2 AS words FROM grams WHERE NOT stop AND NOT s2
-         UNION ALL
-         SELECT id, word || ' ' || w2 || ' ' || w3, 3 FROM grams WHERE NOT stop AND NOT s2 AND NOT s3
-       )
-       SELECT phrase, words, count(DISTINCT id) AS tickets FROM phrases GROUP BY phrase, words
-       HAVING count(DISTINCT id) >= 2 ORDER BY tickets DESC, words DESC, phrase LIMIT 200`,
-      [p[1], p[2], [...PHRASE_STOP_WORDS], this.packParam],
-    );
-    return candidatePhrases(
-      rows.map((r) => ({ phrase: r.phrase, tickets: n(r.tickets) })),
-      PHRASE_LIMIT,
-    );
-  }
-
-  private macroRows(
-    suggested: { macro_id: string; cur: Num; prev: Num }[],
-    outcomes: { macro_id: string; cur: boolean; outcomes: Num; resolved: Num; applied: Num; median_ttr: Num }[],
-    overrides: { macro_id: string; cur: Num; prev: Num }[],
-  ): MacroRowDto[] {
+  private macroRows(suggested: MacroCounts[], outcomes: MacroOutcomes[], overrides: MacroCounts[]): MacroRowDto[] {
     const empty = (): MacroWeekDto & { median: number | null } => ({
       suggested: 0,
       applied: 0,
@@ -363,7 +224,7 @@ export class ReportGenerator {
    * Per symptom, the fix with the best posterior (the macro's prior updated by the week's outcomes), over every fix
    * and over the fixes with at least `minSamples` outcomes; a symptom is a gap when no fix resolves half its tickets.
    */
-  private symptomRows(rows: { symptom_id: string; macro_id: string; cur: boolean; outcomes: Num; resolved: Num }[], minSamples: number) {
+  private symptomRows(rows: SymptomFixOutcomes[], minSamples: number) {
     const bySymptom = new Map<string, { cur: FixEstimateDto[]; prev: FixEstimateDto[] }>();
     for (const r of rows) {
       const entry = bySymptom.get(r.symptom_id) ?? { cur: [], prev: [] };
@@ -432,7 +293,7 @@ export class ReportGenerator {
     };
   }
 
-  private qualityFigures(rows: QualityRow[]) {
+  private qualityFigures(rows: CauseQuality[]) {
     const byCause = new Map<string, { cur: { t: number; o: number }; prev: { t: number; o: number } }>();
     const total = { cur: { t: 0, other: 0, review: 0 }, prev: { t: 0, other: 0, review: 0 } };
     for (const r of rows) {
@@ -474,7 +335,7 @@ export class ReportGenerator {
     };
   }
 
-  private csatFigures(rows: { macro_id: string | null; cur: boolean; good: Num; bad: Num }[]): CsatDto {
+  private csatFigures(rows: MacroRatings[]): CsatDto {
     const figures = (good: number, bad: number) => ({ good, bad, shareGood: round4(ratio(good, good + bad)) });
     const sum = (cur: boolean) =>
       rows.filter((r) => r.cur === cur).reduce((a, r) => ({ good: a.good + n(r.good), bad: a.bad + n(r.bad) }), { good: 0, bad: 0 });
@@ -496,10 +357,24 @@ export class ReportGenerator {
   }
 }
 
-function volumeRows(rows: { id: string | null; cur: Num; prev: Num }[], title: (id: string | null) => string): VolumeRowDto[] {
+function volumeRows<K extends string | null>(rows: WeekCounts<K>[], title: (id: K) => string): VolumeRowDto[] {
   return rows
     .map((r) => ({ id: r.id, title: title(r.id), tickets: n(r.cur), previousTickets: n(r.prev), change: n(r.cur) - n(r.prev) }))
     .sort((a, b) => b.tickets - a.tickets || b.previousTickets - a.previousTickets || String(a.id).localeCompare(String(b.id)));
+}
+
+/** Tickets per week of the chart, oldest first; a week without tickets has no bucket and counts 0. */
+function weeklyVolume(rows: { bucket: number; tickets: Num }[], weeks: WeekRange[]) {
+  const byBucket = new Map(rows.map((r) => [Number(r.bucket), n(r.tickets)]));
+  return weeks.map((w, i) => ({ isoWeek: w.isoWeek, tickets: byBucket.get(i + 1) ?? 0 }));
+}
+
+/** The rule candidates among the counted phrases: the most frequent, without 2-word ones that add nothing to a 3-word one. */
+function otherPhrases(rows: PhraseRow[]) {
+  return candidatePhrases(
+    rows.map((r) => ({ phrase: r.phrase, tickets: n(r.tickets) })),
+    PHRASE_LIMIT,
+  );
 }
 
 function roundInterval(i: { low: number; high: number } | null) {

@@ -1,12 +1,12 @@
 import { BadRequestException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../platform/config/app-config.service';
 import { EngineService } from '../triage/engine.service';
 import { formatIsoWeek, IsoWeek, isoWeekAt, parseIsoWeek, previousIsoWeek, weekRange } from './iso-week';
 import { catalogFromPack } from './report-catalog';
 import { ReportGenerator } from './report-generator';
 import { TicketLinks, ticketLinks, withLinks } from './report-links';
+import { ReportStatisticsRepository } from './report-statistics.repository';
+import { ReportsRepository } from './reports.repository';
 import type { ReportListDto, WeeklyReportDto } from './weekly-report.dto';
 
 export interface GeneratedReport {
@@ -23,7 +23,8 @@ export class ReportsService {
   private onDemand: Promise<unknown> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly reports: ReportsRepository,
+    private readonly statistics: ReportStatisticsRepository,
     private readonly config: AppConfig,
     private readonly engine: EngineService,
   ) {
@@ -41,7 +42,7 @@ export class ReportsService {
   private generatorFor(packId?: string): ReportGenerator {
     const pack = this.engine.packOf(packId);
     const scope = { packId: pack.id, defaultPackId: this.engine.defaultPackId, only: this.engine.list().length === 1 };
-    return new ReportGenerator(this.db, catalogFromPack(pack.pack), scope);
+    return new ReportGenerator(this.statistics, catalogFromPack(pack.pack), scope);
   }
 
   /** Whether `packId` names a pack other than the default one: its reports are made on request, never stored. */
@@ -92,15 +93,16 @@ export class ReportsService {
     const started = performance.now();
     const report = await this.generatorFor().generate(week, this.timeZone, now, { minSamples: this.minSamples });
     const durationMs = Math.round(performance.now() - started);
-    await this.db.query(
-      `INSERT INTO weekly_reports (iso_week, time_zone, week_start, week_end, pack_version, report, generated_at, generation_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (iso_week) DO UPDATE SET
-         time_zone = EXCLUDED.time_zone, week_start = EXCLUDED.week_start, week_end = EXCLUDED.week_end,
-         pack_version = EXCLUDED.pack_version, report = EXCLUDED.report, generated_at = EXCLUDED.generated_at,
-         generation_ms = EXCLUDED.generation_ms`,
-      [range.isoWeek, this.timeZone, range.start, range.end, report.packVersion, report, now, durationMs],
-    );
+    await this.reports.save({
+      isoWeek: range.isoWeek,
+      timeZone: this.timeZone,
+      weekStart: range.start,
+      weekEnd: range.end,
+      packVersion: report.packVersion,
+      report,
+      generatedAt: now,
+      generationMs: durationMs,
+    });
     this.logger.log({ isoWeek: range.isoWeek, durationMs }, 'weekly report generated');
     return { report, durationMs };
   }
@@ -117,12 +119,12 @@ export class ReportsService {
   async get(isoWeek: string, now = new Date(), packId?: string): Promise<WeeklyReportDto> {
     if (this.isOtherPack(packId)) return this.otherPackWeek(this.parseWeek(isoWeek), now, packId);
     const week = formatIsoWeek(this.parseWeek(isoWeek));
-    const stored = await this.stored(week);
+    const stored = await this.reports.find(week);
     if (stored) return stored;
     const last = this.previousWeek(now);
     if (week === formatIsoWeek(last)) {
       await this.generateOnDemand(last, now);
-      const made = await this.stored(week);
+      const made = await this.reports.find(week);
       if (made) return made;
     }
     const current = formatIsoWeek(isoWeekAt(now, this.timeZone));
@@ -157,16 +159,10 @@ export class ReportsService {
     return this.generatorFor(packId).generate(week, this.timeZone, now, { minSamples: this.minSamples });
   }
 
-  private async stored(week: string): Promise<WeeklyReportDto | null> {
-    const [row]: { report: WeeklyReportDto }[] = await this.db.query('SELECT report FROM weekly_reports WHERE iso_week = $1', [week]);
-    return row?.report ?? null;
-  }
-
   /** Makes the last complete week's report when it is not stored yet. */
   private async ensureLastWeek(now: Date): Promise<void> {
     const last = this.previousWeek(now);
-    const [row] = await this.db.query('SELECT 1 FROM weekly_reports WHERE iso_week = $1', [formatIsoWeek(last)]);
-    if (!row) await this.generateOnDemand(last, now);
+    if (!(await this.reports.exists(formatIsoWeek(last)))) await this.generateOnDemand(last, now);
   }
 
   private async generateOnDemand(week: IsoWeek, now: Date): Promise<void> {
@@ -179,11 +175,8 @@ export class ReportsService {
   /** Reported weeks, newest first; the last complete week is generated on demand when it has no report yet. */
   async list(limit = 50, cursor?: string, now = new Date()): Promise<ReportListDto> {
     if (!cursor) await this.ensureLastWeek(now);
-    const rows: { iso_week: string; week_start: Date; week_end: Date; generated_at: Date }[] = await this.db.query(
-      `SELECT iso_week, week_start, week_end, generated_at FROM weekly_reports
-       WHERE $1::varchar IS NULL OR iso_week < $1 ORDER BY iso_week DESC LIMIT $2`,
-      [cursor ?? null, limit + 1],
-    );
+    // One row more than the page: whether it exists says whether there is a next page.
+    const rows = await this.reports.weeksBefore(cursor ?? null, limit + 1);
     const page = rows.slice(0, limit);
     return {
       items: page.map((r) => ({
