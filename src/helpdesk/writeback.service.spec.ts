@@ -133,6 +133,12 @@ function setup(config: Record<string, unknown> = {}, client: FakeHelpdesk | null
 const zendeskError = (status: number, retryAfterSeconds?: number) =>
   new HelpdeskHttpError({ helpdesk: 'zendesk', method: 'POST', path: `/api/v2/tickets/${TICKET}.json`, status, retryAfterSeconds });
 
+/** The write-back recorded its note step as done, and the ticket holds one note all the same. */
+function expectNoteStepDoneWithOneNote(helpdesk: FakeHelpdesk, stored: FakeWritebacks, writebackId: string): void {
+  expect(helpdesk.notes).toHaveLength(1);
+  expect(stored.rows.get(writebackId)!.note_done_at).not.toBeNull();
+}
+
 describe('WritebackService', () => {
   beforeAll(() => jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined));
   afterAll(() => jest.restoreAllMocks());
@@ -168,8 +174,7 @@ describe('WritebackService', () => {
     stored.add('w1');
     helpdesk.notes.push('An earlier attempt wrote this before it crashed. triage-note:r-w1');
     expect(await service.run('w1')).toBe('done');
-    expect(helpdesk.notes).toHaveLength(1);
-    expect(stored.rows.get('w1')!.note_done_at).not.toBeNull();
+    expectNoteStepDoneWithOneNote(helpdesk, stored, 'w1');
   });
 
   it('after a failed note, a retry writes the note only: the tags were recorded as done', async () => {
@@ -198,8 +203,7 @@ describe('WritebackService', () => {
     stored.add('w2', { triage_result_id: 'r-w2' });
     await service.run('w1');
     expect(await service.run('w2')).toBe('done');
-    expect(helpdesk.notes).toHaveLength(1);
-    expect(stored.rows.get('w2')!.note_done_at).not.toBeNull();
+    expectNoteStepDoneWithOneNote(helpdesk, stored, 'w2');
   });
 
   it('writes a new note when a re-triage changed the decision', async () => {
