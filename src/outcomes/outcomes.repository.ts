@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { TriageDecision } from '../engine';
 import type { Tx } from '../platform/database/transactions';
 import type { Helpdesk } from '../platform/queue/helpdesks';
@@ -74,8 +72,6 @@ export interface OutcomeSignalWrite {
 /** The `outcomes` and `outcome_signals` tables, and what a signal changes of its ticket. */
 @Injectable()
 export class OutcomesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
   /** The ticket's triage facts, its row locked until the transaction ends; null when there is no such ticket. */
   async lockTicketFacts(tx: Tx, ticketId: string): Promise<TicketOutcomeFacts | null> {
     const [ticket]: TicketOutcomeFacts[] = await tx.query(
@@ -137,11 +133,6 @@ export class OutcomesRepository {
       ],
     );
     return row;
-  }
-
-  /** The ticket's outcomes, oldest event first. */
-  outcomesOfTicket(ticketId: string): Promise<OutcomeRow[]> {
-    return this.db.query('SELECT * FROM outcomes WHERE ticket_id = $1 ORDER BY event_at', [ticketId]);
   }
 
   /** Stores the signal; one with a dedupe key stored before is skipped. */

@@ -108,10 +108,6 @@ export class OutcomesService {
     return toView(row);
   }
 
-  async forTicket(ticketId: string): Promise<OutcomeView[]> {
-    return (await this.repository.outcomesOfTicket(ticketId)).map(toView);
-  }
-
   /**
    * A later signal supersedes an earlier one. A reopen long after the fix worked (beyond the window) is a
    * new problem and leaves the outcome resolved; an agent's own word always counts.

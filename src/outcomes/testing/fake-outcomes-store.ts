@@ -98,11 +98,6 @@ export class FakeOutcomesStore
     return Promise.resolve({ ...row });
   }
 
-  outcomesOfTicket(ticketId: string): Promise<OutcomeRow[]> {
-    const rows = this.outcomes.filter((o) => o.ticket_id === ticketId);
-    return Promise.resolve(rows.sort((a, b) => a.event_at.getTime() - b.event_at.getTime()));
-  }
-
   insertSignal(_tx: Tx, s: OutcomeSignalWrite): Promise<void> {
     if (!this.signals.some((x) => x.dedupeKey === s.dedupeKey)) this.signals.push(s);
     return Promise.resolve();
