@@ -14,9 +14,7 @@ import { AppConfig } from './platform/config/app-config.service';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
 import { HealthController } from './platform/health/health.controller';
 import { MetricsController } from './platform/metrics/metrics.controller';
-import { TicketsController } from './ticket-api/tickets.controller';
-import { OverridesService } from './ticket-api/overrides.service';
-import { TicketsService } from './ticket-api/tickets.service';
+import { TicketApiModule } from './ticket-api/ticket-api.module';
 import { TriagePreviewController } from './triage/triage-preview.controller';
 import { ReportsApiModule } from './reports/reports.module';
 import { AuditController } from './audit/audit.controller';
@@ -31,6 +29,7 @@ import { SHARED_FEATURE_MODULES } from './feature-modules';
     ...SHARED_FEATURE_MODULES,
     PackReloadModule,
     IntakeApiModule,
+    TicketApiModule,
     PrivacyApiModule,
     ReportsApiModule,
     TerminusModule.forRoot({ logger: false }),
@@ -46,18 +45,8 @@ import { SHARED_FEATURE_MODULES } from './feature-modules';
       }),
     }),
   ],
-  controllers: [
-    HealthController,
-    MetricsController,
-    TicketsController,
-    TriagePreviewController,
-    KnowledgeController,
-    AdminController,
-    AuditController,
-  ],
+  controllers: [HealthController, MetricsController, TriagePreviewController, KnowledgeController, AdminController, AuditController],
   providers: [
-    TicketsService,
-    OverridesService,
     InboxReplayService,
     {
       provide: APP_PIPE,

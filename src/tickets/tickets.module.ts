@@ -2,6 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TicketEntity } from './ticket.entity';
 
-/** The tickets' entity; the agent ticket API (src/ticket-api) is registered by the API module. */
+/** The tickets' entity, for every role; the agent ticket API is TicketApiModule (src/ticket-api), which the API module imports. */
 @Module({ imports: [TypeOrmModule.forFeature([TicketEntity])], exports: [TypeOrmModule] })
 export class TicketsModule {}
