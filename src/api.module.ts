@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FastValidationPipe } from './platform/http/fast-validation.pipe';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminController } from './catalog/admin.controller';
@@ -18,7 +18,6 @@ import { TicketApiModule } from './ticket-api/ticket-api.module';
 import { TriagePreviewController } from './triage/triage-preview.controller';
 import { ReportsApiModule } from './reports/reports.module';
 import { AuditController } from './audit/audit.controller';
-import { AuditInterceptor } from './audit/audit.interceptor';
 import { PrivacyApiModule } from './privacy/privacy.module';
 import { PackReloadModule } from './triage/pack-reload.module';
 import { SHARED_FEATURE_MODULES } from './feature-modules';
@@ -58,8 +57,6 @@ import { SHARED_FEATURE_MODULES } from './feature-modules';
       }),
     },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    // Admin routes marked @Audited write their audit row once they succeeded.
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     // Authentication first, so the rate limit counts per key.
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },

@@ -2,10 +2,21 @@ import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } fr
 import { from, Observable, mergeMap } from 'rxjs';
 import type { AuthedRequest } from '../platform/auth/api-key.guard';
 import { StaticMetadataReflector } from '../platform/auth/static-metadata-reflector';
-import { AUDITED_KEY, type AuditedOptions } from './audited.decorator';
 import { AuditService } from './audit.service';
 
-/** Writes the audit row of an @Audited route once it succeeded, with the answer's figures as details. */
+export const AUDITED_KEY = 'audit:action';
+
+export interface AuditedOptions {
+  action: string;
+  /** Route parameter named as the audit row's target. */
+  targetParam?: string;
+}
+
+/**
+ * Writes the audit row of an @Audited route once it succeeded, with the answer's figures as details. It runs
+ * on those routes only (@Audited applies it): an interceptor on every route would put each intake request
+ * through an rxjs pipeline for nothing.
+ */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   private readonly logger = new Logger(AuditInterceptor.name);
