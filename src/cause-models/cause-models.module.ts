@@ -3,9 +3,14 @@ import { TriageModule } from '../triage/triage.module';
 import { CauseModelReloader } from './cause-model-reloader';
 import { CauseModelStore } from './cause-model-store';
 import { CauseModelsService } from './cause-models.service';
+import { LabelSignalsRepository } from './label-signals.repository';
 
 /** Refits and version switches: the admin CLI's side. */
-@Module({ imports: [TriageModule], providers: [CauseModelStore, CauseModelsService], exports: [CauseModelsService] })
+@Module({
+  imports: [TriageModule],
+  providers: [CauseModelStore, LabelSignalsRepository, CauseModelsService],
+  exports: [CauseModelsService],
+})
 export class CauseModelsModule {}
 
 /** Keeps a running process (API or worker) on the active cause-model version. */

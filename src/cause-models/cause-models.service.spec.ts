@@ -1,25 +1,26 @@
-import type { DataSource } from 'typeorm';
 import type { CauseModelWeights } from '../engine';
 import { loadDefaultPack } from '../knowledge';
 import type { AppConfig } from '../platform/config/app-config.service';
 import type { EngineService } from '../triage/engine.service';
 import type { CauseModelStore } from './cause-model-store';
 import { CauseModelsService, NotEnoughLabelsError } from './cause-models.service';
+import type { LabelSignalsRepository } from './label-signals.repository';
+import type { TicketSignals } from './labels';
 import { generateLabelledTickets } from './testing/labelled-tickets';
 
 const pack = loadDefaultPack();
 const FAST = { folds: 2, settings: { calibrationFolds: 2, maxIterations: 30 } };
 
-/** Rows as the label query answers them: each ticket's signals. */
-function signalRows(n: number) {
+/** Each ticket's signals as the label query answers them: an override, a cause tag or a solved outcome. */
+function signalRows(n: number): TicketSignals[] {
   const tickets = generateLabelledTickets(Math.ceil(n / 13), 'svc').slice(0, n);
   return tickets.map((t, i) => ({
-    id: t.id,
+    ticketId: t.id,
     subject: t.subject,
     text: t.description,
     tags: i % 3 === 1 ? [`triage_cause_is_${t.label}`] : [],
-    override_cause: i % 3 === 0 ? t.label : null,
-    resolved_macros:
+    overrideCause: i % 3 === 0 ? t.label : null,
+    resolvedMacros:
       i % 3 === 2
         ? [...pack.macros.values()]
             .filter((m) => m.causeIds.length === 1 && m.causeIds[0] === t.label)
@@ -29,10 +30,10 @@ function signalRows(n: number) {
   }));
 }
 
-function fakes(rows: unknown[]) {
+function fakes(rows: TicketSignals[]) {
   const stored: { version: string; weights: CauseModelWeights; metrics: object }[] = [];
   const activated: string[] = [];
-  const db = { query: async (sql: string) => (sql.includes('information_schema') ? [] : rows) } as unknown as DataSource;
+  const signals = { ofPack: async () => rows } as unknown as LabelSignalsRepository;
   const store = {
     activeVersion: async () => '0',
     addCandidate: async (packVersion: string, build: (v: string) => { weights: CauseModelWeights; metrics: object }) => {
@@ -49,7 +50,7 @@ function fakes(rows: unknown[]) {
   } as unknown as CauseModelStore;
   const config = { get: (key: string) => ({ HELPDESK_TAG_PREFIX: 'triage_', WRITEBACK_MIN_CONFIDENCE: 0.8 })[key] } as unknown as AppConfig;
   const engine = { pack } as unknown as EngineService;
-  return { service: new CauseModelsService(db, engine, store, config), stored, activated };
+  return { service: new CauseModelsService(signals, engine, store, config), stored, activated };
 }
 
 describe('CauseModelsService.refit', () => {

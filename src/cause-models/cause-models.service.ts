@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { CauseModelWeights } from '../engine';
 import { findMacro, validateModelWeights } from '../knowledge';
 import type { FitSettings } from '../model/fit';
 import { AppConfig } from '../platform/config/app-config.service';
 import { EngineService } from '../triage/engine.service';
 import { CauseModelStore, SHIPPED_VERSION, type StoredCauseModel } from './cause-model-store';
+import { LabelSignalsRepository } from './label-signals.repository';
 import { collectLabels, type CollectedLabels, type LabelCatalog, type TicketSignals } from './labels';
 import { MIN_REFIT_LABELS, refit, type RefitMetrics } from './refit';
 
@@ -43,32 +42,11 @@ export interface RefitSummary {
   seconds: number;
 }
 
-/**
- * Where a ticket's label can come from: its latest override that named a cause, its tags, its solved outcomes.
- * Only tickets the default pack triaged (whose weights these are; $2): another pack's causes are not its own.
- */
-const SIGNALS = `
-  SELECT t.id, t.subject,
-         concat_ws(E'\\n\\n', t.description,
-           (SELECT string_agg(c->>'body', E'\\n\\n' ORDER BY c->>'at') FROM jsonb_array_elements(t.conversation) c)) AS text,
-         t.tags,
-         (SELECT o.cause_id FROM triage_overrides o
-           WHERE o.ticket_id = t.id AND o.cause_id IS NOT NULL ORDER BY o.created_at DESC, o.id DESC LIMIT 1) AS override_cause,
-         ARRAY(SELECT u.macro_id FROM outcomes u
-           WHERE u.ticket_id = t.id AND u.resolved AND u.attribution <> 'suggested' ORDER BY u.macro_id) AS resolved_macros
-  FROM tickets t
-  WHERE t.erased_at IS NULL
-    AND COALESCE((SELECT r.pack_id FROM triage_results r WHERE r.id = t.latest_triage_id), $2) = $2
-    AND (EXISTS (SELECT 1 FROM triage_overrides o WHERE o.ticket_id = t.id AND o.cause_id IS NOT NULL)
-     OR EXISTS (SELECT 1 FROM outcomes u WHERE u.ticket_id = t.id AND u.resolved AND u.attribution <> 'suggested')
-     OR EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE starts_with(g, $1)))
-  ORDER BY t.created_at, t.id`;
-
 /** Refits of the cause model from the service's own labels, and switching between stored versions. */
 @Injectable()
 export class CauseModelsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly signals: LabelSignalsRepository,
     private readonly engine: EngineService,
     private readonly store: CauseModelStore,
     private readonly config: AppConfig,
@@ -82,23 +60,7 @@ export class CauseModelsService {
   /** Every ticket with a signal naming its cause, its text still held. */
   async labelSignals(): Promise<TicketSignals[]> {
     const prefix = `${this.config.get('HELPDESK_TAG_PREFIX')}cause_is_`;
-    // Tickets whose personal data was erased (erased_at set) hold no text to learn from.
-    const rows: {
-      id: string;
-      subject: string;
-      text: string | null;
-      tags: string[];
-      override_cause: string | null;
-      resolved_macros: string[];
-    }[] = await this.db.query(SIGNALS, [prefix, this.engine.defaultPackId]);
-    return rows.map((r) => ({
-      ticketId: r.id,
-      subject: r.subject ?? '',
-      text: r.text ?? '',
-      tags: r.tags ?? [],
-      overrideCause: r.override_cause,
-      resolvedMacros: r.resolved_macros ?? [],
-    }));
+    return this.signals.ofPack(prefix, this.engine.defaultPackId);
   }
 
   async collect(): Promise<CollectedLabels> {
