@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { JobQueue } from '../src/platform/queue/job-queue';
+import { QueueName } from '../src/platform/queue/queues';
 import { RetentionScheduler } from '../src/privacy/retention.scheduler';
 import { makeTicket } from './support/factories';
 import { startFakeHelpdesks, type FakeHelpdesks } from './support/fake-helpdesks';
@@ -352,8 +354,8 @@ describe('RETENTION_DAYS: the daily run erases tickets created longer ago, and o
     );
 
     const scheduler = suite.app.app.get(RetentionScheduler);
-    expect(await scheduler.run()).toBe(1);
-    expect(await scheduler.run()).toBe(0);
+    expect(await scheduler.run()).toEqual({ lateResults: 0, tickets: 1 });
+    expect(await scheduler.run()).toEqual({ lateResults: 0, tickets: 0 });
 
     const [gone, kept] = [await get(old), await get(recent)];
     expect(gone).toMatchObject({ description: '', requester: null, erasedAt: expect.any(String) });
@@ -368,5 +370,33 @@ describe('RETENTION_DAYS: the daily run erases tickets created longer ago, and o
         }),
       ]),
     );
+  });
+
+  it('runs once a day across the cluster: one job scheduler at 03:30 UTC, whose job the worker runs as the pass', async () => {
+    const jobs = suite.app.app.get(JobQueue);
+    const schedulers = await jobs.schedulers(QueueName.Maintenance);
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ id: 'daily-retention', name: 'retention', pattern: '30 3 * * *', tz: 'UTC' });
+    const next = schedulers[0].next!;
+    expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([3, 30]);
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+
+    const res = await suite.app
+      .http()
+      .post('/v1/tickets')
+      .set(auth())
+      .send(makeTicket({ createdAt: days(45), requester: { email: 'older.still@example.com', name: 'Older Still' } }))
+      .expect(202);
+    const get = () =>
+      suite.app
+        .http()
+        .get(`/v1/tickets/${res.body.id}`)
+        .set(auth())
+        .then((r) => r.body);
+    await waitFor(get, (b) => b.triage?.state === 'done');
+    // What the scheduler starts each day: a retention job, run by the worker.
+    await jobs.enqueue({ name: 'retention', data: {} }, { attempts: 1 });
+    const erased = await waitFor(get, (b) => b.erasedAt !== null);
+    expect(erased).toMatchObject({ description: '', requester: null });
   });
 });

@@ -1,6 +1,5 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { JobQueue } from '../src/platform/queue/job-queue';
 import { QueueName } from '../src/platform/queue/queues';
 import { isoWeekAt, weekRange } from '../src/reports/iso-week';
 import { ReportSeeder } from '../src/reports/testing/report-factories';
@@ -57,8 +56,8 @@ describe('weekly reports in REPORT_TIMEZONE', () => {
   });
 
   it('schedules the Monday run at 06:00 Berlin time', async () => {
-    const [scheduler] = await t.app.get<Queue>(getQueueToken(QueueName.Reports)).getJobSchedulers();
-    expect(scheduler).toMatchObject({ key: 'weekly-report', pattern: '0 6 * * 1', tz: 'Europe/Berlin' });
+    const [scheduler] = await t.app.get(JobQueue).schedulers(QueueName.Reports);
+    expect(scheduler).toMatchObject({ id: 'weekly-report', pattern: '0 6 * * 1', tz: 'Europe/Berlin' });
     const local = new Intl.DateTimeFormat('en-GB', {
       timeZone: 'Europe/Berlin',
       weekday: 'long',

@@ -1,9 +1,8 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '../src/platform/auth/api-key.service';
+import { JobQueue } from '../src/platform/queue/job-queue';
 import { QueueName } from '../src/platform/queue/queues';
 import { formatIsoWeek, isoWeekAt, previousIsoWeek, shiftWeek, weekRange } from '../src/reports/iso-week';
 import { ReportSeeder } from '../src/reports/testing/report-factories';
@@ -600,10 +599,9 @@ describe('weekly fix-effectiveness reports', () => {
   });
 
   it('schedules the report on Mondays at 06:00 in REPORT_TIMEZONE with one BullMQ job scheduler', async () => {
-    const queue = t.app.get<Queue>(getQueueToken(QueueName.Reports));
-    const schedulers = await queue.getJobSchedulers();
+    const schedulers = await t.app.get(JobQueue).schedulers(QueueName.Reports);
     expect(schedulers).toHaveLength(1);
-    expect(schedulers[0]).toMatchObject({ key: 'weekly-report', name: 'weekly-report', pattern: '0 6 * * 1', tz: 'UTC' });
+    expect(schedulers[0]).toMatchObject({ id: 'weekly-report', name: 'weekly-report', pattern: '0 6 * * 1', tz: 'UTC' });
     const next = new Date(schedulers[0].next!);
     expect([next.getUTCDay(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([1, 6, 0]);
     expect(next.getTime()).toBeGreaterThan(Date.now());
@@ -613,8 +611,7 @@ describe('weekly fix-effectiveness reports', () => {
   it('the worker generates the week a queued job names, and delivers its summary', async () => {
     await db.query(`DELETE FROM weekly_reports WHERE iso_week = '2020-W10'`);
     const before = hook.texts.length;
-    const queue = t.app.get<Queue>(getQueueToken(QueueName.Reports));
-    await queue.add('weekly-report', { isoWeek: '2020-W10' }, { attempts: 1 });
+    await t.app.get(JobQueue).enqueue({ name: 'weekly-report', data: { isoWeek: '2020-W10' } }, { attempts: 1 });
     await waitFor(
       () => db.query(`SELECT report->'summary'->>'tickets' AS tickets FROM weekly_reports WHERE iso_week = '2020-W10'`),
       (rows: { tickets: string }[]) => rows.length === 1,
@@ -629,8 +626,7 @@ describe('weekly fix-effectiveness reports', () => {
 
   it('a scheduled job (naming no week) reports the previous ISO week', async () => {
     const week = formatIsoWeek(previousIsoWeek(new Date(), 'UTC'));
-    const queue = t.app.get<Queue>(getQueueToken(QueueName.Reports));
-    await queue.add('weekly-report', {}, { attempts: 1 });
+    await t.app.get(JobQueue).enqueue({ name: 'weekly-report', data: {} }, { attempts: 1 });
     const [row] = await waitFor(
       () => db.query(`SELECT report->>'isoWeek' AS week, report->>'weekEnd' AS end FROM weekly_reports WHERE iso_week = $1`, [week]),
       (rows: { week: string; end: string }[]) => rows.length === 1,

@@ -95,6 +95,7 @@ export class PipelineService implements OnModuleInit {
         return;
       case 'writeback':
       case 'weekly-report':
+      case 'retention':
         return;
       default:
         return assertUnreachable(done);

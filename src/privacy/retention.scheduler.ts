@@ -1,54 +1,43 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../platform/config/app-config.service';
+import { JobQueue } from '../platform/queue/job-queue';
+import type { JobOutcomes } from '../platform/queue/queues';
 import { ErasureService } from './erasure.service';
 
-const DAY_MS = 24 * 3600 * 1000;
-/** The first run waits for the worker to settle. */
-const FIRST_RUN_MS = 60_000;
+export const RETENTION_SCHEDULER = 'daily-retention';
+/** Every day at 03:30 UTC. */
+export const RETENTION_CRON = '30 3 * * *';
 
 /**
- * Once a day each worker erases what a triage in flight stored after its ticket was erased and, with
- * RETENTION_DAYS set, the personal data of tickets older than that. Workers running it at once do no harm: the
- * erasure locks each ticket and skips the ones already erased.
+ * Once a day, one worker of the cluster erases what a triage in flight stored after its ticket was erased and,
+ * with RETENTION_DAYS set, the personal data of tickets older than that. The day's job comes from a job
+ * scheduler kept in Redis (one however many workers upsert it); a failed pass is retried with backoff, and a
+ * pass run twice does no harm: the erasure locks each ticket and skips the ones already erased.
  */
 @Injectable()
-export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(RetentionScheduler.name);
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly erasure: ErasureService,
     private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const schedule = (ms: number) => {
-      this.timer = setTimeout(() => void this.run().finally(() => schedule(DAY_MS)), ms);
-      this.timer.unref();
-    };
-    schedule(FIRST_RUN_MS);
+    private readonly jobs: JobQueue,
+  ) {
+    jobs.handle('retention', { run: () => this.run() });
   }
 
-  onApplicationShutdown(): void {
-    clearTimeout(this.timer);
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.schedule(RETENTION_SCHEDULER, { pattern: RETENTION_CRON, tz: 'UTC' }, { name: 'retention', data: {} });
   }
 
-  /**
-   * One daily pass: results of erased tickets stored after their erasure, then (with RETENTION_DAYS) old
-   * tickets. Returns the tickets erased; a failure is logged and the next day's pass tries again.
-   */
-  async run(): Promise<number> {
+  /** One pass: results of erased tickets stored after their erasure, then (with RETENTION_DAYS) old tickets. */
+  async run(): Promise<JobOutcomes['retention']> {
     const days = this.config.get('RETENTION_DAYS');
-    try {
-      const late = await this.erasure.eraseLateResults();
-      if (late > 0) this.logger.log({ results: late }, 'triage results stored after their ticket was erased: erased');
-      if (days === undefined) return 0;
-      const { tickets } = await this.erasure.eraseOlderThan(days);
-      if (tickets > 0) this.logger.log({ tickets, days }, 'personal data of old tickets erased');
-      return tickets;
-    } catch (err) {
-      this.logger.error({ err, days }, 'retention run failed');
-      return 0;
-    }
+    const lateResults = await this.erasure.eraseLateResults();
+    if (lateResults > 0) this.logger.log({ results: lateResults }, 'triage results stored after their ticket was erased: erased');
+    if (days === undefined) return { lateResults, tickets: 0 };
+    const { tickets } = await this.erasure.eraseOlderThan(days);
+    if (tickets > 0) this.logger.log({ tickets, days }, 'personal data of old tickets erased');
+    return { lateResults, tickets };
   }
 }

@@ -97,6 +97,16 @@ export interface QueuedJob {
   remove(): Promise<void>;
 }
 
+/** A job scheduler kept in Redis: one per id across replicas. */
+export interface ScheduledJob {
+  id: string;
+  name: string;
+  pattern: string | null;
+  tz: string | null;
+  /** When it next starts a job. */
+  next: Date | null;
+}
+
 /** Job counts by state, per queue (the metrics gauge). */
 export type JobCounts = Record<'waiting' | 'active' | 'delayed' | 'failed' | 'prioritized', number>;
 
@@ -191,6 +201,18 @@ export class JobQueue implements OnApplicationBootstrap {
   async schedule(id: string, repeat: { pattern: string; tz: string }, item: JobItem): Promise<void> {
     const { queue, name, data, opts } = this.prepare({ item });
     await this.queueNamed(queue).upsertJobScheduler(id, repeat, { name, data, opts });
+  }
+
+  /** The job schedulers of a queue, with the next time each starts a job. */
+  async schedulers(queue: QueueName): Promise<ScheduledJob[]> {
+    const found = await this.queueNamed(queue).getJobSchedulers();
+    return found.map((s) => ({
+      id: s.key,
+      name: s.name,
+      pattern: s.pattern ?? null,
+      tz: s.tz ?? null,
+      next: s.next ? new Date(s.next) : null,
+    }));
   }
 
   async getJob(queue: QueueName, jobId: string): Promise<QueuedJob | undefined> {

@@ -24,6 +24,8 @@ export const QueueName = {
   ...WRITEBACK_QUEUE_NAMES,
   /** Weekly fix-effectiveness reports, started by a BullMQ job scheduler (made once across replicas). */
   Reports: 'reports',
+  /** Daily upkeep (the retention pass), started by a job scheduler like the reports. */
+  Maintenance: 'maintenance',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -82,6 +84,14 @@ export const QUEUE_SETTINGS: Record<QueueName, Required<QueueSettings>> = {
     removeOnComplete: { age: 30 * 24 * 3600, count: 1000 },
     removeOnFail: { age: 30 * 24 * 3600, count: 1000 },
   },
+  [QueueName.Maintenance]: {
+    concurrency: 1,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 60_000 },
+    lockDurationMs: 10 * 60_000,
+    removeOnComplete: { age: 30 * 24 * 3600, count: 100 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 100 },
+  },
 };
 
 /** Job payloads keyed by job name: a payload cannot be enqueued under the wrong name. */
@@ -92,6 +102,8 @@ export interface JobPayloads {
   writeback: { writebackId: string; helpdesk: Helpdesk };
   /** Without isoWeek: the previous ISO week in REPORT_TIMEZONE at the time the job runs. */
   'weekly-report': { isoWeek?: string };
+  /** The daily retention pass (see RetentionScheduler). */
+  retention: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -122,6 +134,8 @@ export interface JobOutcomes {
   'triage-batch': { triaged: TriageOutcome[]; retryAlone: string[] };
   writeback: 'done' | 'already-done' | 'dry-run';
   'weekly-report': { isoWeek: string; durationMs: number; delivered: boolean };
+  /** Late triage results erased, and tickets erased for their age. */
+  retention: { lateResults: number; tickets: number };
 }
 
 /** A finished job with its outcome, as the pipeline receives it. */
@@ -137,6 +151,8 @@ export function queueOf(item: JobItem): QueueName {
       return WRITEBACK_QUEUE[item.data.helpdesk];
     case 'weekly-report':
       return QueueName.Reports;
+    case 'retention':
+      return QueueName.Maintenance;
     default:
       return assertUnreachable(item);
   }
@@ -150,6 +166,7 @@ export const QUEUE_JOBS: Readonly<Record<QueueName, readonly JobName[]>> = {
     readonly JobName[]
   >),
   [QueueName.Reports]: ['weekly-report'],
+  [QueueName.Maintenance]: ['retention'],
 };
 
 /** The job id an item gets unless one is given: the row it works on, so a queued job is never doubled. */
@@ -161,6 +178,7 @@ export function defaultJobId(item: JobItem): string | undefined {
       return item.data.writebackId;
     case 'triage-batch': // its id is written on the rows of the batch by the intake
     case 'weekly-report': // made by the job scheduler
+    case 'retention':
       return undefined;
     default:
       return assertUnreachable(item);
@@ -208,6 +226,9 @@ export function validatePayload<N extends JobName>(name: N, payload: JobPayloads
       }
       return payload;
     }
+    case 'retention':
+      if (Object.keys(payload).length > 0) throw new Error('retention job takes no data');
+      return payload;
     default:
       return assertUnreachable(name);
   }
