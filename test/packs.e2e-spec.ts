@@ -105,6 +105,30 @@ describe('packs from PACKS_DIR: routing, a second domain end to end, per-pack st
     ]);
   });
 
+  it('routes a later event without tags by the tags the ticket holds', async () => {
+    const externalId = `pr-${Date.now()}`;
+    const post = (body: object) => t.http().post('/v1/tickets').set(auth).send(body).expect(202);
+    const ref = `api:${externalId}`;
+    await post({ externalId, subject: 'Printer', description: PRINTER_TEXT, tags: ['printers'] });
+    await waitFor(
+      () => ticket(ref),
+      (b) => b.triage?.state === 'done',
+    );
+    // New content, no tags: the ticket keeps ["printers"], so routing still sends it to the printer pack.
+    await post({
+      externalId,
+      subject: 'Printer',
+      description: `${PRINTER_TEXT} It jammed again today.`,
+      updatedAt: new Date().toISOString(),
+    });
+    const body = await waitFor(
+      () => ticket(ref),
+      (b) => b.triage?.state === 'done' && b.history?.length === 2,
+    );
+    expect(body.tags).toEqual(['printers']);
+    expect(body.history.map((h: { packId: string }) => h.packId)).toEqual(['printer-jams', 'printer-jams']);
+  });
+
   it('triages a webhook ticket tagged printers with the printer pack, writes it back, and credits that pack', async () => {
     const id = String(7_100_000 + (Date.now() % 1e5));
     zendesk.seedTicket(id, { tags: ['printers'] });

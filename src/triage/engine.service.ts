@@ -258,6 +258,11 @@ export class EngineService {
     }));
   }
 
+  /** Whether any pack's routing names tags: only then does routing need a ticket's stored tags. */
+  get routesByTags(): boolean {
+    return this.order.some((p) => p.routing.tags !== undefined);
+  }
+
   /** Whether any pack routes by its own rules (else every ticket goes to the default pack). */
   get routes(): boolean {
     return this.order.some((p) => hasRouting(p.routing));

@@ -35,7 +35,11 @@ export interface Stored {
   still_queued: boolean | null;
 }
 
-const LOAD_BATCH = `SELECT i.id, i.ticket_id, i.source, i.state, i.payload, i.event_at,
+const LOAD_BATCH = `SELECT i.id, i.ticket_id, i.source, i.state, i.payload, i.event_at, NULL::text[] AS ticket_tags
+  FROM inbox_events i WHERE i.id = ANY($1::uuid[])`;
+
+/** With each ticket's stored tags, for packs that route by tags (one more index probe per event). */
+const LOAD_BATCH_WITH_TAGS = `SELECT i.id, i.ticket_id, i.source, i.state, i.payload, i.event_at,
     (SELECT t.tags FROM tickets t WHERE t.id = i.ticket_id) AS ticket_tags
   FROM inbox_events i WHERE i.id = ANY($1::uuid[])`;
 
@@ -120,9 +124,14 @@ const ERROR_CHARS = 4000;
 export class TriageRepository {
   constructor(private readonly hot: HotQueries) {}
 
-  /** The inbox events of `ids`, each with its ticket's stored tags, in the order of `ids` (null: no such event). */
-  async loadInboxEvents(ids: string[]): Promise<(InboxRow | null)[]> {
-    const rows = await this.hot.run<InboxRow>('triage_load_batch', LOAD_BATCH, [ids]);
+  /**
+   * The inbox events of `ids` in the order of `ids` (null: no such event); with `ticketTags`, each with its
+   * ticket's stored tags (else `ticket_tags` is null).
+   */
+  async loadInboxEvents(ids: string[], ticketTags: boolean): Promise<(InboxRow | null)[]> {
+    const rows = ticketTags
+      ? await this.hot.run<InboxRow>('triage_load_batch_tags', LOAD_BATCH_WITH_TAGS, [ids])
+      : await this.hot.run<InboxRow>('triage_load_batch', LOAD_BATCH, [ids]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }

@@ -9,6 +9,7 @@ import { TriageService } from './triage.service';
 
 /** Two packs: tickets tagged `printer` go to `printers`, the rest to `icloud-backup`. */
 const engine = {
+  routesByTags: true,
   route: ({ tags }: { source: string; tags: string[] }) => (tags.includes('printer') ? 'printers' : 'icloud-backup'),
   triage: (_input: unknown, learned: { stats?: unknown }, _now: unknown, packId: string) =>
     ({

@@ -30,7 +30,7 @@ export class TriageService {
     private readonly fixStats: FixStatsService,
   ) {}
 
-  private readonly loads = new MicroBatcher<string, InboxRow | null>((ids) => this.store.loadInboxEvents(ids), {
+  private readonly loads = new MicroBatcher<string, InboxRow | null>((ids) => this.store.loadInboxEvents(ids, this.engine.routesByTags), {
     maxBatch: MAX_BATCH,
     maxInFlight: 4,
     lingerMs: LINGER_MS,

@@ -60,12 +60,12 @@ export class FakeTriageStore implements Pick<TriageRepository, keyof TriageRepos
     return this as unknown as TriageRepository;
   }
 
-  loadInboxEvents(ids: string[]): Promise<(InboxRow | null)[]> {
+  loadInboxEvents(ids: string[], ticketTags: boolean): Promise<(InboxRow | null)[]> {
     this.loads.push([...ids]);
     return Promise.resolve(
       ids.map((id) => {
         const event = this.events.get(id);
-        return event ? { ...event, ticket_tags: this.tickets.get(event.ticket_id)?.tags ?? null } : null;
+        return event ? { ...event, ticket_tags: ticketTags ? (this.tickets.get(event.ticket_id)?.tags ?? null) : null } : null;
       }),
     );
   }
