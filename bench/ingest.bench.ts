@@ -17,7 +17,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
@@ -34,6 +34,7 @@ import {
   rssMiB,
   startService,
 } from './support/processes';
+import { SECRET, ticketBody, zendeskRequest } from './support/requests';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
 const TARGET_RATE = Number(process.env.TARGET_RATE ?? 2000);
@@ -46,15 +47,7 @@ const SUSTAIN_CONNECTIONS = Number(process.env.SUSTAIN_CONNECTIONS ?? CONNECTION
 const CLIENT_GROUPS = Number(process.env.CLIENT_GROUPS ?? 16);
 /** A fresh random key per run: the service runs with NODE_ENV=production, which refuses placeholder keys. */
 const ADMIN_KEY = randomBytes(24).toString('hex');
-const SECRET = 'bench-zendesk-signing-secret';
 const DB = 'triage_bench_ingest';
-
-const DESCRIPTIONS = [
-  'My iPhone 13 says Not Enough Storage when it tries to back up, the 5 GB plan is full and it needs 11 GB.',
-  'iCloud Backup is greyed out on my work iPad, I think the company manages it.',
-  'Backups only fail when I am at the hotel, the wifi there needs a login page.',
-  'The last backup was three weeks ago, the phone is plugged in at night but it never backs up.',
-];
 
 interface LoadFigures {
   name: string;
@@ -210,42 +203,6 @@ async function sustainedLoad(
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors + r.timeouts),
     ...(inStep ? { reported: { p50: results[0].latency.p50, p90: results[0].latency.p90, p99: results[0].latency.p99 } } : {}),
-  };
-}
-
-function ticketBody(): string {
-  return JSON.stringify({
-    externalId: randomUUID(),
-    subject: 'Backup problem',
-    description: DESCRIPTIONS[Math.floor(Math.random() * DESCRIPTIONS.length)],
-    requester: { firstName: 'Sam' },
-  });
-}
-
-function zendeskRequest(): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify({
-    ticket: {
-      id: String(Math.floor(Math.random() * 1e12)),
-      title: 'Backup problem',
-      description: DESCRIPTIONS[Math.floor(Math.random() * DESCRIPTIONS.length)],
-      status: 'new',
-      tags: 'ios',
-      requester_email: 'sam@example.com',
-      requester_first_name: 'Sam',
-      updated_at: new Date().toISOString(),
-    },
-  });
-  const timestamp = new Date().toISOString();
-  const signature = createHmac('sha256', SECRET)
-    .update(timestamp + body)
-    .digest('base64');
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-zendesk-webhook-signature': signature,
-      'x-zendesk-webhook-signature-timestamp': timestamp,
-    },
   };
 }
 

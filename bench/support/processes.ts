@@ -25,10 +25,13 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/src/<entry>.js` and waits until it answers (HTTP) or logs that it started (worker). */
-export async function startService(entry: 'main' | 'worker', env: Record<string, string>, port?: number): Promise<Service> {
-  const child = spawn(process.execPath, [path.join(ROOT, `dist/src/${entry}.js`)], {
-    cwd: ROOT,
+/**
+ * Starts `node dist/src/<entry>.js` of the checkout at `root` (this one by default) and waits until it answers
+ * (HTTP) or logs that it started (worker).
+ */
+export async function startService(entry: 'main' | 'worker', env: Record<string, string>, port?: number, root = ROOT): Promise<Service> {
+  const child = spawn(process.execPath, [path.join(root, `dist/src/${entry}.js`)], {
+    cwd: root,
     env: { ...process.env, ...env, ...(port ? { PORT: String(port), HOST: '127.0.0.1' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
