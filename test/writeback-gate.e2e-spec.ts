@@ -16,6 +16,8 @@ const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
 const STORAGE_TEXT =
   'My iPhone 14 backup fails every night. It says Not Enough Storage: my 5 GB iCloud plan is full and the backup needs 11 GB.';
 const VAGUE_TEXT = 'My backup is not working since yesterday, it just fails.';
+const RESTRICTED_TEXT =
+  'The backup switch in iCloud settings is greyed out and I cannot tap Back Up Now. It is a work phone managed by my company.';
 
 interface TriageView {
   state: string;
@@ -267,6 +269,28 @@ describe('write-back gate: decision, band, language and model, from triage to he
       expect(freshdesk.tickets.get(id)!.tags).toEqual(
         expect.arrayContaining([`triage_cause_${triage.cause.id}`, 'triage_confidence_high']),
       );
+    });
+
+    it('a re-triage to another cause (the customer rewrote the description) leaves only the new cause tag on Zendesk', async () => {
+      const { id, body, triage } = await s.roundTrip('zendesk', STORAGE_TEXT, 'auto');
+      // An agent's label and applied macro, set in the helpdesk: the service never removes them.
+      zendesk.tickets.get(id)!.tags.push('triage_cause_is_storage_full', 'triage_applied_restart_device');
+      await s.postZendesk(zendeskTrigger(id, RESTRICTED_TEXT, { updated_at: '2026-12-01T10:00:00Z' })).expect(202);
+      const after = await waitFor(
+        () => s.ticket(body.id),
+        (b) => b.writebacks?.length === 2 && b.writebacks.every((w: { state: string }) => w.state === 'done'),
+        { timeoutMs: 15_000 },
+      );
+      expect(after.triage.decision).toBe('auto');
+      expect(after.triage.cause.id).not.toBe(triage.cause.id);
+      const tags = zendesk.tickets.get(id)!.tags;
+      const causeTags = tags.filter((t) => t.startsWith('triage_cause_') && !t.startsWith('triage_cause_is_'));
+      expect(causeTags).toEqual([`triage_cause_${after.triage.cause.id}`]);
+      expect(tags).toEqual(
+        expect.arrayContaining(['vip', 'triage_cause_is_storage_full', 'triage_applied_restart_device', 'triage_confidence_high']),
+      );
+      const stale = triage.symptoms.filter((x) => !after.triage.symptoms.some((y: { id: string }) => y.id === x.id));
+      for (const symptom of stale) expect(tags).not.toContain(`triage_symptom_${symptom.id}`);
     });
 
     it('a solve of an auto ticket credits the suggested macro', async () => {

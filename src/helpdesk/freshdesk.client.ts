@@ -1,4 +1,13 @@
-import { asRecord, basicAuth, HelpdeskClient, HelpdeskHttp, HelpdeskHttpOptions, MAX_PAGES, mergeTags } from './helpdesk-client';
+import {
+  asRecord,
+  basicAuth,
+  HelpdeskClient,
+  HelpdeskHttp,
+  HelpdeskHttpOptions,
+  MAX_PAGES,
+  mergeTags,
+  serviceTagChange,
+} from './helpdesk-client';
 import { helpdeskTicketPath } from './helpdesk-ticket-id';
 
 export interface FreshdeskClientOptions extends HelpdeskHttpOptions {
@@ -26,13 +35,20 @@ export class FreshdeskClient implements HelpdeskClient {
   /** PUT replaces the ticket's tag list, so the current tags are read and merged first; nothing new, no PUT. */
   async addTags(ticketId: string, tags: string[]): Promise<void> {
     if (tags.length === 0) return;
+    await this.setServiceTags(ticketId, tags, () => false);
+  }
+
+  /** One GET and at most one PUT of the current tags minus the stale service tags plus the new ones. */
+  async setServiceTags(ticketId: string, tags: string[], isServiceTag: (tag: string) => boolean): Promise<void> {
     const path = `/api/v2/tickets/${helpdeskTicketPath('freshdesk', 'PUT', ticketId)}`;
     const { data } = await this.http.request({ method: 'GET', path });
-    const current = asRecord(data).tags;
-    const currentTags = Array.isArray(current) ? current.filter((t): t is string => typeof t === 'string') : [];
-    const merged = mergeTags(currentTags, tags);
-    if (merged.length === currentTags.length) return;
-    await this.http.request({ method: 'PUT', path, body: { tags: merged } });
+    const { current, stale } = serviceTagChange(data, tags, isServiceTag);
+    const next = mergeTags(
+      current.filter((tag) => !stale.includes(tag)),
+      tags,
+    );
+    if (next.length === current.length && next.every((tag, i) => tag === current[i])) return;
+    await this.http.request({ method: 'PUT', path, body: { tags: next } });
   }
 
   async addPrivateNote(ticketId: string, body: string): Promise<void> {

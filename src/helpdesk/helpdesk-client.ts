@@ -5,6 +5,12 @@ export interface HelpdeskClient {
   readonly helpdesk: Helpdesk;
   /** Adds tags, keeping the ones the ticket already has. */
   addTags(ticketId: string, tags: string[]): Promise<void>;
+  /**
+   * Makes the ticket's service tags (those `isServiceTag` holds for) exactly `tags`: adds the missing ones and
+   * removes the others, reading the ticket's current tags, so tags an agent added or removed are seen. Every
+   * other tag stays. Safe to repeat.
+   */
+  setServiceTags(ticketId: string, tags: string[], isServiceTag: (tag: string) => boolean): Promise<void>;
   /** Adds a note that only agents see. */
   addPrivateNote(ticketId: string, body: string): Promise<void>;
   /** True when a comment or note of the ticket contains the marker (the note was written before). */
@@ -15,7 +21,7 @@ export const DEFAULT_HELPDESK_TIMEOUT_MS = 10_000;
 
 /** One request to a helpdesk API; `path` is relative to the client's base URL. */
 export interface HelpdeskRequest {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly body?: unknown;
 }
@@ -202,6 +208,20 @@ export function mergeTags(current: readonly string[], added: readonly string[]):
   const merged = [...new Set(current)];
   for (const tag of added) if (!merged.includes(tag)) merged.push(tag);
   return merged;
+}
+
+/**
+ * A ticket's tags from a helpdesk answer (`{"tags": [...]}`, strings only) and those of its service tags the new
+ * list lacks: the tags a re-triage removes.
+ */
+export function serviceTagChange(
+  data: unknown,
+  wanted: readonly string[],
+  isServiceTag: (tag: string) => boolean,
+): { current: string[]; stale: string[] } {
+  const tags = asRecord(data).tags;
+  const current = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  return { current, stale: [...new Set(current.filter((tag) => isServiceTag(tag) && !wanted.includes(tag)))] };
 }
 
 /** A ticket id as one URL path segment. */

@@ -1,5 +1,5 @@
 import type { TriageResult } from '../engine/types';
-import { renderNote, sanitizeTag, triageTags } from './note-renderer';
+import { isServiceTag, renderNote, sanitizeTag, triageTags } from './note-renderer';
 
 /** A triage result; override what the test is about. */
 function makeResult(overrides: Partial<TriageResult> = {}): TriageResult {
@@ -255,6 +255,26 @@ describe('triageTags', () => {
       'triage_confidence_high',
       'triage_symptom_wi_fi_only',
     ]);
+  });
+
+  it('isServiceTag holds for every tag the service writes, auto or review, under the prefix given', () => {
+    const review = makeResult({ decision: 'review', band: 'low' });
+    for (const prefix of ['triage_', 'tt_', '']) {
+      for (const tag of [...triageTags(makeResult(), prefix), ...triageTags(review, prefix)]) {
+        expect({ tag, service: isServiceTag(tag, prefix) }).toEqual({ tag, service: true });
+      }
+    }
+  });
+
+  it.each([
+    ['triage_cause_is_wifi', "an agent's cause label"],
+    ['triage_applied_restart_device', "an agent's applied macro"],
+    ['triage_needs_review_later', 'another tag that only starts like needs_review'],
+    ['triage_vip', 'another tag under the prefix'],
+    ['vip', 'a tag without the prefix'],
+    ['tt_cause_wifi', 'a cause tag under another prefix'],
+  ])('isServiceTag is false for %s (%s)', (tag) => {
+    expect(isServiceTag(tag, 'triage_')).toBe(false);
   });
 
   it('sanitizeTag trims edges and bounds the length', () => {

@@ -272,6 +272,20 @@ export function triageTags(result: TriageResult, prefix: string = DEFAULT_TAG_PR
   return [...new Set(raw.map(sanitizeTag).filter((t) => t.length > 0))];
 }
 
+const SERVICE_TAG_KINDS = ['cause_', 'confidence_', 'symptom_'] as const;
+
+/**
+ * True for a tag `triageTags` can write under the prefix: `cause_`, `needs_review`, `confidence_` and `symptom_`.
+ * A re-triage removes those the new triage lacks. An agent's `cause_is_` label and `applied_` macro tag are read
+ * as signals and look alike, so they are never the service's, nor is any tag without the prefix.
+ */
+export function isServiceTag(tag: string, prefix: string = DEFAULT_TAG_PREFIX): boolean {
+  if (!tag.startsWith(prefix)) return false;
+  const rest = tag.slice(prefix.length);
+  if (rest.startsWith('cause_is_')) return false;
+  return rest === 'needs_review' || SERVICE_TAG_KINDS.some((kind) => rest.startsWith(kind));
+}
+
 /** Lowercase, only [a-z0-9_], no doubled or edge underscores, bounded length. */
 export function sanitizeTag(tag: string): string {
   return tag

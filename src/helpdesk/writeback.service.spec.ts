@@ -103,6 +103,11 @@ class FakeHelpdesk implements HelpdeskClient {
     this.tags = [...new Set([...this.tags, ...tags])];
     return Promise.resolve();
   }
+  setServiceTags(_ticket: string, tags: string[], isServiceTag: (tag: string) => boolean): Promise<void> {
+    this.fail();
+    this.tags = [...new Set([...this.tags.filter((t) => !isServiceTag(t) || tags.includes(t)), ...tags])];
+    return Promise.resolve();
+  }
   addPrivateNote(_ticket: string, body: string): Promise<void> {
     this.fail();
     this.notes.push(body);
@@ -180,12 +185,12 @@ describe('WritebackService', () => {
   it('after a failed note, a retry writes the note only: the tags were recorded as done', async () => {
     const { service, stored, helpdesk } = setup();
     stored.add('w1');
-    const addTags = jest.spyOn(helpdesk, 'addTags');
+    const setTags = jest.spyOn(helpdesk, 'setServiceTags');
     jest.spyOn(helpdesk, 'addPrivateNote').mockRejectedValueOnce(zendeskError(503));
     await expect(service.run('w1')).rejects.toThrow(HelpdeskHttpError);
     expect(stored.rows.get('w1')).toMatchObject({ state: 'pending', note_done_at: null });
     expect(await service.run('w1')).toBe('done');
-    expect(addTags).toHaveBeenCalledTimes(1);
+    expect(setTags).toHaveBeenCalledTimes(1);
     expect(helpdesk.notes).toHaveLength(1);
   });
 
@@ -204,6 +209,49 @@ describe('WritebackService', () => {
     await service.run('w1');
     expect(await service.run('w2')).toBe('done');
     expectNoteStepDoneWithOneNote(helpdesk, stored, 'w2');
+  });
+
+  it('a re-triage to another cause leaves only the new cause tag, with its band and symptoms', async () => {
+    const { service, stored, helpdesk } = setup();
+    stored.add('w1');
+    const wifi = result({
+      cause: { id: 'wifi', confidence: 0.8 },
+      symptoms: [{ id: 'wifi_drops', text: 'wifi drops', start: 0, end: 10, field: 'description', polarity: 'present' }],
+    });
+    stored.add('w2', { triage_result_id: 'r-w2', result: wifi, cause_id: 'wifi', macro_id: 'connect_stable_wifi' });
+    await service.run('w1');
+    await service.run('w2');
+    expect(new Set(helpdesk.tags)).toEqual(new Set(['triage_cause_wifi', 'triage_confidence_high', 'triage_symptom_wifi_drops']));
+  });
+
+  it('a re-triage from auto to review replaces the cause tag with needs_review and the new band', async () => {
+    const { service, stored, helpdesk } = setup();
+    stored.add('w1');
+    stored.add('w2', { triage_result_id: 'r-w2', result: result({ decision: 'review', band: 'medium' }) });
+    await service.run('w1');
+    await service.run('w2');
+    expect(new Set(helpdesk.tags)).toEqual(
+      new Set(['triage_needs_review', 'triage_confidence_medium', 'triage_symptom_not_enough_storage']),
+    );
+  });
+
+  it("a re-triage keeps an agent's cause_is_ label, an applied_ macro tag and tags without the prefix", async () => {
+    const { service, stored, helpdesk } = setup();
+    stored.add('w1');
+    stored.add('w2', { triage_result_id: 'r-w2', result: result({ decision: 'review', band: 'low', symptoms: [] }) });
+    await service.run('w1');
+    helpdesk.tags.push('triage_cause_is_wifi', 'triage_applied_restart_device', 'vip', 'cause_other');
+    await service.run('w2');
+    expect(new Set(helpdesk.tags)).toEqual(
+      new Set([
+        'triage_cause_is_wifi',
+        'triage_applied_restart_device',
+        'vip',
+        'cause_other',
+        'triage_needs_review',
+        'triage_confidence_low',
+      ]),
+    );
   });
 
   it('writes a new note when a re-triage changed the decision', async () => {

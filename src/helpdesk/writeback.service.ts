@@ -4,7 +4,7 @@ import { UnknownHelpdeskError } from '../platform/queue/helpdesks';
 import { JobFailure } from '../platform/queue/job-queue';
 import { HelpdeskHttpError } from './helpdesk-client';
 import { HelpdeskRegistry, RateBudgetSpent } from './helpdesk-registry.service';
-import { NOTE_MARKER_PREFIX, renderNote, triageTags, writebackGate } from './note-renderer';
+import { isServiceTag, NOTE_MARKER_PREFIX, renderNote, triageTags, writebackGate } from './note-renderer';
 import { WritebackRepository, type WritebackRow } from './writeback.repository';
 
 /**
@@ -24,7 +24,7 @@ export class WaitBeforeRetry extends Error {
 export type WritebackRun = 'done' | 'already-done' | 'dry-run';
 
 /**
- * Writes a triage back to its helpdesk: tags, then one private note. Each step is recorded when done, and the
+ * Writes a triage back to its helpdesk: the service's tags (replacing those of earlier triages), then one private note. Each step is recorded when done, and the
  * note carries a marker that is looked for before writing, so retries and crashes never write it twice.
  */
 @Injectable()
@@ -47,7 +47,9 @@ export class WritebackService {
 
     try {
       if (!row.tags_done_at) {
-        await client.addTags(row.external_id, triageTags(row.result, this.config.get('HELPDESK_TAG_PREFIX')));
+        // The service's tags follow the latest triage: a re-triage's stale cause, verdict, band and symptoms go.
+        const prefix = this.config.get('HELPDESK_TAG_PREFIX');
+        await client.setServiceTags(row.external_id, triageTags(row.result, prefix), (tag) => isServiceTag(tag, prefix));
         await this.writebacks.markTagsDone(row.id);
       }
       if (!row.note_done_at) {

@@ -1,4 +1,4 @@
-import { asRecord, basicAuth, HelpdeskClient, HelpdeskHttp, HelpdeskHttpOptions, MAX_PAGES } from './helpdesk-client';
+import { asRecord, basicAuth, HelpdeskClient, HelpdeskHttp, HelpdeskHttpOptions, MAX_PAGES, serviceTagChange } from './helpdesk-client';
 import { helpdeskTicketPath } from './helpdesk-ticket-id';
 
 export interface ZendeskClientOptions extends HelpdeskHttpOptions {
@@ -33,6 +33,22 @@ export class ZendeskClient implements HelpdeskClient {
       path: `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'PUT', ticketId)}/tags.json`,
       body: { tags },
     });
+  }
+
+  /**
+   * Reads the ticket's tags (GET .../tags.json), removes the stale service tags (DELETE .../tags.json removes the
+   * tags listed and keeps every other, so an agent's concurrent edit survives), then adds the missing new ones.
+   * Removing first means an interrupted step leaves fewer tags, never two verdicts. Nothing to change, no write.
+   */
+  async setServiceTags(ticketId: string, tags: string[], isServiceTag: (tag: string) => boolean): Promise<void> {
+    const path = `/api/v2/tickets/${helpdeskTicketPath('zendesk', 'GET', ticketId)}/tags.json`;
+    const { data } = await this.http.request({ method: 'GET', path });
+    const { current, stale } = serviceTagChange(data, tags, isServiceTag);
+    if (stale.length > 0) await this.http.request({ method: 'DELETE', path, body: { tags: stale } });
+    await this.addTags(
+      ticketId,
+      tags.filter((tag) => !current.includes(tag)),
+    );
   }
 
   async addPrivateNote(ticketId: string, body: string): Promise<void> {

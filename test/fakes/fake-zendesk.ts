@@ -1,4 +1,4 @@
-/** An in-memory Zendesk Support API: ticket tags, comments (paginated), private notes. */
+/** An in-memory Zendesk Support API: ticket tags (read, added, removed), comments (paginated), private notes. */
 import { FakeHttpServer, notFound } from './fake-http-server';
 
 export interface FakeZendeskComment {
@@ -31,6 +31,18 @@ export class FakeZendesk extends FakeHttpServer {
       const tags = (req.body as { tags?: string[] })?.tags ?? [];
       for (const tag of tags) if (!ticket.tags.includes(tag)) ticket.tags.push(tag);
       return { status: 200, body: { tags: ticket.tags } };
+    });
+    this.route('GET', /^\/api\/v2\/tickets\/([^/]+)\/tags\.json$/, (_req, _url, [, id]) => {
+      const ticket = this.tickets.get(id);
+      return ticket ? { status: 200, body: { tags: ticket.tags } } : notFound;
+    });
+    // Removes the tags listed and keeps the others; a tag the ticket lacks is ignored. Answers 204 No Content.
+    this.route('DELETE', /^\/api\/v2\/tickets\/([^/]+)\/tags\.json$/, (req, _url, [, id]) => {
+      const ticket = this.tickets.get(id);
+      if (!ticket) return notFound;
+      const removed = (req.body as { tags?: string[] })?.tags ?? [];
+      ticket.tags = ticket.tags.filter((tag) => !removed.includes(tag));
+      return { status: 204 };
     });
     this.route('PUT', /^\/api\/v2\/tickets\/([^/]+)\.json$/, (req, _url, [, id]) => {
       const ticket = this.tickets.get(id);
