@@ -69,6 +69,15 @@ export class WritebackRepository {
   }
 
   /** The last note written on the ticket by a write-back other than this one, if any. */
+  /** Whether the result is still its ticket's latest triage (a newer event's triage replaces it). */
+  async isLatestTriage(ticketId: string, triageResultId: string): Promise<boolean> {
+    const [row]: { latest: boolean }[] = await this.db.query(`SELECT latest_triage_id = $2 AS latest FROM tickets WHERE id = $1`, [
+      ticketId,
+      triageResultId,
+    ]);
+    return row?.latest === true;
+  }
+
   async lastNoteBefore(ticketId: string, writebackId: string): Promise<LastNote | undefined> {
     const [previous]: LastNote[] = await this.db.query(
       `SELECT r.cause_id, r.macro_id, jsonb_build_object('decision', r.result->'decision', 'band', r.result->'band') AS result

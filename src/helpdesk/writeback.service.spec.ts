@@ -79,6 +79,12 @@ class FakeWritebacks {
     Object.assign(row, { attempts: row.attempts + 1, last_error: error, state: final ? 'failed' : row.state });
     return Promise.resolve();
   }
+  /** The latest triage of each ticket; a ticket not named here has the triage of its newest write-back. */
+  readonly latest = new Map<string, string>();
+  isLatestTriage(ticketId: string, triageResultId: string): Promise<boolean> {
+    const newest = [...this.rows.values()].filter((r) => r.ticket_id === ticketId).at(-1)?.triage_result_id;
+    return Promise.resolve((this.latest.get(ticketId) ?? newest) === triageResultId);
+  }
   lastNoteBefore(ticketId: string, id: string): Promise<LastNote | undefined> {
     const [last] = [...this.rows.values()]
       .filter((r) => r.ticket_id === ticketId && r.id !== id && r.note_done_at)
@@ -219,7 +225,9 @@ describe('WritebackService', () => {
       symptoms: [{ id: 'wifi_drops', text: 'wifi drops', start: 0, end: 10, field: 'description', polarity: 'present' }],
     });
     stored.add('w2', { triage_result_id: 'r-w2', result: wifi, cause_id: 'wifi', macro_id: 'connect_stable_wifi' });
+    stored.latest.set('t1', 'r-w1');
     await service.run('w1');
+    stored.latest.set('t1', 'r-w2');
     await service.run('w2');
     expect(new Set(helpdesk.tags)).toEqual(new Set(['triage_cause_wifi', 'triage_confidence_high', 'triage_symptom_wifi_drops']));
   });
@@ -228,7 +236,9 @@ describe('WritebackService', () => {
     const { service, stored, helpdesk } = setup();
     stored.add('w1');
     stored.add('w2', { triage_result_id: 'r-w2', result: result({ decision: 'review', band: 'medium' }) });
+    stored.latest.set('t1', 'r-w1');
     await service.run('w1');
+    stored.latest.set('t1', 'r-w2');
     await service.run('w2');
     expect(new Set(helpdesk.tags)).toEqual(
       new Set(['triage_needs_review', 'triage_confidence_medium', 'triage_symptom_not_enough_storage']),
@@ -239,8 +249,10 @@ describe('WritebackService', () => {
     const { service, stored, helpdesk } = setup();
     stored.add('w1');
     stored.add('w2', { triage_result_id: 'r-w2', result: result({ decision: 'review', band: 'low', symptoms: [] }) });
+    stored.latest.set('t1', 'r-w1');
     await service.run('w1');
     helpdesk.tags.push('triage_cause_is_wifi', 'triage_applied_restart_device', 'vip', 'cause_other');
+    stored.latest.set('t1', 'r-w2');
     await service.run('w2');
     expect(new Set(helpdesk.tags)).toEqual(
       new Set([
@@ -252,6 +264,17 @@ describe('WritebackService', () => {
         'triage_confidence_low',
       ]),
     );
+  });
+
+  it("the write-back of an older triage, retried after the newer one's, leaves the newer triage's tags", async () => {
+    const { service, stored, helpdesk } = setup();
+    const wifi = result({ cause: { id: 'wifi', confidence: 0.8 }, symptoms: [] });
+    stored.add('w1');
+    stored.add('w2', { triage_result_id: 'r-w2', result: wifi, cause_id: 'wifi', macro_id: 'connect_stable_wifi' });
+    await service.run('w2');
+    await service.run('w1');
+    expect(new Set(helpdesk.tags)).toEqual(new Set(['triage_cause_wifi', 'triage_confidence_high']));
+    expect(stored.rows.get('w1')!.state).toBe('done');
   });
 
   it('writes a new note when a re-triage changed the decision', async () => {

@@ -48,8 +48,11 @@ export class WritebackService {
     try {
       if (!row.tags_done_at) {
         // The service's tags follow the latest triage: a re-triage's stale cause, verdict, band and symptoms go.
+        // The write-back of an older triage that runs after a newer one's (a retry) leaves the newer tags alone.
         const prefix = this.config.get('HELPDESK_TAG_PREFIX');
-        await client.setServiceTags(row.external_id, triageTags(row.result, prefix), (tag) => isServiceTag(tag, prefix));
+        if (await this.writebacks.isLatestTriage(row.ticket_id, row.triage_result_id)) {
+          await client.setServiceTags(row.external_id, triageTags(row.result, prefix), (tag) => isServiceTag(tag, prefix));
+        }
         await this.writebacks.markTagsDone(row.id);
       }
       if (!row.note_done_at) {

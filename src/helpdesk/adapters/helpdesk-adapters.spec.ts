@@ -43,7 +43,7 @@ describe('helpdesk adapters', () => {
   it('keeps the queue names existing jobs are on', () => {
     expect(QueueName.WritebackZendesk).toBe('writeback-zendesk');
     expect(QueueName.WritebackFreshdesk).toBe('writeback-freshdesk');
-    expect(Object.values(QueueName)).toEqual(['triage', 'writeback-zendesk', 'writeback-freshdesk', 'reports']);
+    expect(Object.values(QueueName)).toEqual(['triage', 'writeback-zendesk', 'writeback-freshdesk', 'reports', 'maintenance']);
   });
 
   it.each(['intercom', 'api', '', 'Zendesk', undefined])('refuses the source %p rather than routing it to a helpdesk', (source) => {
