@@ -69,13 +69,19 @@ export class WritebackRepository {
   }
 
   /** The last note written on the ticket by a write-back other than this one, if any. */
-  /** Whether the result is still its ticket's latest triage (a newer event's triage replaces it). */
-  async isLatestTriage(ticketId: string, triageResultId: string): Promise<boolean> {
-    const [row]: { latest: boolean }[] = await this.db.query(`SELECT latest_triage_id = $2 AS latest FROM tickets WHERE id = $1`, [
-      ticketId,
-      triageResultId,
-    ]);
-    return row?.latest === true;
+  /**
+   * Whether the result is still its ticket's latest triage (a newer event's triage replaces it), and whether an
+   * earlier write-back of the ticket already wrote tags (only then can the helpdesk hold stale service tags).
+   */
+  async tagState(ticketId: string, triageResultId: string): Promise<{ latest: boolean; earlierTags: boolean }> {
+    const [row]: { latest: boolean; earlier_tags: boolean }[] = await this.db.query(
+      `SELECT t.latest_triage_id = $2 AS latest,
+              EXISTS (SELECT 1 FROM writebacks w
+                      WHERE w.ticket_id = $1 AND w.triage_result_id <> $2 AND w.tags_done_at IS NOT NULL) AS earlier_tags
+       FROM tickets t WHERE t.id = $1`,
+      [ticketId, triageResultId],
+    );
+    return { latest: row?.latest === true, earlierTags: row?.earlier_tags === true };
   }
 
   async lastNoteBefore(ticketId: string, writebackId: string): Promise<LastNote | undefined> {

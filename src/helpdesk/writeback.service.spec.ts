@@ -81,9 +81,12 @@ class FakeWritebacks {
   }
   /** The latest triage of each ticket; a ticket not named here has the triage of its newest write-back. */
   readonly latest = new Map<string, string>();
-  isLatestTriage(ticketId: string, triageResultId: string): Promise<boolean> {
-    const newest = [...this.rows.values()].filter((r) => r.ticket_id === ticketId).at(-1)?.triage_result_id;
-    return Promise.resolve((this.latest.get(ticketId) ?? newest) === triageResultId);
+  tagState(ticketId: string, triageResultId: string): Promise<{ latest: boolean; earlierTags: boolean }> {
+    const ofTicket = [...this.rows.values()].filter((r) => r.ticket_id === ticketId);
+    return Promise.resolve({
+      latest: (this.latest.get(ticketId) ?? ofTicket.at(-1)?.triage_result_id) === triageResultId,
+      earlierTags: ofTicket.some((r) => r.triage_result_id !== triageResultId && r.tags_done_at !== null),
+    });
   }
   lastNoteBefore(ticketId: string, id: string): Promise<LastNote | undefined> {
     const [last] = [...this.rows.values()]
@@ -191,12 +194,12 @@ describe('WritebackService', () => {
   it('after a failed note, a retry writes the note only: the tags were recorded as done', async () => {
     const { service, stored, helpdesk } = setup();
     stored.add('w1');
-    const setTags = jest.spyOn(helpdesk, 'setServiceTags');
+    const addTags = jest.spyOn(helpdesk, 'addTags');
     jest.spyOn(helpdesk, 'addPrivateNote').mockRejectedValueOnce(zendeskError(503));
     await expect(service.run('w1')).rejects.toThrow(HelpdeskHttpError);
     expect(stored.rows.get('w1')).toMatchObject({ state: 'pending', note_done_at: null });
     expect(await service.run('w1')).toBe('done');
-    expect(setTags).toHaveBeenCalledTimes(1);
+    expect(addTags).toHaveBeenCalledTimes(1);
     expect(helpdesk.notes).toHaveLength(1);
   });
 
@@ -215,6 +218,15 @@ describe('WritebackService', () => {
     await service.run('w1');
     expect(await service.run('w2')).toBe('done');
     expectNoteStepDoneWithOneNote(helpdesk, stored, 'w2');
+  });
+
+  it("adds a ticket's first tags without reading the ticket's tags: nothing of the service's can be stale yet", async () => {
+    const { service, stored, helpdesk } = setup();
+    stored.add('w1');
+    const replace = jest.spyOn(helpdesk, 'setServiceTags');
+    await service.run('w1');
+    expect(replace).not.toHaveBeenCalled();
+    expect(helpdesk.tags).toContain('triage_cause_icloud_storage_full');
   });
 
   it('a re-triage to another cause leaves only the new cause tag, with its band and symptoms', async () => {

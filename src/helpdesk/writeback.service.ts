@@ -47,12 +47,14 @@ export class WritebackService {
 
     try {
       if (!row.tags_done_at) {
-        // The service's tags follow the latest triage: a re-triage's stale cause, verdict, band and symptoms go.
-        // The write-back of an older triage that runs after a newer one's (a retry) leaves the newer tags alone.
+        // The service's tags follow the latest triage: a re-triage's stale cause, verdict, band and symptoms go
+        // (read from the helpdesk, one more call, only when an earlier write-back of the ticket wrote tags). The
+        // write-back of an older triage that runs after a newer one's (a retry) leaves the newer tags alone.
         const prefix = this.config.get('HELPDESK_TAG_PREFIX');
-        if (await this.writebacks.isLatestTriage(row.ticket_id, row.triage_result_id)) {
-          await client.setServiceTags(row.external_id, triageTags(row.result, prefix), (tag) => isServiceTag(tag, prefix));
-        }
+        const tags = triageTags(row.result, prefix);
+        const { latest, earlierTags } = await this.writebacks.tagState(row.ticket_id, row.triage_result_id);
+        if (latest && earlierTags) await client.setServiceTags(row.external_id, tags, (tag) => isServiceTag(tag, prefix));
+        else if (latest) await client.addTags(row.external_id, tags);
         await this.writebacks.markTagsDone(row.id);
       }
       if (!row.note_done_at) {
